@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh machine with Python 3.11 and make:
+#   make demo   installs, starts the sandbox and runs the main job
+#   make test   installs and runs lint and every test
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := sandbox source-custom-contacts destination-crm-contacts
+SANDBOX_PORT ?= 8765
+
+.PHONY: install lock sandbox test lint format unit demo bench clean
+
+install: $(STAMP)
+
+# Re-installs only when a dependency list changes; pinned by requirements.lock.
+$(STAMP): requirements.lock requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c requirements.lock -r requirements-dev.txt $(addprefix -e ./,$(PACKAGES))
+	touch $(STAMP)
+
+# Regenerates the pins from a clean resolve; commit the result.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements-dev.txt $(addprefix -e ./,$(PACKAGES))
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	rm -rf .venv-lock
+
+sandbox: install
+	$(BIN)/contacts-sandbox --port $(SANDBOX_PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Each package runs its own pytest: their test folders share names (unit_tests, conftest.py).
+test: lint
+	cd sandbox && ../$(BIN)/pytest
+	cd source-custom-contacts && ../$(BIN)/pytest
+	cd destination-crm-contacts && ../$(BIN)/pytest
+	$(BIN)/pytest tests
+
+demo: install
+	$(BIN)/python scripts/demo.py
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .sandbox .demo .pytest_cache .mypy_cache .ruff_cache
