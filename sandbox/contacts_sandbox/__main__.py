@@ -1,0 +1,3 @@
+from contacts_sandbox.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""One router per API, each with its prefix and its auth dependency."""

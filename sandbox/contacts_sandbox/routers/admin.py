@@ -1,0 +1,107 @@
+"""Admin endpoints for tests and demos: reset, churn, dumps, counters and faults. Loopback only."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from contacts_sandbox.apis import NAMES
+from contacts_sandbox.auth import require_loopback
+from contacts_sandbox.churn import churn_company, churn_custom
+from contacts_sandbox.faults import ApiFaults
+from contacts_sandbox.responses import ApiError, json_response
+from contacts_sandbox.state import Sandbox, sandbox_of
+
+SandboxDep = Annotated[Sandbox, Depends(sandbox_of)]
+ApiName = Literal["custom", "company", "crm", "client_contacts"]
+router = APIRouter(prefix="/admin", tags=["Admin"], dependencies=[Depends(require_loopback)])
+
+
+class ResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seed: int | None = None
+    contacts: int | None = Field(default=None, ge=0)
+
+
+class ChurnRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    api: Literal["custom", "company"]
+    create: int = Field(default=0, ge=0)
+    update: int = Field(default=0, ge=0)
+    delete: int = Field(default=0, ge=0)
+    seed: int | None = Field(
+        default=None, description="Seeds this churn's draws; otherwise the server's own sequence."
+    )
+    company: str | None = Field(
+        default=None, description="Company API key, for api=company; the first company by default."
+    )
+
+
+@router.get("/health")
+async def health() -> Response:
+    return json_response({"status": "ok"})
+
+
+@router.post("/reset", summary="Empty every store, reseed both sources, clear faults and counters")
+async def reset(sandbox: SandboxDep, request: ResetRequest | None = None) -> Response:
+    request = request or ResetRequest()
+    sandbox.reset(request.seed, request.contacts)
+    return json_response({"status": "reset", "contacts": len(sandbox.store.custom)})
+
+
+@router.post("/churn", summary="Create, update and delete source contacts now")
+async def churn(sandbox: SandboxDep, request: ChurnRequest) -> Response:
+    rng = sandbox.churn_rng if request.seed is None else random.Random(request.seed)
+    if request.api == "custom":
+        result = churn_custom(sandbox.store, rng, request.create, request.update, request.delete)
+    else:
+        company = request.company or sandbox.settings.company_keys[0]
+        if company not in sandbox.settings.company_keys:
+            raise ApiError(None, 400, f"unknown company {company!r}")
+        result = churn_company(sandbox.store, rng, company, request.create, request.update, request.delete)
+    return json_response(asdict(result))
+
+
+@router.get("/dump/{api}", summary="Every record of one API's store")
+async def dump(sandbox: SandboxDep, api: ApiName) -> Response:
+    store = sandbox.store
+    dumps: dict[str, Any] = {
+        "custom": store.custom.dump,
+        "company": store.company.dump,
+        "crm": store.crm.all,
+        "client_contacts": store.client_contacts.all,
+    }
+    return json_response(dumps[api]())
+
+
+@router.get("/stats", summary="Request counters by API and route, and by API and status")
+async def stats(sandbox: SandboxDep) -> Response:
+    return json_response(sandbox.stats.snapshot())
+
+
+@router.post("/stats/reset", summary="Zero the request counters")
+async def reset_stats(sandbox: SandboxDep) -> Response:
+    sandbox.stats.reset()
+    return json_response({"status": "reset"})
+
+
+@router.get("/faults", summary="The faults in force")
+async def faults(sandbox: SandboxDep) -> Response:
+    return json_response(sandbox.faults.in_force())
+
+
+@router.put("/faults/{api}", summary="Set the faults of one API (replaces its previous faults)")
+async def set_faults(sandbox: SandboxDep, api: ApiName, faults: ApiFaults) -> Response:
+    sandbox.faults.set(api, faults)
+    return json_response(sandbox.faults.in_force())
+
+
+@router.delete("/faults", summary="Clear every fault")
+async def clear_faults(sandbox: SandboxDep) -> Response:
+    sandbox.faults.clear()
+    return json_response({api: {} for api in NAMES})

@@ -1,0 +1,183 @@
+"""Reproducible contact data for the two source APIs.
+
+Every draw comes from a `random.Random` seeded by the caller, so one seed always gives the same
+contacts. Some contacts are deliberately awkward, at fixed positions so that any data set of twenty
+contacts or more holds each kind: labels outside the documented sets, a missing or unknown `type`,
+no email, no phone, and non-ASCII names. They are served raw; normalising is the connectors' job.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+FIRST_NAMES = (
+    "Victor", "Jane", "John", "Maria", "Ahmed", "Olivia", "Liam", "Emma", "Noah", "Ava",
+    "Lucas", "Mia", "Ethan", "Sofia", "Mason", "Isabella", "Logan", "Amelia", "James", "Harper",
+)  # fmt: skip
+LAST_NAMES = (
+    "Donnelly", "Doe", "Smith", "Garcia", "Khan", "Johnson", "Brown", "Davis", "Miller", "Wilson",
+    "Moore", "Taylor", "Anderson", "Thomas", "Jackson", "White", "Harris", "Martin", "Clark", "Lewis",
+)  # fmt: skip
+NON_ASCII_NAMES = (
+    ("Zoë", "Müller"), ("José", "Núñez"), ("Łukasz", "Wiśniewski"), ("Ngũgĩ", "wa Thiong'o"),
+    ("Søren", "Kierkegård"), ("Renée", "Lefèvre"), ("Dmitrij", "Šostakovič"), ("美咲", "佐藤"),
+    ("Ólafur", "Arnalds"), ("Çağrı", "Yılmaz"), ("Αλέξανδρος", "Παπαδόπουλος"), ("Иван", "Петров"),  # noqa: RUF001
+)  # fmt: skip
+COMPANIES = ("eos", "Acme Inc.", "Globex", "Initech", "Umbrella", "Stark Industries", "Wayne Enterprises")
+DOMAINS = ("example.com", "example.org", "mail.test", "corp.example", "EXAMPLE.net")
+
+PHONE_LABELS = ("mobile", "work", "home", "fax", "other")
+EMAIL_LABELS = ("private", "business", "other")
+TYPES = ("customer", "lead")
+# Labels and types a real system sends that the documents do not allow.
+ODD_PHONE_LABELS = ("cell", "Work", "pager", "", "MAIN")
+ODD_EMAIL_LABELS = ("personal", "work", "Business", "", "primary")
+ODD_TYPES = ("partner", "Lead", "vendor", "")
+
+TAGS = (
+    ("VIP", "#1156d6"), ("Lead", "#e63946"), ("Partner", "#2a9d8f"), ("Newsletter", "#f4a261"),
+    ("Churned", "#6c757d"), ("Événement", "#8338ec"), ("Trial", "#ffbe0b"), ("Enterprise", "#3a86ff"),
+    ("Support", "#fb5607"), ("Onboarding", "#06d6a0"),
+)  # fmt: skip
+
+# Seeded records changed during 2025: far enough in the past that a delta asked for "since the
+# start of this sync" never carries them, and independent of when the server started.
+SEED_EPOCH = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp())
+SEED_SPAN_SECONDS = 300 * 24 * 3600
+FIRST_CUSTOM_ID = 100
+
+
+def iso_ms(timestamp: float) -> str:
+    """ISO 8601 in UTC with milliseconds and a Z, as the Company Contacts API writes times."""
+    moment = datetime.fromtimestamp(timestamp, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _name(rng: random.Random, non_ascii: bool) -> tuple[str, str]:
+    if non_ascii:
+        return rng.choice(NON_ASCII_NAMES)
+    return rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+
+
+def _phone(rng: random.Random) -> str:
+    return "+" + str(rng.randint(10**10, 10**12 - 1))
+
+
+def _email(rng: random.Random, first: str, last: str, serial: int) -> str:
+    local = f"{first}.{last}.{serial}".lower().replace(" ", "").replace("'", "")
+    return f"{local}@{rng.choice(DOMAINS)}"
+
+
+def custom_contact(rng: random.Random, contact_id: int, position: int) -> dict[str, Any]:
+    """One contact of the Custom Contact Source API; `position` picks the awkward kinds."""
+    first, last = _name(rng, non_ascii=position % 10 == 7)
+    contact: dict[str, Any] = {
+        "id": str(contact_id),
+        "first_name": first,
+        "last_name": last,
+        "company": rng.choice(COMPANIES),
+    }
+    if position % 20 == 5:
+        pass  # no type at all: the connector must fall back to customer
+    elif position % 20 == 11:
+        contact["type"] = rng.choice(ODD_TYPES)
+    else:
+        contact["type"] = rng.choice(TYPES)
+
+    odd_labels = position % 20 == 13
+    phone_count = 0 if position % 20 == 3 else rng.randint(1, 2)
+    email_count = 0 if position % 20 == 17 else rng.randint(1, 2)
+    contact["phones"] = [
+        {"number": _phone(rng), "label": rng.choice(ODD_PHONE_LABELS if odd_labels else PHONE_LABELS)}
+        for _ in range(phone_count)
+    ]
+    contact["emails"] = [
+        {
+            "email": _email(rng, first, last, contact_id * 10 + n),
+            "label": rng.choice(ODD_EMAIL_LABELS if odd_labels else EMAIL_LABELS),
+        }
+        for n in range(email_count)
+    ]
+    return contact
+
+
+@dataclass(frozen=True)
+class SeededCustomContact:
+    contact: dict[str, Any]
+    changed_at: float
+
+
+def custom_contacts(seed: int, count: int) -> list[SeededCustomContact]:
+    """`count` contacts with ids that grow by uneven steps (3-digit to 4-digit and beyond)."""
+    rng = random.Random(f"custom:{seed}")
+    contacts = []
+    contact_id = FIRST_CUSTOM_ID
+    for position in range(count):
+        contact_id += rng.randint(1, 3)
+        changed_at = SEED_EPOCH + rng.randrange(SEED_SPAN_SECONDS)
+        contacts.append(SeededCustomContact(custom_contact(rng, contact_id, position), changed_at))
+    return contacts
+
+
+def company_tags(rng: random.Random, first_id: int, company_index: int) -> list[dict[str, Any]]:
+    """A company's tags; the two companies share some names but never ids."""
+    chosen = rng.sample(TAGS, k=6 + company_index * 2)
+    return [
+        {
+            "id": str(first_id + n),
+            "name": name,
+            "color": color,
+            "created_at": iso_ms(SEED_EPOCH - rng.randrange(180 * 24 * 3600)),
+        }
+        for n, (name, color) in enumerate(chosen)
+    ]
+
+
+def company_contact(
+    rng: random.Random, contact_id: int, position: int, tags: list[dict[str, Any]], now: float | None = None
+) -> dict[str, Any]:
+    """One contact of the Company Contacts API; `now` stamps a contact created by churn."""
+    first, last = _name(rng, non_ascii=position % 10 == 7)
+    if now is None:
+        created: float = SEED_EPOCH + rng.randrange(SEED_SPAN_SECONDS)
+        updated = created + rng.randrange(30 * 24 * 3600)
+    else:
+        created = updated = now
+    picked = rng.sample(tags, k=min(len(tags), rng.choice((0, 1, 1, 2, 3))))
+    return {
+        "id": str(contact_id),
+        "first_name": first,
+        "last_name": last,
+        "email": None if position % 20 == 17 else _email(rng, first, last, contact_id),
+        "phone_number": None if position % 20 == 3 else _phone(rng)[1:],
+        "phone_number_lid": str(rng.randint(10**14, 10**15 - 1)) if position % 4 == 0 else None,
+        "profile_picture": f"https://cdn.example.com/avatars/{contact_id}.jpg" if position % 3 else None,
+        "created_at": iso_ms(created),
+        "updated_at": iso_ms(updated),
+        "tags": [{"id": tag["id"], "name": tag["name"], "color": tag["color"]} for tag in picked],
+    }
+
+
+@dataclass(frozen=True)
+class SeededCompany:
+    key: str
+    contacts: list[dict[str, Any]]
+    tags: list[dict[str, Any]]
+
+
+def companies(seed: int, count: int, keys: tuple[str, ...]) -> list[SeededCompany]:
+    """`count` contacts and a few tags per company key; ids are unique across companies."""
+    seeded = []
+    for index, key in enumerate(keys):
+        rng = random.Random(f"company:{seed}:{key}")
+        tags = company_tags(rng, first_id=(index + 1) * 100, company_index=index)
+        first_contact_id = (index + 1) * 10_000_000
+        contacts = [
+            company_contact(rng, first_contact_id + position * 7 + rng.randint(0, 6), position, tags)
+            for position in range(count)
+        ]
+        seeded.append(SeededCompany(key, contacts, tags))
+    return seeded

@@ -1,0 +1,463 @@
+"""The sandbox's data: SQLite for durability, in-memory caches for speed.
+
+SQLite is the record (a file by default, so what a destination wrote can be inspected after a run
+and survives a restart); every write goes to it first, then to the caches. Reads never touch
+SQLite: each store keeps its documents and their serialised JSON in memory, plus ordered lists
+built on the first read after a write, so a page is a slice of ready-made bytes.
+
+Every method runs on the server's event loop thread, one at a time: no locking is needed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from contacts_sandbox import seed as seeding
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS custom_contacts (id INTEGER PRIMARY KEY, doc BLOB NOT NULL,
+    changed_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS custom_deleted (id INTEGER PRIMARY KEY, deleted_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS company_contacts (company TEXT NOT NULL, id INTEGER NOT NULL, doc BLOB NOT NULL,
+    PRIMARY KEY (company, id));
+CREATE TABLE IF NOT EXISTS company_tags (company TEXT NOT NULL, id INTEGER NOT NULL, doc BLOB NOT NULL,
+    PRIMARY KEY (company, id));
+CREATE TABLE IF NOT EXISTS crm_contacts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    doc BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS client_contacts (seq INTEGER PRIMARY KEY AUTOINCREMENT, _id TEXT NOT NULL UNIQUE,
+    doc BLOB NOT NULL);
+"""
+TABLES = (
+    "custom_contacts",
+    "custom_deleted",
+    "company_contacts",
+    "company_tags",
+    "crm_contacts",
+    "client_contacts",
+)
+
+
+def connect(path: str) -> sqlite3.Connection:
+    if path != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    if path != ":memory:":
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(SCHEMA)
+    return db
+
+
+def dumps(document: Any) -> bytes:
+    return orjson.dumps(document)
+
+
+# --- Custom Contact Source API -------------------------------------------------------------------
+
+
+@dataclass
+class _CustomEntry:
+    contact: dict[str, Any]
+    raw: bytes
+    changed_at: float
+
+
+@dataclass(frozen=True)
+class DeltaPage:
+    updated: list[bytes]
+    deleted: list[bytes]
+    has_more: bool
+
+
+class CustomContactStore:
+    """Contacts keyed by a numeric id (served as a string of digits), plus the ids deleted."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._contacts: dict[int, _CustomEntry] = {}
+        self._deleted: dict[int, float] = {}
+        self._next_id = seeding.FIRST_CUSTOM_ID
+        self._by_id: list[bytes] | None = None
+        self._by_change: tuple[list[float], list[bytes]] | None = None
+        self._deleted_by_time: tuple[list[float], list[bytes]] | None = None
+        for contact_id, doc, changed_at in db.execute("SELECT id, doc, changed_at FROM custom_contacts"):
+            self._contacts[contact_id] = _CustomEntry(orjson.loads(doc), bytes(doc), changed_at)
+        for contact_id, deleted_at in db.execute("SELECT id, deleted_at FROM custom_deleted"):
+            self._deleted[contact_id] = deleted_at
+        self._next_id = max([seeding.FIRST_CUSTOM_ID, *self._contacts, *self._deleted]) + 1
+
+    def __len__(self) -> int:
+        return len(self._contacts)
+
+    def _invalidate(self) -> None:
+        self._by_id = self._by_change = self._deleted_by_time = None
+
+    def load(self, seeded: Iterable[seeding.SeededCustomContact]) -> None:
+        rows = []
+        for item in seeded:
+            raw = dumps(item.contact)
+            contact_id = int(item.contact["id"])
+            self._contacts[contact_id] = _CustomEntry(item.contact, raw, item.changed_at)
+            rows.append((contact_id, raw, item.changed_at))
+        self._db.executemany("INSERT INTO custom_contacts (id, doc, changed_at) VALUES (?, ?, ?)", rows)
+        self._next_id = max([self._next_id, *self._contacts]) + 1
+        self._invalidate()
+
+    def clear(self) -> None:
+        self._contacts.clear()
+        self._deleted.clear()
+        self._next_id = seeding.FIRST_CUSTOM_ID
+        self._invalidate()
+
+    def page(self, offset: int, limit: int) -> tuple[list[bytes], bool]:
+        if self._by_id is None:
+            self._by_id = [self._contacts[key].raw for key in sorted(self._contacts)]
+        return self._by_id[offset : offset + limit], offset + limit < len(self._by_id)
+
+    def delta(self, since: float, offset: int, limit: int) -> DeltaPage:
+        """Changes at or after `since`, ordered by (change time, id); `limit` applies to each list."""
+        if self._by_change is None:
+            ordered = sorted(self._contacts.items(), key=lambda item: (item[1].changed_at, item[0]))
+            self._by_change = (
+                [entry.changed_at for _, entry in ordered],
+                [entry.raw for _, entry in ordered],
+            )
+        if self._deleted_by_time is None:
+            gone = sorted(self._deleted.items(), key=lambda item: (item[1], item[0]))
+            self._deleted_by_time = ([at for _, at in gone], [dumps(str(key)) for key, _ in gone])
+        times, raws = self._by_change
+        start = bisect.bisect_left(times, since) + offset
+        deleted_times, deleted_ids = self._deleted_by_time
+        deleted_start = bisect.bisect_left(deleted_times, since) + offset
+        return DeltaPage(
+            updated=raws[start : start + limit],
+            deleted=deleted_ids[deleted_start : deleted_start + limit],
+            has_more=start + limit < len(raws) or deleted_start + limit < len(deleted_ids),
+        )
+
+    def ids(self) -> list[str]:
+        return [str(key) for key in sorted(self._contacts)]
+
+    def get(self, contact_id: str) -> dict[str, Any]:
+        return self._contacts[int(contact_id)].contact
+
+    def put(self, contact: dict[str, Any], now: float) -> None:
+        """Creates or replaces a contact, changed at `now`."""
+        contact_id = int(contact["id"])
+        raw = dumps(contact)
+        self._db.execute(
+            "INSERT OR REPLACE INTO custom_contacts (id, doc, changed_at) VALUES (?, ?, ?)",
+            (contact_id, raw, now),
+        )
+        self._contacts[contact_id] = _CustomEntry(contact, raw, now)
+        self._next_id = max(self._next_id, contact_id + 1)
+        self._invalidate()
+
+    def new_id(self) -> str:
+        contact_id = self._next_id
+        self._next_id += 1
+        return str(contact_id)
+
+    def delete(self, contact_id: str, now: float) -> None:
+        key = int(contact_id)
+        self._db.execute("DELETE FROM custom_contacts WHERE id = ?", (key,))
+        self._db.execute("INSERT OR REPLACE INTO custom_deleted (id, deleted_at) VALUES (?, ?)", (key, now))
+        del self._contacts[key]
+        self._deleted[key] = now
+        self._invalidate()
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "contacts": [self._contacts[key].contact for key in sorted(self._contacts)],
+            "deleted": [
+                str(key) for key, _ in sorted(self._deleted.items(), key=lambda item: (item[1], item[0]))
+            ],
+        }
+
+
+# --- Company Contacts API ------------------------------------------------------------------------
+
+
+@dataclass
+class _CompanyEntry:
+    contact: dict[str, Any]
+    raw: bytes
+    haystack: str
+
+
+def _haystack(contact: dict[str, Any]) -> str:
+    """The searchable text of a contact; fields joined by a separator no search term can span."""
+    fields = [contact.get(name) or "" for name in ("first_name", "last_name", "email", "phone_number")]
+    fields.append(contact.get("phone_number_lid") or "")
+    fields.extend(tag["name"] for tag in contact["tags"])
+    return "\x00".join(fields).casefold()
+
+
+@dataclass
+class _Company:
+    contacts: dict[int, _CompanyEntry] = field(default_factory=dict)
+    tags: dict[int, dict[str, Any]] = field(default_factory=dict)
+    ordered: list[_CompanyEntry] | None = None
+
+
+class CompanyContactStore:
+    """Contacts and tags of each company, kept apart by the company's API key."""
+
+    def __init__(self, db: sqlite3.Connection, keys: tuple[str, ...]) -> None:
+        self._db = db
+        self._companies = {key: _Company() for key in keys}
+        self._next_id = 1
+        for company, contact_id, doc in db.execute("SELECT company, id, doc FROM company_contacts"):
+            if company in self._companies:
+                contact = orjson.loads(doc)
+                self._companies[company].contacts[contact_id] = _CompanyEntry(
+                    contact, bytes(doc), _haystack(contact)
+                )
+        for company, tag_id, doc in db.execute("SELECT company, id, doc FROM company_tags"):
+            if company in self._companies:
+                self._companies[company].tags[tag_id] = orjson.loads(doc)
+        self._next_id = max([1, *(key for data in self._companies.values() for key in data.contacts)]) + 1
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(self._companies)
+
+    def load(self, seeded: Iterable[seeding.SeededCompany]) -> None:
+        for company in seeded:
+            data = self._companies[company.key]
+            for tag in company.tags:
+                data.tags[int(tag["id"])] = tag
+            self._db.executemany(
+                "INSERT INTO company_tags (company, id, doc) VALUES (?, ?, ?)",
+                [(company.key, int(tag["id"]), dumps(tag)) for tag in company.tags],
+            )
+            rows = []
+            for contact in company.contacts:
+                raw = dumps(contact)
+                data.contacts[int(contact["id"])] = _CompanyEntry(contact, raw, _haystack(contact))
+                rows.append((company.key, int(contact["id"]), raw))
+            self._db.executemany("INSERT INTO company_contacts (company, id, doc) VALUES (?, ?, ?)", rows)
+            data.ordered = None
+            self._next_id = max([self._next_id, *(key + 1 for key in data.contacts)])
+
+    def clear(self) -> None:
+        for key in self._companies:
+            self._companies[key] = _Company()
+        self._next_id = 1
+
+    def _ordered(self, company: str) -> list[_CompanyEntry]:
+        data = self._companies[company]
+        if data.ordered is None:
+            data.ordered = [data.contacts[key] for key in sorted(data.contacts)]
+        return data.ordered
+
+    def contacts(self, company: str, search: str | None) -> list[bytes]:
+        entries = self._ordered(company)
+        if search:
+            needle = search.casefold()
+            return [entry.raw for entry in entries if needle in entry.haystack]
+        return [entry.raw for entry in entries]
+
+    def contacts_page(
+        self, company: str, search: str | None, offset: int, limit: int
+    ) -> tuple[list[bytes], int]:
+        if search:
+            matching = self.contacts(company, search)
+            return matching[offset : offset + limit], len(matching)
+        entries = self._ordered(company)
+        return [entry.raw for entry in entries[offset : offset + limit]], len(entries)
+
+    def tags(self, company: str, search: str | None) -> list[dict[str, Any]]:
+        data = self._companies[company]
+        counts: dict[str, int] = {}
+        for entry in data.contacts.values():
+            for tag in entry.contact["tags"]:
+                counts[tag["id"]] = counts.get(tag["id"], 0) + 1
+        needle = search.casefold() if search else ""
+        return [
+            {**tag, "_count": {"contact_tag": counts.get(tag["id"], 0)}}
+            for key, tag in sorted(data.tags.items())
+            if needle in tag["name"].casefold()
+        ]
+
+    def ids(self, company: str) -> list[str]:
+        return [str(key) for key in sorted(self._companies[company].contacts)]
+
+    def tag_list(self, company: str) -> list[dict[str, Any]]:
+        return list(self._companies[company].tags.values())
+
+    def get(self, company: str, contact_id: str) -> dict[str, Any]:
+        return self._companies[company].contacts[int(contact_id)].contact
+
+    def new_id(self) -> str:
+        contact_id = self._next_id
+        self._next_id += 1
+        return str(contact_id)
+
+    def put(self, company: str, contact: dict[str, Any]) -> None:
+        key = int(contact["id"])
+        raw = dumps(contact)
+        self._db.execute(
+            "INSERT OR REPLACE INTO company_contacts (company, id, doc) VALUES (?, ?, ?)", (company, key, raw)
+        )
+        data = self._companies[company]
+        data.contacts[key] = _CompanyEntry(contact, raw, _haystack(contact))
+        data.ordered = None
+        self._next_id = max(self._next_id, key + 1)
+
+    def delete(self, company: str, contact_id: str) -> None:
+        key = int(contact_id)
+        self._db.execute("DELETE FROM company_contacts WHERE company = ? AND id = ?", (company, key))
+        data = self._companies[company]
+        del data.contacts[key]
+        data.ordered = None
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            key: {"contacts": [entry.contact for entry in self._ordered(key)], "tags": self.tags(key, None)}
+            for key in self._companies
+        }
+
+
+# --- Target APIs: CRM and Client Contacts --------------------------------------------------------
+
+
+class DocumentStore:
+    """Documents keyed by a string id, in creation order: the two target APIs' storage."""
+
+    def __init__(self, db: sqlite3.Connection, table: str, key: str) -> None:
+        self._db = db
+        self._table = table
+        self._key = key
+        self._documents: dict[str, dict[str, Any]] = {}
+        for (doc,) in db.execute(f"SELECT doc FROM {table} ORDER BY seq"):
+            document = orjson.loads(doc)
+            self._documents[document[key]] = document
+
+    def __contains__(self, document_id: object) -> bool:
+        return document_id in self._documents
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def get(self, document_id: str) -> dict[str, Any] | None:
+        return self._documents.get(document_id)
+
+    def all(self) -> list[dict[str, Any]]:
+        return list(self._documents.values())
+
+    def insert(self, document: dict[str, Any]) -> None:
+        document_id = document[self._key]
+        self._db.execute(
+            f"INSERT INTO {self._table} ({self._key}, doc) VALUES (?, ?)", (document_id, dumps(document))
+        )
+        self._documents[document_id] = document
+
+    def replace(self, document: dict[str, Any]) -> None:
+        document_id = document[self._key]
+        self._db.execute(
+            f"UPDATE {self._table} SET doc = ? WHERE {self._key} = ?", (dumps(document), document_id)
+        )
+        self._documents[document_id] = document
+
+    def delete(self, document_id: str) -> dict[str, Any]:
+        self._db.execute(f"DELETE FROM {self._table} WHERE {self._key} = ?", (document_id,))
+        return self._documents.pop(document_id)
+
+    def clear(self) -> None:
+        self._documents.clear()
+
+
+class ObjectIds:
+    """24-hex ids shaped like MongoDB's: creation second, a per-process random part, a counter.
+
+    They sort in creation order, which is what `from__id` / `to__id` ranges rely on.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self._middle = rng.randbytes(5).hex()
+        self._counter = rng.randrange(1 << 20)
+
+    def next(self) -> str:
+        self._counter = (self._counter + 1) % (1 << 24)
+        return f"{int(time.time()):08x}{self._middle}{self._counter:06x}"
+
+
+# --- All of it -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedData:
+    custom: list[seeding.SeededCustomContact]
+    companies: list[seeding.SeededCompany]
+
+
+class Store:
+    """The four APIs' data in one SQLite database."""
+
+    def __init__(self, path: str, company_keys: tuple[str, ...], seed: int) -> None:
+        self.db = connect(path)
+        self.custom = CustomContactStore(self.db)
+        self.company = CompanyContactStore(self.db, company_keys)
+        self.crm = DocumentStore(self.db, "crm_contacts", "id")
+        self.client_contacts = DocumentStore(self.db, "client_contacts", "_id")
+        self.object_ids = ObjectIds(random.Random(f"object-ids:{seed}:{time.time_ns()}"))
+        self._seed_cache: dict[tuple[int, int], SeedData] = {}
+
+    def is_empty(self) -> bool:
+        return not any(self.db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() for table in TABLES)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Many writes, one commit: a reset or a churn is all or nothing, and fast on a file."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _seed_data(self, seed: int, contacts: int) -> SeedData:
+        # Generating is the slow part of a reset; test suites reset before every test with the same seed.
+        key = (seed, contacts)
+        if key not in self._seed_cache:
+            self._seed_cache = {
+                key: SeedData(
+                    seeding.custom_contacts(seed, contacts),
+                    seeding.companies(seed, contacts, self.company.keys()),
+                )
+            }
+        return self._seed_cache[key]
+
+    def reset(self, seed: int, contacts: int) -> None:
+        """Empties every store and seeds both source APIs, in one transaction."""
+        data = self._seed_data(seed, contacts)
+        with self.transaction():
+            for table in TABLES:
+                self.db.execute(f"DELETE FROM {table}")
+            for store in (self.custom, self.company, self.crm, self.client_contacts):
+                store.clear()
+            # The stores own their documents and may change them: give them copies of the cached seed.
+            self.custom.load(
+                seeding.SeededCustomContact(orjson.loads(dumps(item.contact)), item.changed_at)
+                for item in data.custom
+            )
+            self.company.load(
+                seeding.SeededCompany(
+                    company.key, orjson.loads(dumps(company.contacts)), orjson.loads(dumps(company.tags))
+                )
+                for company in data.companies
+            )
+
+    def close(self) -> None:
+        self.db.close()

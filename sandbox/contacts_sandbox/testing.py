@@ -1,0 +1,222 @@
+"""Start the sandbox as a real process for tests and benchmarks, and drive its admin endpoints.
+
+with SandboxProcess(contacts=200, seed=1) as sandbox:
+    sandbox.url
+    sandbox.admin.churn("custom", create=5, update=5, delete=5)
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from types import TracebackType
+from typing import Any
+
+import requests
+
+LISTENING = re.compile(r"listening on (http://\S+)")
+
+
+class SandboxStartError(RuntimeError):
+    pass
+
+
+class AdminClient:
+    """The admin endpoints of one running sandbox, as methods."""
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.session = requests.Session()
+
+    def _call(self, method: str, path: str, json: Any = None) -> Any:
+        response = self.session.request(method, f"{self.url}/admin{path}", json=json, timeout=self.timeout)
+        response.raise_for_status()
+        return response.json()
+
+    def health(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/health")
+        return result
+
+    def reset(self, seed: int | None = None, contacts: int | None = None) -> dict[str, Any]:
+        body = {key: value for key, value in (("seed", seed), ("contacts", contacts)) if value is not None}
+        result: dict[str, Any] = self._call("POST", "/reset", body)
+        return result
+
+    def churn(
+        self,
+        api: str,
+        create: int = 0,
+        update: int = 0,
+        delete: int = 0,
+        seed: int | None = None,
+        company: str | None = None,
+    ) -> dict[str, list[str]]:
+        body: dict[str, Any] = {"api": api, "create": create, "update": update, "delete": delete}
+        if seed is not None:
+            body["seed"] = seed
+        if company is not None:
+            body["company"] = company
+        result: dict[str, list[str]] = self._call("POST", "/churn", body)
+        return result
+
+    def dump(self, api: str) -> Any:
+        return self._call("GET", f"/dump/{api}")
+
+    def set_faults(self, api: str, **faults: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("PUT", f"/faults/{api}", faults)
+        return result
+
+    def faults(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/faults")
+        return result
+
+    def clear_faults(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("DELETE", "/faults")
+        return result
+
+    def stats(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/stats")
+        return result
+
+    def reset_stats(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("POST", "/stats/reset")
+        return result
+
+    def close(self) -> None:
+        self.session.close()
+
+
+class SandboxProcess:
+    """`contacts-sandbox` in a child process on a free port; always stopped on exit."""
+
+    def __init__(
+        self,
+        contacts: int = 1000,
+        seed: int = 42,
+        db: str = ":memory:",
+        token_ttl: int | None = None,
+        host: str = "127.0.0.1",
+        startup_timeout: float = 30.0,
+        extra_args: list[str] | None = None,
+    ) -> None:
+        self.command = [
+            sys.executable,
+            "-m",
+            "contacts_sandbox",
+            "--host",
+            host,
+            "--port",
+            "0",
+            "--db",
+            db,
+            "--contacts",
+            str(contacts),
+            "--seed",
+            str(seed),
+        ]
+        if token_ttl is not None:
+            self.command += ["--token-ttl", str(token_ttl)]
+        self.command += extra_args or []
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen[str] | None = None
+        self._url: str | None = None
+        self._admin: AdminClient | None = None
+        self._output: deque[str] = deque(maxlen=500)
+
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            raise SandboxStartError("the sandbox is not running")
+        return self._url
+
+    @property
+    def admin(self) -> AdminClient:
+        if self._admin is None:
+            raise SandboxStartError("the sandbox is not running")
+        return self._admin
+
+    def start(self) -> SandboxProcess:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        )
+        # Also stopped when the interpreter exits without reaching __exit__ (an interrupted session).
+        atexit.register(self.stop)
+        try:
+            self._url = self._wait_for_url()
+            self._admin = AdminClient(self._url)
+            self._wait_for_health()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_for_url(self) -> str:
+        process = self.process
+        if process is None or process.stdout is None:
+            raise SandboxStartError("the sandbox process was not started")
+        stdout = process.stdout
+        found: list[str] = []
+
+        def read_output() -> None:
+            for line in stdout:
+                self._output.append(line)
+                match = LISTENING.search(line)
+                if match and not found:
+                    found.append(match.group(1))
+
+        # The reader drains the pipe for the process's whole life, so the server never blocks on it.
+        threading.Thread(target=read_output, name="sandbox-output", daemon=True).start()
+        deadline = time.monotonic() + self.startup_timeout
+        while not found:
+            if process.poll() is not None:
+                raise SandboxStartError(f"the sandbox exited with {process.returncode}:\n{self.output}")
+            if time.monotonic() > deadline:
+                raise SandboxStartError(
+                    f"the sandbox did not start in {self.startup_timeout}s:\n{self.output}"
+                )
+            time.sleep(0.02)
+        return found[0]
+
+    def _wait_for_health(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            try:
+                self.admin.health()
+                return
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    @property
+    def output(self) -> str:
+        return "".join(self._output)
+
+    def stop(self) -> None:
+        atexit.unregister(self.stop)
+        if self._admin is not None:
+            self._admin.close()
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> SandboxProcess:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from contacts_sandbox import Settings, create_app
+
+pytest_plugins = ["contacts_sandbox.pytest_plugin"]
+
+LOOPBACK = ("127.0.0.1", 50000)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(db=":memory:", contacts=60, seed=7)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The app in-process, seen from a loopback address (the admin endpoints require one)."""
+    with TestClient(create_app(settings), client=LOOPBACK) as test_client:
+        yield test_client
