@@ -1,0 +1,314 @@
+"""HTTP plumbing shared by both target APIs: one session, the CDK's HttpClient, and error policy.
+
+Every request goes through the CDK's `HttpClient`, in one of two modes:
+
+- idempotent (reads, edits, deletes): timeouts, dropped connections, 5xx and 429 are retried;
+- once (creates): only 429 is retried, since the server refused the request before doing it.
+  A timeout, a dropped connection or a 5xx may hide a create that committed, so the client
+  gets `None` (answer lost) or the 5xx back and looks the contact up before trying again.
+
+A 4xx other than 401/403/408/429 is handed back to the caller: it decides between "gone"
+(404 on a delete) and a rejected record (400 on a create).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.streams.call_rate import APIBudget, LimiterSession, MovingWindowCallRatePolicy, Rate
+from airbyte_cdk.sources.streams.http import HttpClient
+from airbyte_cdk.sources.streams.http.error_handlers import (
+    BackoffStrategy,
+    ErrorResolution,
+    HttpStatusErrorHandler,
+    ResponseAction,
+)
+from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
+from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import (
+    AbstractHeaderAuthenticator,
+)
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from destination_crm_contacts.config import TargetLimits
+
+
+class TargetError(Exception):
+    """The target cannot be written to (bad credentials, down after every retry): fails the sync."""
+
+    def __init__(self, message: str, failure_type: FailureType = FailureType.transient_error) -> None:
+        super().__init__(message)
+        self.failure_type = failure_type
+
+
+class RecordRejectedError(Exception):
+    """The target refused this one contact; the message is the target's reason."""
+
+
+class ApiKeyAuthenticator(AbstractHeaderAuthenticator):
+    """An API key in a header, with an optional scheme before it (`Bearer <key>`)."""
+
+    def __init__(self, header: str, api_key: str, scheme: str = "") -> None:
+        self._header = header
+        self._value = f"{scheme} {api_key}" if scheme else api_key
+
+    @property
+    def auth_header(self) -> str:
+        return self._header
+
+    @property
+    def token(self) -> str:
+        return self._value
+
+
+class Throttle:
+    """A pause every worker of one target honours, set by a 429's Retry-After."""
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
+    ):
+        self._clock = clock
+        self._sleep = sleep
+        self._resume_at = 0.0
+        self._lock = threading.Lock()
+
+    def pause_for(self, seconds: float) -> None:
+        with self._lock:
+            self._resume_at = max(self._resume_at, self._clock() + seconds)
+
+    def wait(self) -> None:
+        delay = self._resume_at - self._clock()
+        if delay > 0:
+            self._sleep(delay)
+
+
+def retry_after_seconds(response: requests.Response) -> float | None:
+    """Retry-After as seconds, from either of its forms (delay-seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class RetryAfterBackoff(BackoffStrategy):
+    """Waits as long as a 429 (or 503) asks, and makes the other workers of the target wait too."""
+
+    def __init__(self, throttle: Throttle) -> None:
+        self._throttle = throttle
+
+    def backoff_time(
+        self,
+        response_or_exception: requests.Response | requests.RequestException | None,
+        attempt_count: int,
+    ) -> float | None:
+        if not isinstance(response_or_exception, requests.Response):
+            return None
+        if response_or_exception.status_code not in (429, 503):
+            return None
+        seconds = retry_after_seconds(response_or_exception)
+        if seconds is None:
+            return None
+        self._throttle.pause_for(seconds)
+        return max(seconds, 0.01)
+
+
+_TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.ConnectTimeout,
+    requests.ReadTimeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ProxyError,
+    requests.exceptions.SSLError,
+)
+
+
+def _error_mapping(target: str, *, retry_unsafe: bool) -> dict[Any, ErrorResolution]:
+    retry = ErrorResolution(ResponseAction.RETRY, FailureType.transient_error)
+    lost = ErrorResolution(ResponseAction.IGNORE, FailureType.transient_error)
+    caller_decides = ErrorResolution(ResponseAction.IGNORE, FailureType.system_error)
+    mapping: dict[Any, ErrorResolution] = dict(DEFAULT_ERROR_MAPPING)
+    for status in range(400, 500):
+        mapping[status] = caller_decides
+    for status in range(500, 600):
+        mapping[status] = retry if retry_unsafe else lost
+    for error in _TRANSPORT_ERRORS:
+        mapping[error] = retry if retry_unsafe else lost
+    mapping[408] = retry if retry_unsafe else lost
+    mapping[429] = ErrorResolution(ResponseAction.RATE_LIMITED, FailureType.transient_error)
+    for status in (401, 403):
+        mapping[status] = ErrorResolution(
+            ResponseAction.FAIL,
+            FailureType.config_error,
+            f"{target} refused the API key (HTTP {status}): check {target}.api_key and the auth settings.",
+        )
+    return mapping
+
+
+def _budget(limits: TargetLimits) -> APIBudget:
+    rate = limits.requests_per_second
+    if rate <= 0:
+        return APIBudget(policies=[])
+    if rate < 10:
+        rates = [Rate(limit=1, interval=timedelta(milliseconds=math.ceil(1000 / rate)))]
+    else:
+        # A tenth of the rate per 100 ms spreads the calls; the per-second cap holds the total.
+        rates = [
+            Rate(limit=math.ceil(rate / 10), interval=timedelta(milliseconds=100)),
+            Rate(limit=math.floor(rate), interval=timedelta(seconds=1)),
+        ]
+    return APIBudget(policies=[MovingWindowCallRatePolicy(rates=rates, matchers=[])])
+
+
+def _session(limits: TargetLimits) -> requests.Session:
+    session = LimiterSession(api_budget=_budget(limits))
+    # Every worker keeps its connection open: the default pool of 10 would drop and reopen them.
+    adapter = requests.adapters.HTTPAdapter(
+        pool_connections=4, pool_maxsize=limits.max_concurrent_requests * 2 + 4
+    )
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+class _HttpClient(HttpClient):
+    """The CDK's client, also sending a JSON body with DELETE: the CDK attaches bodies to
+    GET/POST/PUT/PATCH only, and the CRM documents its delete with a JSON body."""
+
+    def _create_prepared_request(
+        self,
+        http_method: str,
+        url: str,
+        dedupe_query_params: bool = False,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str] | None = None,
+        json: Mapping[str, Any] | None = None,
+        data: str | Mapping[str, Any] | None = None,
+    ) -> requests.PreparedRequest:
+        request = super()._create_prepared_request(
+            http_method, url, dedupe_query_params, headers, params, json, data
+        )
+        if http_method.upper() == "DELETE" and json is not None:
+            request.prepare_body(data=None, files=None, json=json)
+        return request
+
+
+@dataclass(frozen=True)
+class Transport:
+    max_retries: int
+    timeout_seconds: float
+
+
+class TargetHttp:
+    """Requests to one target API, with its session, auth, rate limit and error policy."""
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        authenticator: AbstractHeaderAuthenticator,
+        limits: TargetLimits,
+        transport: Transport,
+        logger: logging.Logger,
+    ) -> None:
+        self.name = name
+        self._base_url = base_url
+        self._throttle = Throttle()
+        session = _session(limits)
+
+        def client(retry_unsafe: bool) -> HttpClient:
+            return _HttpClient(
+                name=name,
+                logger=logger,
+                error_handler=HttpStatusErrorHandler(
+                    logger,
+                    error_mapping=_error_mapping(name, retry_unsafe=retry_unsafe),
+                    max_retries=transport.max_retries,
+                ),
+                session=session,
+                authenticator=authenticator,
+                backoff_strategy=RetryAfterBackoff(self._throttle),
+                request_timeout=transport.timeout_seconds,
+            )
+
+        self._idempotent = client(retry_unsafe=True)
+        self._once = client(retry_unsafe=False)
+
+    def url(self, path: str) -> str:
+        return f"{self._base_url}{path}"
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Mapping[str, Any] | None = None,
+    ) -> requests.Response:
+        """An idempotent request, retried on transient errors; a 4xx comes back to the caller."""
+        response = self._send(self._idempotent, method, path, params, json)
+        if response is None:  # only the `once` mode hands back lost answers
+            raise TargetError(f"{self.name}: {method} {path} got no answer")
+        return response
+
+    def send_once(
+        self, method: str, path: str, *, json: Mapping[str, Any] | None = None
+    ) -> requests.Response | None:
+        """A request that must not be repeated blindly: None when its answer was lost."""
+        return self._send(self._once, method, path, None, json)
+
+    def _send(
+        self,
+        client: HttpClient,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Mapping[str, Any] | None,
+    ) -> requests.Response | None:
+        self._throttle.wait()
+        try:
+            _, response = client.send_request(
+                method, self.url(path), request_kwargs={}, params=params, json=json
+            )
+        except AirbyteTracedException as error:
+            raise TargetError(
+                f"{self.name}: {method} {path} failed: {error.message}",
+                error.failure_type or FailureType.transient_error,
+            ) from error
+        return response
+
+
+def json_body(response: requests.Response) -> Any:
+    """The answer's JSON, or its text when it is not JSON (the CRM answers deletes in plain text)."""
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def error_reason(response: requests.Response) -> str:
+    """A short reason for a refused request, from the usual error fields or the body."""
+    body = json_body(response)
+    if isinstance(body, Mapping):
+        for key in ("error", "message", "detail", "errors"):
+            if body.get(key):
+                return f"HTTP {response.status_code}: {body[key]}"
+    text = str(body).strip()
+    return f"HTTP {response.status_code}: {text[:300]}" if text else f"HTTP {response.status_code}"

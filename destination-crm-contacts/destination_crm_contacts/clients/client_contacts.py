@@ -1,0 +1,115 @@
+"""The Client Contacts API: list (paged), create, update and delete documents by `_id`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from destination_crm_contacts.clients.base import (
+    RecordRejectedError,
+    TargetError,
+    TargetHttp,
+    error_reason,
+    json_body,
+)
+from destination_crm_contacts.config import ClientContactsConfig
+
+Document = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    documents: list[Document]
+    total_pages: int | None
+    has_next: bool
+
+
+class ClientContactsClient:
+    def __init__(self, http: TargetHttp, config: ClientContactsConfig) -> None:
+        self._http = http
+        self._config = config
+
+    def page(self, page: int, filters: Mapping[str, Any] | None = None) -> Page:
+        params = {"page": page, "per_page": self._config.page_size, "sort": "_id", **(filters or {})}
+        response = self._http.send("GET", self._config.contacts_path, params=params)
+        if not response.ok:
+            raise TargetError(f"client_contacts: listing page {page} failed: {error_reason(response)}")
+        return parse_page(json_body(response), page, self._config.page_size)
+
+    def pages(self, filters: Mapping[str, Any] | None = None) -> Iterator[list[Document]]:
+        """Every page in turn, stopping on the pagination's word, a short page, or a page that
+        repeats the previous one (a server ignoring `page` would otherwise loop forever)."""
+        number, previous_first = 1, None
+        while True:
+            page = self.page(number, filters)
+            first = page.documents[0].get("_id") if page.documents else None
+            if first is not None and first == previous_first:
+                return
+            yield page.documents
+            if not page.has_next:
+                return
+            number, previous_first = number + 1, first
+
+    def create(self, document: Document) -> str | None:
+        """The new document's `_id`; None when the answer was lost (the caller looks it up),
+        "" when it was written but the answer names no `_id`."""
+        response = self._http.send_once("POST", self._config.contacts_path, json=document)
+        if response is None or response.status_code >= 500:
+            return None
+        if not response.ok:
+            raise RecordRejectedError(error_reason(response))
+        created = unwrap(json_body(response))
+        return str(created.get("_id") or created.get("id") or "")
+
+    def update(self, document_id: str, document: Document) -> bool:
+        """False when the document no longer exists."""
+        response = self._http.send(self._config.update_method, self._item_path(document_id), json=document)
+        if response.status_code in (404, 410):
+            return False
+        if not response.ok:
+            raise RecordRejectedError(error_reason(response))
+        return True
+
+    def delete(self, document_id: str) -> bool:
+        """False when it was already gone, which counts as deleted."""
+        response = self._http.send("DELETE", self._item_path(document_id))
+        if response.status_code in (404, 410):
+            return False
+        if not response.ok:
+            raise RecordRejectedError(error_reason(response))
+        return True
+
+    def _item_path(self, document_id: str) -> str:
+        return f"{self._config.contacts_path}/{document_id}"
+
+
+def unwrap(body: Any) -> Document:
+    """The document of a `{"success", "data": {...}}` answer, or the answer itself."""
+    if isinstance(body, Mapping):
+        data = body.get("data")
+        return data if isinstance(data, Mapping) else body
+    return {}
+
+
+def parse_page(body: Any, page: int, page_size: int) -> Page:
+    items: Any = body.get("data") if isinstance(body, Mapping) else body
+    pagination: Any = body.get("pagination") if isinstance(body, Mapping) else None
+    if not isinstance(pagination, Mapping):
+        pagination = {}
+    documents = [item for item in items if isinstance(item, Mapping)] if isinstance(items, list) else []
+    total_pages = _as_int(pagination.get("total_page"))
+    if total_pages is not None:
+        has_next = page < total_pages
+    elif "next_page" in pagination:
+        has_next = bool(pagination.get("next_page"))
+    else:
+        has_next = len(documents) >= page_size
+    return Page(documents=documents, total_pages=total_pages, has_next=has_next and bool(documents))
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,133 @@
+"""The Airbyte destination: wiring of config, targets and the writer."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+from airbyte_cdk.destinations import Destination
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteMessage,
+    ConfiguredAirbyteCatalog,
+    ConfiguredAirbyteCatalogSerializer,
+    FailureType,
+    Status,
+)
+from airbyte_cdk.sources.utils.schema_helpers import check_config_against_spec_or_exit
+from airbyte_cdk.utils.airbyte_secrets_utils import get_secrets, update_secrets
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from destination_crm_contacts.clients.base import ApiKeyAuthenticator, TargetError, TargetHttp, Transport
+from destination_crm_contacts.clients.client_contacts import ClientContactsClient
+from destination_crm_contacts.clients.crm import CrmClient
+from destination_crm_contacts.config import ConfigError, DestinationConfig
+from destination_crm_contacts.input import InputMessages
+from destination_crm_contacts.targets.base import CreateRetry, Target
+from destination_crm_contacts.targets.client_contacts import ClientContactsTarget
+from destination_crm_contacts.targets.crm import CrmTarget
+from destination_crm_contacts.writers.rejections import RejectedRecords
+from destination_crm_contacts.writers.writer import ContactWriter
+
+
+def build_targets(config: DestinationConfig, logger: logging.Logger) -> list[Target]:
+    options = config.options
+    transport = Transport(max_retries=options.max_retries, timeout_seconds=options.request_timeout_seconds)
+    create_retry = CreateRetry(attempts=options.max_retries + 1)
+    targets: list[Target] = []
+    if config.crm is not None:
+        crm = config.crm
+        http = TargetHttp(
+            "crm", crm.base_url, ApiKeyAuthenticator("x-api-key", crm.api_key), crm.limits, transport, logger
+        )
+        targets.append(CrmTarget(CrmClient(http, crm), crm, create_retry, logger, options.dry_run))
+    if config.client_contacts is not None:
+        cc = config.client_contacts
+        authenticator = ApiKeyAuthenticator(cc.auth_header, cc.api_key, cc.auth_scheme)
+        http = TargetHttp("client_contacts", cc.base_url, authenticator, cc.limits, transport, logger)
+        client = ClientContactsClient(http, cc)
+        targets.append(ClientContactsTarget(client, cc, create_retry, logger, options.dry_run))
+    return targets
+
+
+def concurrency_of(config: DestinationConfig) -> dict[str, int]:
+    limits = {}
+    if config.crm is not None:
+        limits["crm"] = config.crm.limits.max_concurrent_requests
+    if config.client_contacts is not None:
+        limits["client_contacts"] = config.client_contacts.limits.max_concurrent_requests
+    return limits
+
+
+def read_config(config: Mapping[str, Any]) -> DestinationConfig:
+    try:
+        return DestinationConfig.from_mapping(config)
+    except ConfigError as error:
+        raise AirbyteTracedException(
+            message=str(error), internal_message=str(error), failure_type=FailureType.config_error
+        ) from error
+
+
+class DestinationCrmContacts(Destination):
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        try:
+            parsed = DestinationConfig.from_mapping(config)
+        except ConfigError as error:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=f"Invalid config: {error}")
+        failures = []
+        for target in build_targets(parsed, logger):
+            try:
+                target.check()
+            except TargetError as error:
+                failures.append(str(error))
+        if failures:
+            return AirbyteConnectionStatus(status=Status.FAILED, message="; ".join(failures))
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+
+    def write(
+        self,
+        config: Mapping[str, Any],
+        configured_catalog: ConfiguredAirbyteCatalog,
+        input_messages: Iterable[AirbyteMessage],
+    ) -> Iterable[AirbyteMessage]:
+        logger = logging.getLogger("airbyte")
+        parsed = read_config(config)
+        rejected = RejectedRecords(parsed.options.rejected_records_path, logger)
+        writer = ContactWriter(
+            build_targets(parsed, logger),
+            concurrency_of(parsed),
+            configured_catalog,
+            parsed.options,
+            rejected,
+            logger,
+        )
+        invalid_lines = (
+            (lambda: input_messages.invalid_lines)
+            if isinstance(input_messages, InputMessages)
+            else (lambda: 0)
+        )
+        try:
+            yield from writer.write(input_messages, invalid_lines)
+        finally:
+            rejected.close()
+
+    def run_cmd(self, parsed_args: argparse.Namespace) -> Iterable[AirbyteMessage]:
+        """`write` reads stdin with `InputMessages`, which reports a malformed line and goes on;
+        the CDK's reader would stop the sync on it. Everything else is the CDK's."""
+        if parsed_args.command != "write":
+            yield from super().run_cmd(parsed_args)
+            return
+        logger = logging.getLogger("airbyte")
+        spec = self.spec(logger)
+        config = self.read_config(config_path=parsed_args.config)
+        update_secrets(get_secrets(spec.connectionSpecification, config))
+        check_config_against_spec_or_exit(config, spec)
+        catalog = ConfiguredAirbyteCatalogSerializer.load(
+            orjson.loads(Path(parsed_args.catalog).read_bytes())
+        )
+        yield from self.write(config, catalog, InputMessages(sys.stdin.buffer, logger))

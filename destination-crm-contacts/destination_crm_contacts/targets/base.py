@@ -1,0 +1,67 @@
+"""What a target is to the writer: upsert, create, delete one contact, and list those it manages."""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class Outcome(Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DELETED = "deleted"
+    ALREADY_GONE = "already_gone"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One source contact as a target sees it: its source key and its record."""
+
+    key: str
+    record: Mapping[str, Any]
+    stream: str
+
+
+class Target(ABC):
+    name: str
+
+    @abstractmethod
+    def check(self) -> None:
+        """A harmless request that proves the target answers and accepts the credentials."""
+
+    @abstractmethod
+    def prepare(self) -> None:
+        """Work done once per sync before the first write (reading what the target holds)."""
+
+    @abstractmethod
+    def upsert(self, contact: Contact) -> Outcome:
+        """Create the contact, or update the one matched by its key (unchanged: no write)."""
+
+    @abstractmethod
+    def create(self, contact: Contact) -> Outcome:
+        """Create the contact without looking for an existing one (`append`)."""
+
+    @abstractmethod
+    def delete(self, key: str) -> Outcome:
+        """Delete the contact of this source key; one already gone counts as deleted."""
+
+    @abstractmethod
+    def managed_keys(self) -> set[str]:
+        """Source keys of every contact this connector manages in the target."""
+
+
+class CreateRetry:
+    """How a create whose answer was lost is retried: wait, look it up, then try again."""
+
+    def __init__(self, attempts: int, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.attempts = max(1, attempts)
+        self._sleep = sleep
+
+    def pause(self, attempt: int) -> None:
+        # Give a slow server time to commit before the lookup, so the lookup sees the contact.
+        self._sleep(min(0.5 * 2**attempt, 10.0))

@@ -1,0 +1,217 @@
+"""Contacts in the Client Contacts API, matched on the document field that holds the source id
+(`integration_meta.external_id` by default).
+
+The API cannot filter on that field, so the connector reads every document once per sync, at its
+first write, into an index of the contacts it manages (source key -> `_id` and the fields it
+writes), and keeps the index current as it writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
+from destination_crm_contacts.clients.client_contacts import ClientContactsClient, Document
+from destination_crm_contacts.config import ClientContactsConfig
+from destination_crm_contacts.mapping import DEFAULT_CLIENT_CONTACT_MAPPING, FieldMapping
+from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target
+
+
+@dataclass(frozen=True)
+class Managed:
+    id: str
+    document: Mapping[str, Any]
+
+
+class ClientContactsTarget(Target):
+    name = "client_contacts"
+
+    def __init__(
+        self,
+        client: ClientContactsClient,
+        config: ClientContactsConfig,
+        create_retry: CreateRetry,
+        logger: logging.Logger,
+        dry_run: bool = False,
+    ) -> None:
+        self._client = client
+        self._config = config
+        self._mapping = FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, config.field_mapping)
+        self._key_path = config.match_key.split(".")
+        self._create_retry = create_retry
+        self._logger = logger
+        self._dry_run = dry_run
+        self._lock = threading.Lock()
+        self._index: dict[str, Managed] | None = None
+
+    def check(self) -> None:
+        self._client.page(1, {"per_page": 1})
+
+    def prepare(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                return
+            index: dict[str, Managed] = {}
+            for document in self._all_documents():
+                key = self.key_of(document)
+                document_id = document.get("_id")
+                if key is None or not document_id:
+                    continue
+                if key in index:
+                    self._logger.warning(
+                        f"client_contacts: documents {index[key].id} and {document_id} both hold source "
+                        f"key {key}; writing to {index[key].id}"
+                    )
+                    continue
+                index[key] = Managed(str(document_id), document)
+            self._index = index
+            self._logger.info(f"client_contacts: {len(index)} documents carry a source key")
+
+    def desired(self, contact: Contact) -> dict[str, Any]:
+        document: dict[str, Any] = dict(self._mapping.resolve(contact.record))
+        if not document.get("name"):
+            raise RecordRejectedError("the Client Contacts API requires a name and the record has none")
+        return document
+
+    def upsert(self, contact: Contact) -> Outcome:
+        document = self.desired(contact)
+        existing = self._known(contact.key)
+        if existing is None:
+            return self._create(contact.key, document)
+        if not differs(existing.document, document):
+            return Outcome.UNCHANGED
+        if self._dry_run:
+            return Outcome.UPDATED
+        update = self._with_key(document, contact.key, existing.document)
+        if not self._client.update(existing.id, update):
+            self._forget(contact.key)
+            return self._create(contact.key, document)
+        self._remember(contact.key, Managed(existing.id, {**existing.document, **update}))
+        return Outcome.UPDATED
+
+    def create(self, contact: Contact) -> Outcome:
+        return self._create(contact.key, self.desired(contact))
+
+    def delete(self, key: str) -> Outcome:
+        existing = self._known(key)
+        if existing is None:
+            return Outcome.ALREADY_GONE
+        if self._dry_run:
+            return Outcome.DELETED
+        deleted = self._client.delete(existing.id)
+        self._forget(key)
+        return Outcome.DELETED if deleted else Outcome.ALREADY_GONE
+
+    def managed_keys(self) -> set[str]:
+        self.prepare()
+        with self._lock:
+            return set(self._index or {})
+
+    def key_of(self, document: Mapping[str, Any]) -> str | None:
+        value: Any = document
+        for step in self._key_path:
+            value = value.get(step) if isinstance(value, Mapping) else None
+        return None if value in (None, "") else str(value)
+
+    def _create(self, key: str, document: Mapping[str, Any]) -> Outcome:
+        body = self._with_key(document, key)
+        if self._dry_run:
+            self._remember(key, Managed("", body))
+            return Outcome.CREATED
+        for attempt in range(self._create_retry.attempts):
+            document_id = self._client.create(body)
+            if document_id:
+                self._remember(key, Managed(document_id, body))
+                return Outcome.CREATED
+            if document_id is None:
+                self._logger.warning(
+                    f"client_contacts: the answer to creating source key {key} was lost; looking it up"
+                )
+                self._create_retry.pause(attempt)
+            found = self._lookup(key, str(body["name"]))
+            if found is not None:
+                self._remember(key, found)
+                return Outcome.CREATED
+        raise TargetError(
+            f"client_contacts: creating the contact of source key {key} failed "
+            f"{self._create_retry.attempts} times (no answer, and no document with its key)"
+        )
+
+    def _lookup(self, key: str, name: str) -> Managed | None:
+        """The document holding this key, among those of the name it was created with."""
+        for documents in self._client.pages({"name": name}):
+            for document in documents:
+                if self.key_of(document) == key and document.get("_id"):
+                    return Managed(str(document["_id"]), document)
+        return None
+
+    def _with_key(
+        self, document: Mapping[str, Any], key: str, existing: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The document with the source key at its match path, keeping what else lives beside it
+        (e.g. `integration_meta.sync_status`)."""
+        body = dict(document)
+        root, *rest = self._key_path
+        if not rest:
+            body[root] = key
+            return body
+        container = (
+            dict(existing.get(root) or {}) if existing and isinstance(existing.get(root), Mapping) else {}
+        )
+        node = container
+        for step in rest[:-1]:
+            child = node.get(step)
+            node[step] = dict(child) if isinstance(child, Mapping) else {}
+            node = node[step]
+        node[rest[-1]] = key
+        body[root] = container
+        return body
+
+    def _all_documents(self) -> list[Document]:
+        first = self._client.page(1)
+        if not first.has_next:
+            return list(first.documents)
+        if first.total_pages is None:
+            return _unique([document for page in self._client.pages() for document in page])
+        # The page count is known: read the other pages side by side.
+        documents = list(first.documents)
+        workers = min(8, first.total_pages - 1)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="client-contacts-index") as pool:
+            for page in pool.map(self._client.page, range(2, first.total_pages + 1)):
+                documents.extend(page.documents)
+        return _unique(documents)
+
+    def _known(self, key: str) -> Managed | None:
+        self.prepare()
+        with self._lock:
+            return (self._index or {}).get(key)
+
+    def _remember(self, key: str, managed: Managed) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index[key] = managed
+
+    def _forget(self, key: str) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.pop(key, None)
+
+
+def differs(stored: Mapping[str, Any], document: Mapping[str, Any]) -> bool:
+    return any(str(stored.get(field) or "").strip() != str(value) for field, value in document.items())
+
+
+def _unique(documents: list[Document]) -> list[Document]:
+    seen: set[str] = set()
+    unique = []
+    for document in documents:
+        document_id = str(document.get("_id"))
+        if document_id not in seen:
+            seen.add(document_id)
+            unique.append(document)
+    return unique

@@ -1,0 +1,242 @@
+"""Contacts in the CRM, found by the identity marker `[source-id:<key>]` the connector writes.
+
+The CRM has no field for a foreign id, so a created contact carries the marker in its identity
+field (`notes` by default); the closing bracket keeps a substring search for key 12 off key 123.
+A contact without a marker is adopted by the match field (email by default). The CRM edits only
+name, email and phone, so the marker cannot be added to an adopted contact, and the other fields
+(company, job title, notes) are written when a contact is created and never after.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
+from destination_crm_contacts.clients.crm import CrmClient, CrmContact
+from destination_crm_contacts.config import CrmConfig
+from destination_crm_contacts.mapping import DEFAULT_CRM_MAPPING, FieldMapping
+from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target
+
+MARKER_PREFIX = "[source-id:"
+_MARKERS = re.compile(r"\[source-id:([^\]]+)\]")
+EDITABLE = ("name", "email", "phone")
+
+
+def marker(key: str) -> str:
+    return f"{MARKER_PREFIX}{key}]"
+
+
+def markers_in(text: Any) -> list[str]:
+    return _MARKERS.findall(text) if isinstance(text, str) else []
+
+
+class CrmTarget(Target):
+    name = "crm"
+
+    def __init__(
+        self,
+        client: CrmClient,
+        config: CrmConfig,
+        create_retry: CreateRetry,
+        logger: logging.Logger,
+        dry_run: bool = False,
+    ) -> None:
+        self._client = client
+        self._config = config
+        self._mapping = FieldMapping(DEFAULT_CRM_MAPPING, config.field_mapping)
+        self._create_retry = create_retry
+        self._logger = logger
+        self._dry_run = dry_run
+        self._lock = threading.Lock()
+        self._prepared = False
+        # Source key -> contact, read once per sync; None when the CRM's search answers carry
+        # no fields, and each contact is then searched by its marker.
+        self._index: dict[str, CrmContact] | None = None
+
+    def check(self) -> None:
+        self._client.search(self._config.identity_field, marker("connection-check"))
+
+    def prepare(self) -> None:
+        with self._lock:
+            if self._prepared:
+                return
+            self._prepared = True
+            managed = self._client.search(self._config.identity_field, MARKER_PREFIX)
+            if any(contact.fields is None for contact in managed):
+                self._logger.info(
+                    "crm: search answers carry only ids, so each contact is looked up by its marker"
+                )
+                return
+            index: dict[str, CrmContact] = {}
+            for contact in managed:
+                for key in markers_in((contact.fields or {}).get(self._config.identity_field)):
+                    if key in index:
+                        self._logger.warning(
+                            f"crm: contacts {index[key].id} and {contact.id} both carry {marker(key)}; "
+                            f"writing to {index[key].id}"
+                        )
+                        continue
+                    index[key] = contact
+            self._index = index
+            self._logger.info(f"crm: {len(index)} contacts carry a source-id marker")
+
+    def desired(self, contact: Contact) -> dict[str, str]:
+        """The fields to create the contact with, marker included; rejects what the CRM refuses."""
+        fields = self._mapping.resolve(contact.record)
+        for required in ("first_name", "email"):
+            if not fields.get(required):
+                raise RecordRejectedError(f"the CRM requires {required} and the record has none")
+        identity = self._config.identity_field
+        fields[identity] = " ".join(part for part in (fields.get(identity), marker(contact.key)) if part)
+        return fields
+
+    def upsert(self, contact: Contact) -> Outcome:
+        fields = self.desired(contact)
+        existing = self._find(contact.key)
+        if existing is None:
+            existing = self._adoptable(fields)
+            if existing is not None:
+                self._logger.info(
+                    f"crm: adopting contact {existing.id} for source key {contact.key} by "
+                    f"{self._config.match_field}; it keeps no marker (the CRM cannot edit "
+                    f"{self._config.identity_field})"
+                )
+        if existing is None:
+            return self._create(contact.key, fields)
+        changes = editable_fields(fields)
+        if existing.fields is not None and not differs(existing.fields, changes):
+            return Outcome.UNCHANGED
+        if self._dry_run:
+            return Outcome.UPDATED
+        if not self._client.edit(existing.id, changes):
+            self._forget(contact.key)
+            return self._create(contact.key, fields)
+        self._remember(
+            contact.key, CrmContact(existing.id, {**(existing.fields or {}), **split_name(changes)})
+        )
+        return Outcome.UPDATED
+
+    def create(self, contact: Contact) -> Outcome:
+        return self._create(contact.key, self.desired(contact))
+
+    def delete(self, key: str) -> Outcome:
+        if self._index is not None:
+            known = self._index.get(key)
+            found = [known] if known else []
+        else:
+            found = self._search_marker(key)
+        if not found:
+            return Outcome.ALREADY_GONE
+        if self._dry_run:
+            return Outcome.DELETED
+        deleted = [self._client.delete(contact.id) for contact in found]
+        self._forget(key)
+        return Outcome.DELETED if any(deleted) else Outcome.ALREADY_GONE
+
+    def managed_keys(self) -> set[str]:
+        self.prepare()
+        if self._index is None:
+            raise TargetError(
+                "crm: overwrite needs search answers that carry the contacts' fields, to tell which "
+                "contacts hold a source-id marker; this CRM answers with ids only"
+            )
+        with self._lock:
+            return set(self._index)
+
+    def _create(self, key: str, fields: Mapping[str, str]) -> Outcome:
+        if self._dry_run:
+            self._remember(key, CrmContact("", dict(fields)))
+            return Outcome.CREATED
+        for attempt in range(self._create_retry.attempts):
+            contact_id = self._client.create(fields)
+            if contact_id:
+                self._remember(key, CrmContact(contact_id, dict(fields)))
+                return Outcome.CREATED
+            if contact_id is None:
+                self._logger.warning(f"crm: the answer to creating source key {key} was lost; looking it up")
+                self._create_retry.pause(attempt)
+            found = self._search_marker(key)
+            if found:
+                self._remember(key, found[0])
+                return Outcome.CREATED
+        raise TargetError(
+            f"crm: creating the contact of source key {key} failed {self._create_retry.attempts} times "
+            "(no answer, and no contact with its marker)"
+        )
+
+    def _find(self, key: str) -> CrmContact | None:
+        if self._index is not None:
+            with self._lock:
+                return self._index.get(key)
+        found = self._search_marker(key)
+        return found[0] if found else None
+
+    def _search_marker(self, key: str) -> list[CrmContact]:
+        term = marker(key)
+        return [
+            contact
+            for contact in self._client.search(self._config.identity_field, term)
+            if contact.fields is None or key in markers_in(contact.fields.get(self._config.identity_field))
+        ]
+
+    def _adoptable(self, fields: Mapping[str, str]) -> CrmContact | None:
+        match_field = self._config.match_field
+        value = fields.get(match_field)
+        if not value:
+            return None
+        for candidate in self._client.search(match_field, value):
+            if candidate.fields is None:
+                return candidate  # the answer does not say whether it is marked: take it
+            if str(candidate.fields.get(match_field) or "").casefold() != value.casefold():
+                continue  # the search matches substrings
+            if not markers_in(candidate.fields.get(self._config.identity_field)):
+                return candidate
+        return None
+
+    def _remember(self, key: str, contact: CrmContact) -> None:
+        if self._index is not None:
+            with self._lock:
+                self._index[key] = contact
+
+    def _forget(self, key: str) -> None:
+        if self._index is not None:
+            with self._lock:
+                self._index.pop(key, None)
+
+
+def editable_fields(fields: Mapping[str, str]) -> dict[str, str]:
+    """What an edit can send: the full name, email and phone."""
+    name = " ".join(part for part in (fields.get("first_name"), fields.get("last_name")) if part)
+    changes = {"name": name, "email": fields.get("email"), "phone": fields.get("phone")}
+    return {field: value for field, value in changes.items() if value}
+
+
+def split_name(changes: Mapping[str, str]) -> dict[str, str]:
+    """The stored fields after an edit: the CRM splits the name at its first space."""
+    stored = {field: value for field, value in changes.items() if field != "name"}
+    if "name" in changes:
+        first, _, last = changes["name"].partition(" ")
+        stored.update(first_name=first, last_name=last)
+    return stored
+
+
+def differs(stored: Mapping[str, Any], changes: Mapping[str, str]) -> bool:
+    for field, value in changes.items():
+        if field == "name":
+            current = " ".join(str(stored.get(part) or "").strip() for part in ("first_name", "last_name"))
+            if current.strip() != value:
+                return True
+        elif field == "email":
+            if str(stored.get("email") or "").strip().casefold() != value.casefold():
+                return True
+        elif field == "phone" and _digits(stored.get("phone")) != _digits(value):
+            return True
+    return False
+
+
+def _digits(value: Any) -> str:
+    return re.sub(r"\D", "", str(value or ""))
