@@ -1,0 +1,3 @@
+from source_custom_contacts.source import SourceCustomContacts
+
+__all__ = ["SourceCustomContacts"]

@@ -1,0 +1,101 @@
+"""Bearer tokens for the Custom Contact Source API: one token per sync, renewed before it expires.
+
+`GET /token` with Basic credentials answers a JWT. We read its `exp` claim (without verifying the
+signature: that is the API's job) to renew it a little before it runs out, and the CDK's
+HttpClient asks us to renew it once more if the API still answers 401.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from airbyte_cdk.sources.streams.http.http_client import HttpClient
+from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import AbstractHeaderAuthenticator
+
+from source_custom_contacts.errors import malformed_response
+
+Clock = Callable[[], float]
+
+# Renew this long before `exp`, but never more than this share of the token's life.
+RENEW_MARGIN_SECONDS = 30.0
+RENEW_MARGIN_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    value: str
+    renew_at: float | None  # None: the token states no expiry, renew only when refused
+
+
+def jwt_expiry(token: str) -> float | None:
+    """The `exp` claim of a JWT, or None when the token is not a JWT or has no expiry."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+    exp = claims.get("exp") if isinstance(claims, dict) else None
+    return float(exp) if isinstance(exp, int | float) and not isinstance(exp, bool) else None
+
+
+class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
+    """Adds `Authorization: Bearer <JWT>`; safe to share between the threads that fetch pages.
+
+    `token_client` sends the Basic credentials to /token and owns the retry policy for it.
+    """
+
+    def __init__(
+        self,
+        token_client: HttpClient,
+        token_url: str,
+        api_name: str,
+        clock: Clock = time.time,
+    ) -> None:
+        self._token_client = token_client
+        self._token_url = token_url
+        self._api_name = api_name
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._current: AccessToken | None = None
+
+    @property
+    def auth_header(self) -> str:
+        return "Authorization"
+
+    @property
+    def token(self) -> str:
+        with self._lock:
+            current = self._current
+            if current is None or (current.renew_at is not None and self._clock() >= current.renew_at):
+                current = self._current = self._fetch()
+            return f"Bearer {current.value}"
+
+    def refresh_and_set_access_token(self) -> None:
+        """Called by HttpClient when the API answers 401 to a token we still thought valid."""
+        with self._lock:
+            self._current = self._fetch()
+
+    def _fetch(self) -> AccessToken:
+        fetched_at = self._clock()
+        _, response = self._token_client.send_request("GET", self._token_url, request_kwargs={})
+        try:
+            body = response.json()
+        except ValueError:
+            raise malformed_response(self._api_name, self._token_url, 'JSON {"token": "..."}') from None
+        value = body.get("token") if isinstance(body, dict) else None
+        if not isinstance(value, str) or not value:
+            raise malformed_response(self._api_name, self._token_url, 'JSON {"token": "..."}')
+        expiry = jwt_expiry(value)
+        if expiry is None:
+            return AccessToken(value, renew_at=None)
+        margin = min(RENEW_MARGIN_SECONDS, max(0.0, expiry - fetched_at) * RENEW_MARGIN_SHARE)
+        return AccessToken(value, renew_at=expiry - margin)

@@ -1,0 +1,147 @@
+"""One HTTP client per API: the CDK's HttpClient with our error policy, rate budget and auth.
+
+Streams only say which path and parameters they want; retries, backoff, the request-rate
+budget, timeouts and tokens are all decided here, once for the whole sync.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import orjson
+import requests
+from airbyte_cdk.sources.streams.call_rate import APIBudget, LimiterSession, MovingWindowCallRatePolicy, Rate
+from airbyte_cdk.sources.streams.http.error_handlers import HttpStatusErrorHandler
+from airbyte_cdk.sources.streams.http.http_client import HttpClient
+from airbyte_cdk.sources.streams.http.requests_native_auth import BasicHttpAuthenticator, TokenAuthenticator
+from requests.auth import AuthBase
+
+from source_custom_contacts.auth import Clock, CustomApiTokenAuthenticator
+from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, HttpSettings
+from source_custom_contacts.errors import (
+    TOKEN_REJECTED_RETRY,
+    ErrorMapping,
+    RetryAfterBackoffStrategy,
+    credentials_refused,
+    error_mapping,
+    malformed_response,
+)
+
+CUSTOM_API_NAME = "Custom Contact Source API"
+COMPANY_API_NAME = "Company Contacts API"
+MAX_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """GETs JSON objects from one API; every answer that is not a JSON object is an error."""
+
+    api_name: str
+    base_url: str
+    http: HttpClient
+
+    def get_json(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        url = f"{self.base_url}{path}"
+        _, response = self.http.send_request("GET", url, request_kwargs={}, params=dict(params))
+        try:
+            body = orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise malformed_response(self.api_name, url, "a JSON object") from None
+        if not isinstance(body, dict):
+            raise malformed_response(self.api_name, url, "a JSON object")
+        return body
+
+
+def rate_budget(settings: HttpSettings) -> APIBudget:
+    """One budget per API, shared by every client of that API."""
+    if settings.max_requests_per_second is None:
+        return APIBudget(policies=[])
+    rate = Rate(limit=settings.max_requests_per_second, interval=timedelta(seconds=1))
+    return APIBudget(policies=[MovingWindowCallRatePolicy(rates=[rate], matchers=[])])
+
+
+def _session(budget: APIBudget, settings: HttpSettings) -> requests.Session:
+    session = LimiterSession(api_budget=budget)
+    # Enough pooled connections for every page in flight plus a token request, so none is discarded.
+    adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=settings.concurrent_requests + 2)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _http_client(
+    name: str,
+    mapping: ErrorMapping,
+    budget: APIBudget,
+    settings: HttpSettings,
+    logger: logging.Logger,
+    authenticator: AuthBase | None,
+    max_retries: int,
+) -> HttpClient:
+    return HttpClient(
+        name=name,
+        logger=logger,
+        error_handler=HttpStatusErrorHandler(logger=logger, error_mapping=mapping, max_retries=max_retries),
+        backoff_strategy=RetryAfterBackoffStrategy(),
+        session=_session(budget, settings),
+        authenticator=authenticator,
+        request_timeout=float(settings.request_timeout_seconds),
+    )
+
+
+def custom_api_client(
+    config: CustomApiConfig,
+    settings: HttpSettings,
+    logger: logging.Logger,
+    clock: Clock = time.time,
+    max_retries: int = MAX_RETRIES,
+) -> ApiClient:
+    """Token requests and data requests share one rate budget: the API counts both."""
+    budget = rate_budget(settings)
+    token_client = _http_client(
+        "token",
+        error_mapping(CUSTOM_API_NAME, credentials_refused(CUSTOM_API_NAME, "client id and client secret")),
+        budget,
+        settings,
+        logger,
+        BasicHttpAuthenticator(config.client_id, config.client_secret),
+        max_retries,
+    )
+    authenticator = CustomApiTokenAuthenticator(
+        token_client=token_client, token_url=f"{config.base_url}/token", api_name=CUSTOM_API_NAME, clock=clock
+    )
+    data_client = _http_client(
+        "contacts",
+        error_mapping(CUSTOM_API_NAME, TOKEN_REJECTED_RETRY),
+        budget,
+        settings,
+        logger,
+        authenticator,
+        max_retries,
+    )
+    return ApiClient(api_name=CUSTOM_API_NAME, base_url=config.base_url, http=data_client)
+
+
+def company_api_client(
+    config: CompanyApiConfig,
+    settings: HttpSettings,
+    logger: logging.Logger,
+    budget: APIBudget,
+    stream_name: str,
+    max_retries: int = MAX_RETRIES,
+) -> ApiClient:
+    http = _http_client(
+        stream_name,
+        error_mapping(COMPANY_API_NAME, credentials_refused(COMPANY_API_NAME, "API key")),
+        budget,
+        settings,
+        logger,
+        TokenAuthenticator(token=config.api_key),
+        max_retries,
+    )
+    return ApiClient(api_name=COMPANY_API_NAME, base_url=config.base_url, http=http)

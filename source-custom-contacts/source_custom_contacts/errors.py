@@ -1,0 +1,121 @@
+"""What each HTTP outcome means for a sync: retry, or fail with the failure type that fits.
+
+Retrying is the CDK's job (HttpClient); this module only states the policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorResolution, ResponseAction
+from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+ErrorMapping = Mapping[int | str | type[Exception], ErrorResolution]
+
+
+def _fail(failure_type: FailureType, message: str) -> ErrorResolution:
+    return ErrorResolution(
+        response_action=ResponseAction.FAIL, failure_type=failure_type, error_message=message
+    )
+
+
+def _retry(message: str) -> ErrorResolution:
+    return ErrorResolution(
+        response_action=ResponseAction.RETRY, failure_type=FailureType.transient_error, error_message=message
+    )
+
+
+# The CDK looks exceptions up by their exact class, so each transport failure is named here.
+_TRANSPORT_RETRIES: ErrorMapping = {
+    requests.exceptions.ConnectionError: _retry("The connection to the API failed or was dropped."),
+    requests.exceptions.ConnectTimeout: _retry("The API did not accept the connection in time."),
+    requests.exceptions.ReadTimeout: _retry("The API did not answer in time."),
+    requests.exceptions.ChunkedEncodingError: _retry("The API's answer was cut off."),
+}
+
+
+def error_mapping(api_name: str, unauthorized: ErrorResolution) -> ErrorMapping:
+    """The CDK's defaults plus our own wording; 401 is the caller's choice (renew a token, or fail)."""
+    return {
+        **DEFAULT_ERROR_MAPPING,
+        **_TRANSPORT_RETRIES,
+        400: _fail(
+            FailureType.config_error,
+            f"The {api_name} rejected a request as invalid (HTTP 400). "
+            "Check the page size: the API may accept fewer contacts per page.",
+        ),
+        401: unauthorized,
+        403: _fail(
+            FailureType.config_error,
+            f"The {api_name} refused access (HTTP 403). Check that the credentials may read contacts.",
+        ),
+        404: _fail(
+            FailureType.config_error,
+            f"The {api_name} has no such path (HTTP 404). Check the base URL in the configuration.",
+        ),
+        405: _fail(
+            FailureType.config_error,
+            f"The {api_name} does not allow this request (HTTP 405). "
+            "Check the base URL in the configuration.",
+        ),
+    }
+
+
+def credentials_refused(api_name: str, what: str) -> ErrorResolution:
+    return _fail(
+        FailureType.config_error,
+        f"The {api_name} refused the credentials (HTTP 401). Check the {what} in the configuration.",
+    )
+
+
+TOKEN_REJECTED_RETRY = ErrorResolution(
+    response_action=ResponseAction.REFRESH_TOKEN_THEN_RETRY,
+    failure_type=FailureType.config_error,
+    error_message="The API rejected the access token (HTTP 401); a new token is requested once.",
+)
+
+
+class RetryAfterBackoffStrategy(BackoffStrategy):
+    """Waits as long as the API's Retry-After asks; without it the CDK's exponential backoff applies."""
+
+    def backoff_time(
+        self,
+        response_or_exception: requests.Response | requests.RequestException | None,
+        attempt_count: int,
+    ) -> float | None:
+        if not isinstance(response_or_exception, requests.Response):
+            return None
+        return parse_retry_after(response_or_exception.headers.get("Retry-After"))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def malformed_response(api_name: str, url: str, expected: str) -> AirbyteTracedException:
+    """An answer that retrying cannot fix: the API does not speak the documented format."""
+    message = f"The {api_name} answered {url} with something other than {expected}."
+    return AirbyteTracedException(
+        message=message + " Check the base URL, or report the API's answer to its owner.",
+        internal_message=message,
+        failure_type=FailureType.system_error,
+    )

@@ -1,0 +1,70 @@
+"""Fetching numbered pages ahead of the reader, on a bounded pool, handed back in page order.
+
+The reader sees page 1, 2, 3... exactly as a sequential loop would, while up to `max_in_flight`
+pages are already on their way. Only those pages are held in memory, however many there are.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    number: int
+    items: T
+    is_last: bool
+    # Set when the answer states how many pages there are: the rest can then be fetched without guessing.
+    total_pages: int | None = None
+
+
+FetchPage = Callable[[int], Page[T]]
+
+
+class EmptyPageLoopError(Exception):
+    """A page said more pages follow, yet carried nothing: following it could loop forever."""
+
+
+def fetch_pages_in_order(
+    fetch_page: FetchPage[T],
+    max_in_flight: int,
+    first_page: int = 1,
+    is_empty: Callable[[T], bool] | None = None,
+) -> Iterator[Page[T]]:
+    """Yields pages from `first_page` in order until one says it is the last.
+
+    Until a page states the total, pages past the end may be requested speculatively; their
+    answers are discarded. A page that is empty yet not last stops the read with an error.
+    """
+    pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="page-fetch")
+    pending: deque[Future[Page[T]]] = deque()
+    next_number = first_page
+    last_number: int | None = None
+    # Ask for the first page alone: its answer may tell how many pages there are.
+    window = 1
+    try:
+        while True:
+            while len(pending) < window and (last_number is None or next_number <= last_number):
+                pending.append(pool.submit(fetch_page, next_number))
+                next_number += 1
+            if not pending:
+                return
+            page = pending.popleft().result()
+            if page.total_pages is not None:
+                last_number = page.total_pages
+            window = max_in_flight
+            yield page
+            if page.is_last or (last_number is not None and page.number >= last_number):
+                return
+            if is_empty is not None and is_empty(page.items):
+                raise EmptyPageLoopError(f"page {page.number} was empty but did not say it was the last")
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,74 @@
+"""The source: picks the API from the config and wires its client into its streams."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from airbyte_cdk.models import AirbyteConnectionStatus, FailureType, Status
+from airbyte_cdk.sources import AbstractSource
+from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_custom_contacts.auth import Clock
+from source_custom_contacts.client import MAX_RETRIES, company_api_client, custom_api_client, rate_budget
+from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, parse_config
+from source_custom_contacts.streams import CompanyContacts, ContactTags, CustomContacts
+
+
+class SourceCustomContacts(AbstractSource):
+    def __init__(self, clock: Clock = time.time, max_retries: int = MAX_RETRIES) -> None:
+        """`clock` and `max_retries` exist for tests: time, and how long a failing API is retried."""
+        super().__init__()
+        self._clock = clock
+        self._max_retries = max_retries
+
+    def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
+        """Reads one page of contacts: that proves the URL, the credentials and the answer's format."""
+        try:
+            for stream in self.streams(config):
+                if isinstance(stream, CustomContacts | CompanyContacts):
+                    stream.probe()
+        except AirbyteTracedException as error:
+            if error.failure_type != FailureType.config_error:
+                raise
+            return False, error.message
+        return True, None
+
+    def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
+        # The base class reports repr(error); users should read the message itself.
+        succeeded, error = self.check_connection(logger, config)
+        if succeeded:
+            return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+        return AirbyteConnectionStatus(status=Status.FAILED, message=str(error))
+
+    def streams(self, config: Mapping[str, Any]) -> list[Stream]:
+        parsed = parse_config(config)
+        api, http = parsed.api, parsed.http
+        logger = logging.getLogger("airbyte")
+        if isinstance(api, CustomApiConfig):
+            client = custom_api_client(api, http, logger, self._clock, self._max_retries)
+            return [
+                CustomContacts(
+                    client, api.page_size, api.lookback_window_seconds, http.concurrent_requests, self._clock
+                )
+            ]
+        assert isinstance(api, CompanyApiConfig)
+        budget = rate_budget(http)
+        return [
+            CompanyContacts(
+                company_api_client(api, http, logger, budget, "contacts", self._max_retries),
+                api.page_size,
+                api.search,
+                api.lookback_window_seconds,
+                http.concurrent_requests,
+                self._clock,
+            ),
+            ContactTags(
+                company_api_client(api, http, logger, budget, "contact_tags", self._max_retries),
+                api.page_size,
+                http.concurrent_requests,
+            ),
+        ]

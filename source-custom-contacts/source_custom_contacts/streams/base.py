@@ -1,0 +1,46 @@
+"""What every stream of this source shares: its schema file, and how bad state is reported."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+
+@cache
+def load_schema(name: str) -> Mapping[str, Any]:
+    """Read once: the CDK asks for a stream's schema for every record it wraps."""
+    text = resources.files("source_custom_contacts").joinpath("schemas", f"{name}.json").read_text("utf-8")
+    schema: Mapping[str, Any] = json.loads(text)
+    return schema
+
+
+def rfc3339(unix_seconds: float) -> str:
+    return datetime.fromtimestamp(unix_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def unreadable_state(stream_name: str, state: Mapping[str, Any], expected: str) -> AirbyteTracedException:
+    message = (
+        f"The saved state of stream '{stream_name}' is not one this connector can read: expected {expected}, "
+        f"got {dict(state)!r}. Reset the stream (or clear its state) to read it from the start."
+    )
+    return AirbyteTracedException(
+        message=message, internal_message=message, failure_type=FailureType.config_error
+    )
+
+
+class SchemaFileStream(Stream):
+    """A stream whose JSON schema is a file in schemas/, named independently of the stream."""
+
+    schema_file: str
+
+    # The base class caches this per instance with lru_cache; load_schema already reads each file once.
+    def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]
+        return load_schema(self.schema_file)

@@ -1,0 +1,35 @@
+"""Company Contacts API, stream `contact_tags`: every tag of the company, full refresh only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from airbyte_cdk.models import SyncMode
+
+from source_custom_contacts.client import ApiClient
+from source_custom_contacts.streams.base import SchemaFileStream
+from source_custom_contacts.streams.company_pages import company_pages
+
+
+class ContactTags(SchemaFileStream):
+    name = "contact_tags"
+    primary_key = "id"
+    schema_file = "contact_tags"
+
+    def __init__(self, client: ApiClient, page_size: int, max_in_flight: int) -> None:
+        self._client = client
+        self._page_size = page_size
+        self._max_in_flight = max_in_flight
+
+    def read_records(
+        self,
+        sync_mode: SyncMode,
+        cursor_field: list[str] | None = None,
+        stream_slice: Mapping[str, Any] | None = None,
+        stream_state: Mapping[str, Any] | None = None,
+    ) -> Iterable[Mapping[str, Any]]:
+        for page in company_pages(
+            self._client, "/api/v1/contacts/tags", self._page_size, None, self._max_in_flight
+        ):
+            yield from page.items

@@ -1,0 +1,405 @@
+"""Stream `contacts` of the Custom Contact Source API, against mocked HTTP."""
+
+from __future__ import annotations
+
+from unittest import TestCase
+
+from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
+from airbyte_cdk.test.mock_http.response_builder import FieldPath
+from airbyte_cdk.test.state_builder import StateBuilder
+
+from unit_tests.integration.config import ConfigBuilder
+from unit_tests.integration.helpers import LOOKBACK, NOW, read_stream, record_ids
+from unit_tests.integration.request_builder import RequestBuilder
+from unit_tests.integration.response_builder import (
+    ContactsPage,
+    DeltaPage,
+    contact,
+    error_response,
+    jwt,
+    token_response,
+)
+
+_STREAM = "contacts"
+_TOKEN = jwt("first", NOW + 3600)
+_SEEN_AT = "2027-01-15T08:00:00Z"  # NOW as RFC 3339
+
+
+def _given_token(http_mocker: HttpMocker, *tokens: str) -> HttpRequest:
+    request = RequestBuilder.token().build()
+    http_mocker.get(request, [token_response(token) for token in tokens or (_TOKEN,)])
+    return request
+
+
+def _given_nothing_deleted_since(http_mocker: HttpMocker, timestamp: int = NOW) -> None:
+    http_mocker.get(RequestBuilder.delta(timestamp, page=1).build(), DeltaPage().build())
+
+
+class TestFullRefresh(TestCase):
+    @HttpMocker()
+    def test_given_two_pages_when_read_then_every_contact_is_emitted_in_page_order(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).with_bearer(_TOKEN).build(),
+            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=2).with_bearer(_TOKEN).build(),
+            ContactsPage().with_record(contact("3")).build(),
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        assert record_ids(output) == ["1", "2", "3"]
+
+    @HttpMocker()
+    def test_given_several_pages_when_read_then_one_token_serves_the_whole_sync(
+        self, http_mocker: HttpMocker
+    ):
+        token_request = _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            ContactsPage().with_record(contact("1")).with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=2).build(),
+            ContactsPage().with_record(contact("2")).with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("3")).build()
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        http_mocker.assert_number_of_calls(token_request, 1)
+
+    @HttpMocker()
+    def test_given_labels_and_types_outside_the_documented_sets_when_read_then_they_are_normalised(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        odd = (
+            contact("1")
+            .with_field(FieldPath("type"), "vip")
+            .with_field(
+                FieldPath("phones"), [{"number": "1", "label": "pager"}, {"number": "2", "label": "fax"}]
+            )
+            .with_field(FieldPath("emails"), [{"email": "a@b.c", "label": "Work"}, {"email": "d@e.f"}])
+        )
+        untyped = contact("2").with_field(FieldPath("type"), None)
+        lead = contact("3").with_field(FieldPath("type"), "lead")
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            ContactsPage().with_record(odd).with_record(untyped).with_record(lead).build(),
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        records = [
+            m.record.data
+            for m in read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh).records
+        ]
+
+        assert [r["type"] for r in records] == ["customer", "customer", "lead"]
+        assert [p["label"] for p in records[0]["phones"]] == ["other", "fax"]
+        assert [e["label"] for e in records[0]["emails"]] == ["other", "other"]
+
+    @HttpMocker()
+    def test_given_a_live_contact_when_read_then_it_carries_the_sync_time_as_cursor(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        assert output.records[0].record.data["_ab_cdc_updated_at"] == _SEEN_AT
+        assert output.records[0].record.data.get("_ab_cdc_deleted_at") is None
+
+    @HttpMocker()
+    def test_given_a_contact_deleted_during_the_read_when_read_then_the_one_that_moved_back_is_emitted(
+        self, http_mocker: HttpMocker
+    ):
+        # Contact 2 is deleted after page 1 is read: contact 3 moves back to page 1 and page 2 starts at 4.
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            [
+                ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
+                ContactsPage().with_record(contact("1")).with_record(contact("3")).with_more().build(),
+            ],
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=2).build(),
+            [
+                ContactsPage().with_record(contact("4")).with_record(contact("5")).build(),
+                ContactsPage().with_record(contact("4")).with_record(contact("5")).build(),
+            ],
+        )
+        http_mocker.get(
+            RequestBuilder.delta(NOW, page=1).build(),
+            [DeltaPage().with_deleted("2").build(), DeltaPage().build()],
+        )
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        assert record_ids(output) == ["1", "2", "4", "5", "3"]
+
+    @HttpMocker()
+    def test_given_a_contact_without_id_when_read_then_it_is_reported_and_the_others_are_emitted(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            ContactsPage()
+            .with_record(contact("1"))
+            .with_record(contact("").with_field(FieldPath("id"), None))
+            .build(),
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        assert record_ids(output) == ["1"]
+        assert output.is_in_logs("without an id")
+
+
+class TestIncremental(TestCase):
+    @HttpMocker()
+    def test_given_no_state_when_read_then_every_contact_is_read_and_state_is_sync_start_less_lookback(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental)
+
+        assert record_ids(output) == ["1"]
+        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+
+    @HttpMocker()
+    def test_given_state_when_read_then_updates_become_records_and_deletions_become_tombstones(
+        self, http_mocker: HttpMocker
+    ):
+        since = NOW - 3600
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(since, page=1).build(),
+            DeltaPage().with_updated(contact("7")).with_deleted("8").with_deleted("9").build(),
+        )
+        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
+
+        data = [m.record.data for m in output.records]
+        assert data[0]["id"] == "7"
+        assert data[0].get("_ab_cdc_deleted_at") is None
+        assert data[1:] == [
+            {"id": "8", "_ab_cdc_updated_at": _SEEN_AT, "_ab_cdc_deleted_at": _SEEN_AT},
+            {"id": "9", "_ab_cdc_updated_at": _SEEN_AT, "_ab_cdc_deleted_at": _SEEN_AT},
+        ]
+        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+
+    @HttpMocker()
+    def test_given_a_delta_of_two_pages_when_read_then_state_is_emitted_once_after_the_last_record(
+        self, http_mocker: HttpMocker
+    ):
+        since = NOW - 3600
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(since, page=1).build(),
+            DeltaPage().with_updated(contact("1")).with_deleted("5").with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.delta(since, page=2).build(), DeltaPage().with_updated(contact("2")).build()
+        )
+        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
+
+        kinds = [m.type.value for m in output.records_and_state_messages]
+        assert kinds == ["RECORD", "RECORD", "RECORD", "STATE"]
+
+    @HttpMocker()
+    def test_given_the_delta_fails_on_a_later_page_when_read_then_no_state_is_emitted(
+        self, http_mocker: HttpMocker
+    ):
+        since = NOW - 3600
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(since, page=1).build(),
+            DeltaPage().with_updated(contact("1")).with_more().build(),
+        )
+        http_mocker.get(RequestBuilder.delta(since, page=2).build(), error_response(404))
+        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state, expecting_failure=True
+        )
+
+        assert record_ids(output) == ["1"]
+        assert output.state_messages == []
+
+    @HttpMocker()
+    def test_given_a_state_from_the_future_when_read_then_no_records_and_no_error(
+        self, http_mocker: HttpMocker
+    ):
+        future = NOW + 86400
+        _given_token(http_mocker)
+        http_mocker.get(RequestBuilder.delta(future, page=1).build(), DeltaPage().build())
+        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": future}).build()
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
+
+        assert output.records == []
+        assert output.errors == []
+
+    def test_given_a_state_the_connector_cannot_read_when_read_then_config_error_says_so(self):
+        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": "yesterday"}).build()
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.config_error
+        assert "saved state" in output.errors[0].trace.error.message
+
+
+class TestErrors(TestCase):
+    @HttpMocker()
+    def test_given_refused_client_credentials_when_read_then_config_error_says_credentials_were_refused(
+        self, http_mocker: HttpMocker
+    ):
+        http_mocker.get(RequestBuilder.token().build(), error_response(401))
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[-1].trace.error.failure_type == FailureType.config_error
+        assert "refused the credentials" in output.errors[0].trace.error.message
+
+    @HttpMocker()
+    def test_given_a_401_on_data_when_read_then_token_is_renewed_once_and_read_goes_on(
+        self, http_mocker: HttpMocker
+    ):
+        second = jwt("second", NOW + 3600)
+        token_request = _given_token(http_mocker, _TOKEN, second)
+        http_mocker.get(RequestBuilder.contacts(page=1).with_bearer(_TOKEN).build(), error_response(401))
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).with_bearer(second).build(),
+            ContactsPage().with_record(contact("1")).build(),
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        assert record_ids(output) == ["1"]
+        http_mocker.assert_number_of_calls(token_request, 2)
+
+    @HttpMocker()
+    def test_given_renewed_token_also_refused_when_read_then_config_error(self, http_mocker: HttpMocker):
+        _given_token(http_mocker, _TOKEN, jwt("second", NOW + 3600))
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(401), error_response(401)])
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.config_error
+
+    @HttpMocker()
+    def test_given_a_server_error_then_success_when_read_then_request_is_retried(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            [error_response(503), ContactsPage().with_record(contact("1")).build()],
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        assert record_ids(output) == ["1"]
+
+    @HttpMocker()
+    def test_given_rate_limited_with_retry_after_when_read_then_request_is_retried(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            [error_response(429, {"Retry-After": "0.01"}), ContactsPage().with_record(contact("1")).build()],
+        )
+        _given_nothing_deleted_since(http_mocker)
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        assert record_ids(output) == ["1"]
+
+    @HttpMocker()
+    def test_given_server_errors_persist_when_read_then_transient_error_after_bounded_retries(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(500), error_response(500)])
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.transient_error
+
+    @HttpMocker()
+    def test_given_a_wrong_path_when_read_then_config_error_points_at_the_base_url(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), error_response(404))
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.config_error
+        assert "base URL" in output.errors[0].trace.error.message
+
+    @HttpMocker()
+    def test_given_an_answer_that_is_not_json_when_read_then_system_error_says_what_was_expected(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), HttpResponse("<html>gateway</html>", 200))
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.system_error
+        assert "JSON object" in output.errors[0].trace.error.message
+
+    @HttpMocker()
+    def test_given_a_page_without_has_more_when_read_then_system_error_names_the_expected_keys(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), HttpResponse('{"contacts": []}', 200))
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.system_error
+        assert "has_more" in output.errors[0].trace.error.message
