@@ -47,7 +47,7 @@ TAGS = (
 # start of this sync" never carries them, and independent of when the server started.
 SEED_EPOCH = int(datetime(2025, 1, 1, tzinfo=UTC).timestamp())
 SEED_SPAN_SECONDS = 300 * 24 * 3600
-FIRST_CUSTOM_ID = 100
+FIRST_CUSTOM_ID = 1
 
 
 def iso_ms(timestamp: float) -> str:
@@ -111,7 +111,7 @@ class SeededCustomContact:
 
 
 def custom_contacts(seed: int, count: int) -> list[SeededCustomContact]:
-    """`count` contacts with ids that grow by uneven steps (3-digit to 4-digit and beyond)."""
+    """`count` contacts with ids that grow by uneven steps, from one digit to several."""
     rng = random.Random(f"custom:{seed}")
     contacts = []
     contact_id = FIRST_CUSTOM_ID
