@@ -1,0 +1,131 @@
+"""Run one connector command as a child process and measure it.
+
+Wall time runs from spawn to exit, so start-up is always included. Peak RSS comes from
+`os.wait4`, which reports the resource usage of exactly that child. Standard output goes to a
+file in memory-backed storage (as cheap to write as /dev/null), and is read only after the
+clock has stopped, to count records and pick up the last state.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+_SCRATCH_ROOTS = (Path("/dev/shm"), Path(tempfile.gettempdir()))
+
+
+def scratch_dir() -> Path:
+    """A private folder on the fastest storage available (tmpfs when there is one)."""
+    for root in _SCRATCH_ROOTS:
+        if root.is_dir() and os.access(root, os.W_OK):
+            return Path(tempfile.mkdtemp(prefix="contacts-bench-", dir=root))
+    return Path(tempfile.mkdtemp(prefix="contacts-bench-"))
+
+
+@dataclass
+class ChildRun:
+    """What one child process did, as seen from outside."""
+
+    argv: list[str]
+    seconds: float
+    peak_rss_bytes: int
+    exit_code: int
+    records: int = 0
+    states: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    stderr_tail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.errors
+
+    def describe_failure(self) -> str:
+        parts = [f"`{' '.join(self.argv[:2])} ...` exited {self.exit_code}"]
+        parts += self.errors[:3]
+        if self.stderr_tail:
+            parts.append(self.stderr_tail[-800:])
+        return "; ".join(parts)
+
+
+def run_child(
+    argv: Sequence[str],
+    *,
+    workdir: Path,
+    stdin_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout_s: float = 600.0,
+) -> ChildRun:
+    """Run `argv` to completion; its stdout is kept in `workdir` and summarised afterwards."""
+    stdout_path = workdir / "stdout.jsonl"
+    stderr_path = workdir / "stderr.txt"
+    child_env = dict(os.environ if env is None else env)
+    with (
+        open(stdout_path, "wb") as stdout,
+        open(stderr_path, "wb") as stderr,
+        open(stdin_path or os.devnull, "rb") as stdin,
+    ):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(argv), stdin=stdin, stdout=stdout, stderr=stderr, env=child_env, cwd=cwd
+        )
+        status, usage = _wait_with_timeout(process, timeout_s)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    run = ChildRun(
+        argv=list(argv),
+        seconds=seconds,
+        # Linux reports ru_maxrss in kibibytes.
+        peak_rss_bytes=usage.ru_maxrss * 1024,
+        exit_code=process.returncode,
+        stderr_tail=stderr_path.read_text(errors="replace")[-2000:],
+    )
+    _summarise_output(stdout_path, run)
+    stdout_path.unlink(missing_ok=True)
+    return run
+
+
+def _wait_with_timeout(process: subprocess.Popen, timeout_s: float) -> tuple[int, resource.struct_rusage]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            return status, usage
+        if time.monotonic() > deadline:
+            process.kill()
+            _, status, usage = os.wait4(process.pid, 0)
+            return status, usage
+        # Short naps keep the harness off the CPU without blurring the wall time by much.
+        time.sleep(0.002)
+
+
+# Every message starts with its type (the CDK serialises `type` first), so looking at the head of
+# each line is enough to sort it.
+_MESSAGE_TYPE = re.compile(rb'"type":\s*"([A-Z_]+)"')
+
+
+def _summarise_output(path: Path, run: ChildRun) -> None:
+    """Count RECORD lines and keep STATE messages and errors, without parsing every record."""
+    with open(path, "rb") as output:
+        for line in output:
+            found = _MESSAGE_TYPE.search(line, 0, 40)
+            kind = found.group(1) if found else b""
+            if kind == b"RECORD":
+                run.records += 1
+            elif kind == b"STATE":
+                run.states.append(orjson.loads(line)["state"])
+            elif kind == b"TRACE":
+                trace = orjson.loads(line)["trace"]
+                if trace.get("type") == "ERROR":
+                    run.errors.append(trace["error"].get("message", "error"))
+            elif kind == b"LOG" and b'"FATAL"' in line:
+                run.errors.append(orjson.loads(line)["log"]["message"])

@@ -1,0 +1,103 @@
+"""The sandbox the benchmarks run against: a real server process and its admin endpoints."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from contacts_sandbox.testing import AdminClient, SandboxProcess
+
+# Seeding 200,000 contacts takes a while: the admin calls get a generous timeout.
+ADMIN_TIMEOUT_S = 600.0
+
+
+def admin_client(url: str) -> AdminClient:
+    return AdminClient(url, timeout=ADMIN_TIMEOUT_S)
+
+
+@contextmanager
+def running_sandbox(contacts: int, seed: int = 42) -> Iterator[tuple[str, AdminClient]]:
+    """Start the sandbox as its own process (data in memory) and always stop it."""
+    with SandboxProcess(contacts=contacts, seed=seed) as sandbox:
+        yield sandbox.url, admin_client(sandbox.url)
+
+
+def requests_of(stats: dict, api: str) -> dict[str, int]:
+    """Requests by route (e.g. `GET /custom/contacts`) that one API answered."""
+    return dict(stats.get(api, {}))
+
+
+def route_count(stats: dict, api: str, method: str, path: str) -> int:
+    """Requests to one route, e.g. (`custom`, `GET`, `/contacts`), with or without the API's prefix."""
+    return sum(
+        count
+        for route, count in requests_of(stats, api).items()
+        if route.startswith(f"{method} ") and route.endswith(path)
+    )
+
+
+def total_requests(stats: dict, api: str) -> int:
+    return sum(requests_of(stats, api).values())
+
+
+def status_count(stats: dict, api: str, status: int) -> int:
+    return int(stats.get("status", {}).get(api, {}).get(str(status), 0))
+
+
+class RateWatch:
+    """Samples one API's request counter while a run goes on, to find its busiest second.
+
+    The sandbox counts requests but does not time them, so the counter is read every `interval`
+    seconds. The busiest second is the largest count between two samples at most one second
+    apart: a true count over a window no longer than a second (it can only under-read the peak by
+    what one sampling interval holds).
+    """
+
+    def __init__(self, admin: AdminClient, api: str, interval: float = 0.05) -> None:
+        # Its own client: the watch reads from another thread than the benchmark's.
+        self._admin = admin_client(admin.url)
+        self._api = api
+        self._interval = interval
+        self._samples: list[tuple[float, int]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> RateWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self._samples.append((time.monotonic(), total_requests(self._admin.stats(), self._api)))
+            self._stop.wait(self._interval)
+
+    def busiest_second(self) -> int:
+        samples = self._samples
+        busiest = 0
+        start = 0
+        for end in range(len(samples)):
+            while samples[end][0] - samples[start][0] > 1.0:
+                start += 1
+            busiest = max(busiest, samples[end][1] - samples[start][1])
+        return busiest
+
+    def active_rate(self) -> float:
+        """Requests per second from the first sample that saw a request to the first that saw them all.
+
+        This leaves out the program's start-up, before its first request, and its wind-down.
+        """
+        samples = self._samples
+        if not samples or samples[-1][1] == 0:
+            return 0.0
+        final = samples[-1][1]
+        first = next(sample for sample in samples if sample[1] > 0)
+        last = next(sample for sample in samples if sample[1] == final)
+        if last[0] <= first[0]:
+            return 0.0
+        return (last[1] - first[1]) / (last[0] - first[0])

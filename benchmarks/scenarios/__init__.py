@@ -1,0 +1,1 @@
+"""One module per measured question; each returns the report sections it fills."""

@@ -1,0 +1,134 @@
+"""Section 5: upserts into each target with 20 ms added latency, against a sequential writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import configs, records, sequential_writer, subjects
+from benchmarks.context import Bench
+from benchmarks.plots import BarChart
+from benchmarks.results import Figure, Section, at_least
+from benchmarks.runner import ChildRun
+from benchmarks.sandbox import RateWatch, requests_of, status_count, total_requests
+
+LATENCY_MS = 20
+TARGETS = ("crm", "client_contacts")
+# The rate-limited runs: the destination's own limit, under the sandbox's 429 threshold.
+RATE_LIMIT = 100
+SANDBOX_RATE_LIMIT = 125
+# The sandbox's fault switches name the APIs as the destination's config does.
+STORES = {"crm": "crm", "client_contacts": "client_contacts"}
+
+
+def measure(bench: Bench) -> tuple[Section]:
+    upserts = bench.sizes.upserts
+    sample = min(bench.sizes.sequential_sample, upserts)
+    section = Section("destination", "5. Destination throughput")
+    bars: dict[str, float] = {}
+    input_path = records.write_messages(bench.scratch / f"destination-{upserts}.jsonl", upserts)
+
+    for target in TARGETS:
+        bench.reset(contacts=10)
+        bench.admin.set_faults(target, latency_ms=LATENCY_MS)
+        ours = _write(bench, target, input_path, requests_per_second=0)
+        stats = bench.admin.stats()
+        our_requests = total_requests(stats, target)
+        stored = len(bench.admin.dump(STORES[target]))
+
+        bench.reset(contacts=10)
+        bench.admin.set_faults(target, latency_ms=LATENCY_MS)
+        seconds = sequential_writer.write(target, bench.sandbox_url, records.contacts(sample))
+        sequential_requests = total_requests(bench.admin.stats(), target)
+        sequential_estimate = seconds * upserts / sample
+
+        ours_per_upsert = our_requests / upserts
+        sequential_per_upsert = sequential_requests / sample
+        section.figures.append(
+            Figure(
+                section=section.key,
+                name=f"sequential writer ÷ destination-crm-contacts, {upserts:,} upserts into {target}",
+                ratio=sequential_estimate / ours.seconds,
+                target=at_least(10),
+                context=(
+                    f"ours {ours.seconds:.2f} s ({our_requests} requests: "
+                    f"{_routes(requests_of(stats, target))}); sequential {seconds:.2f} s for {sample:,} "
+                    f"upserts ({sequential_per_upsert:.2f} requests each), so {sequential_estimate:.1f} s "
+                    f"for {upserts:,}"
+                ),
+                extra_checks={
+                    "destination exited cleanly and emitted the final state": ours.ok and bool(ours.states),
+                    f"{target} holds all {upserts:,} contacts": stored == upserts,
+                    "same requests per upsert as the sequential writer (±10%)": (
+                        abs(ours_per_upsert - sequential_per_upsert) <= 0.1 * sequential_per_upsert
+                    ),
+                },
+            )
+        )
+        if not ours.ok:
+            section.notes.append(f"{target}: {ours.describe_failure()}")
+        bars[f"{target}: destination"] = ours.seconds
+        bars[f"{target}: sequential (scaled)"] = sequential_estimate
+
+    rate_limited = bench.sizes.rate_limited_upserts
+    limited_input = records.write_messages(bench.scratch / f"destination-{rate_limited}.jsonl", rate_limited)
+    for target in TARGETS:
+        bench.reset(contacts=10)
+        bench.admin.set_faults(target, latency_ms=LATENCY_MS, rate_limit_per_second=SANDBOX_RATE_LIMIT)
+        with RateWatch(bench.admin, target) as watch:
+            limited = _write(bench, target, limited_input, requests_per_second=RATE_LIMIT)
+        stats = bench.admin.stats()
+        rejected = status_count(stats, target, 429)
+        rate = watch.active_rate()
+        busiest = watch.busiest_second()
+        section.figures.append(
+            Figure(
+                section=section.key,
+                name=(
+                    f"request rate ÷ configured limit ({RATE_LIMIT}/s), "
+                    f"{rate_limited:,} upserts into {target}"
+                ),
+                ratio=rate / RATE_LIMIT,
+                target=at_least(0.8),
+                context=(
+                    f"{rate:.0f} requests/s while writing, busiest second {busiest}, "
+                    f"{total_requests(stats, target)} requests in {limited.seconds:.2f} s, {rejected} x 429"
+                ),
+                extra_checks={
+                    "destination exited cleanly": limited.ok,
+                    "no 429 from the sandbox": rejected == 0,
+                    f"busiest second within the configured {RATE_LIMIT}/s": busiest <= RATE_LIMIT,
+                },
+            )
+        )
+        if not limited.ok:
+            section.notes.append(f"{target} (rate-limited): {limited.describe_failure()}")
+
+    section.notes.append(
+        f"Input: {upserts:,} distinct valid contacts (each with an email) and one final STATE, into an "
+        f"empty target, every request of that API {LATENCY_MS} ms slower. The sequential writer "
+        f"(`benchmarks/sequential_writer.py`) sends the same requests one by one on one session; it is "
+        f"timed on {sample:,} upserts and scaled, its time being linear in their number. Rate-limited "
+        f"runs: requests_per_second={RATE_LIMIT} in the destination, 429 beyond {SANDBOX_RATE_LIMIT} in "
+        "the sandbox; the rate counts from the first request to the last, sampled every 50 ms."
+    )
+    section.plot = BarChart(
+        filename="destination_throughput.png",
+        title=f"{upserts:,} upserts with +{LATENCY_MS} ms a request (lower is better)",
+        unit="s",
+        bars=bars,
+        highlight={label for label in bars if label.endswith("destination")},
+    )
+    return (section,)
+
+
+def _write(bench: Bench, target: str, input_path: Path, *, requests_per_second: float) -> ChildRun:
+    folder = bench.workdir(f"destination-{target}")
+    config = configs.destination_config(
+        bench.sandbox_url, target=target, requests_per_second=requests_per_second
+    )
+    bench.admin.reset_stats()
+    return bench.run(subjects.destination_write(folder, config), folder, stdin=input_path)
+
+
+def _routes(by_route: dict[str, int]) -> str:
+    return ", ".join(f"{route} x {count}" for route, count in sorted(by_route.items()))

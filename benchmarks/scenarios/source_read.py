@@ -1,0 +1,110 @@
+"""Sections 1 and 2: a full read of the source against the floor and against two peers."""
+
+from __future__ import annotations
+
+from benchmarks import configs, subjects
+from benchmarks.context import Bench
+from benchmarks.plots import BarChart
+from benchmarks.results import Figure, Section, at_most
+from benchmarks.runner import ChildRun
+from benchmarks.sandbox import route_count
+
+PAGE_SIZE = 1000
+
+
+def measure(bench: Bench) -> tuple[Section, Section]:
+    contacts = bench.sizes.source_read
+    bench.reset(contacts)
+    runs: dict[str, ChildRun] = {}
+    pages: dict[str, int] = {}
+
+    def timed(label: str, run: ChildRun) -> None:
+        runs[label] = run
+        pages[label] = route_count(bench.admin.stats(), "custom", "GET", "/contacts")
+        bench.admin.reset_stats()
+
+    bench.admin.reset_stats()
+    url = bench.sandbox_url
+    commands = {
+        "floor": lambda folder: subjects.floor(url, PAGE_SIZE),
+        "ours": lambda folder: subjects.our_read(folder, configs.source_config(url, page_size=PAGE_SIZE)),
+        "declarative": lambda folder: subjects.declarative_read(folder, url, PAGE_SIZE),
+        "tutorial": lambda folder: subjects.tutorial_read(folder, url, PAGE_SIZE),
+    }
+    for label, command in commands.items():
+        folder = bench.workdir(label)
+        timed(label, bench.run(command(folder), folder))
+
+    floor_s, ours_s = runs["floor"].seconds, runs["ours"].seconds
+    startup = _startup_seconds(bench)
+
+    def counted(label: str) -> dict[str, bool]:
+        return {f"{label} read all {contacts:,} contacts": runs[label].ok and runs[label].records == contacts}
+
+    overhead = Section("source_floor", "1. Source overhead against the floor")
+    overhead.figures.append(
+        Figure(
+            section=overhead.key,
+            name=f"source-custom-contacts read ÷ floor, {contacts:,} contacts",
+            ratio=ours_s / floor_s,
+            target=at_most(1.5),
+            context=f"ours {ours_s:.2f} s, floor {floor_s:.2f} s",
+            extra_checks={**counted("ours"), **counted("floor")},
+        )
+    )
+    peers = Section("source_peers", "2. Source against its peers")
+    for label, title in (("declarative", "low-code manifest"), ("tutorial", "tutorial HttpStream source")):
+        peer_s = runs[label].seconds
+        peers.figures.append(
+            Figure(
+                section=peers.key,
+                name=f"source-custom-contacts ÷ {title}, {contacts:,} contacts",
+                ratio=ours_s / peer_s,
+                target=at_most(0.5),
+                context=f"ours {ours_s:.2f} s, {title} {peer_s:.2f} s",
+                extra_checks={**counted("ours"), **counted(label)},
+            )
+        )
+    for section in (overhead, peers):
+        section.notes.append(
+            "Every run is a separate process timed from spawn to exit (start-up included), "
+            "its stdout written to a memory-backed file and counted afterwards; "
+            f"page size {PAGE_SIZE} for all. Requests to /contacts: "
+            + ", ".join(f"{label} {count}" for label, count in pages.items())
+            + ". Start-up alone (the `spec` command): "
+            + ", ".join(f"{label} {seconds:.2f} s" for label, seconds in startup.items())
+            + "."
+        )
+        for label, run in runs.items():
+            if not run.ok or run.records != contacts:
+                section.notes.append(
+                    f"{label}: {run.records:,} records (expected {contacts:,}); {run.describe_failure()}"
+                )
+    labels = {
+        "floor": "floor (requests + orjson)",
+        "ours": "source-custom-contacts",
+        "declarative": "low-code manifest",
+        "tutorial": "tutorial HttpStream",
+    }
+    overhead.plot = BarChart(
+        filename="source_read.png",
+        title=f"Full read of {contacts:,} contacts, start-up included (lower is better)",
+        unit="s",
+        bars={labels[label]: run.seconds for label, run in runs.items()},
+        highlight={labels["ours"]},
+        limits={"target: 1.5 x floor": 1.5 * floor_s},
+    )
+    return overhead, peers
+
+
+def _startup_seconds(bench: Bench) -> dict[str, float]:
+    """How long each program takes to start and answer `spec`: the fixed part of every run."""
+    commands = {
+        "floor": [configs.PYTHON, "-c", "import orjson, requests"],
+        "ours": [configs.SOURCE, "spec"],
+        "declarative": [configs.DECLARATIVE, "spec"],
+        "tutorial": [configs.PYTHON, "-m", "benchmarks.peers.tutorial_source", "spec"],
+    }
+    return {
+        label: bench.run(argv, bench.workdir(f"spec-{label}")).seconds for label, argv in commands.items()
+    }
