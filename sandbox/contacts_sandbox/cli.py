@@ -53,6 +53,10 @@ def serve(settings: Settings, log_level: str = "warning") -> None:
         access_log=False,
         lifespan="on",
         backlog=2048,
+        proxy_headers=False,
+        server_header=False,
+        # A late create sleeps past its client's timeout: do not let one hold up a shutdown for long.
+        timeout_graceful_shutdown=2,
     )
     server = uvicorn.Server(config)
 
