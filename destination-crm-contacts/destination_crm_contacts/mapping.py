@@ -51,8 +51,9 @@ class FieldMapping:
             self._paths[name] = (path,) if path else ()
 
     @property
-    def fields(self) -> tuple[str, ...]:
-        return tuple(self._paths)
+    def managed(self) -> tuple[str, ...]:
+        """Fields the mapping writes; the others are left as the target holds them."""
+        return tuple(name for name, paths in self._paths.items() if paths)
 
     def resolve(self, record: Record) -> dict[str, str]:
         """Every mapped field that has a value, as text."""

@@ -73,10 +73,11 @@ class ClientContactsTarget(Target):
             self._logger.info(f"client_contacts: {len(index)} documents carry a source key")
 
     def desired(self, contact: Contact) -> dict[str, Any]:
-        document: dict[str, Any] = dict(self._mapping.resolve(contact.record))
-        if not document.get("name"):
+        """Every mapped field; None for one the record leaves empty, so an update clears it."""
+        values = self._mapping.resolve(contact.record)
+        if not values.get("name"):
             raise RecordRejectedError("the Client Contacts API requires a name and the record has none")
-        return document
+        return {field: values.get(field) for field in self._mapping.managed}
 
     def upsert(self, contact: Contact) -> Outcome:
         document = self.desired(contact)
@@ -119,7 +120,7 @@ class ClientContactsTarget(Target):
         return None if value in (None, "") else str(value)
 
     def _create(self, key: str, document: Mapping[str, Any]) -> Outcome:
-        body = self._with_key(document, key)
+        body = self._with_key({field: value for field, value in document.items() if value is not None}, key)
         if self._dry_run:
             self._remember(key, Managed("", body))
             return Outcome.CREATED
@@ -203,7 +204,7 @@ class ClientContactsTarget(Target):
 
 
 def differs(stored: Mapping[str, Any], document: Mapping[str, Any]) -> bool:
-    return any(str(stored.get(field) or "").strip() != str(value) for field, value in document.items())
+    return any(str(stored.get(field) or "").strip() != (value or "") for field, value in document.items())
 
 
 def _unique(documents: list[Document]) -> list[Document]:

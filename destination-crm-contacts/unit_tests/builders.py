@@ -1,0 +1,170 @@
+"""Builders for configs, catalogs and the messages a source sends."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from airbyte_cdk.models import (
+    AirbyteGlobalState,
+    AirbyteMessage,
+    AirbyteRecordMessage,
+    AirbyteStateBlob,
+    AirbyteStateMessage,
+    AirbyteStateType,
+    AirbyteStreamState,
+    AirbyteStreamStatus,
+    AirbyteStreamStatusTraceMessage,
+    AirbyteTraceMessage,
+    ConfiguredAirbyteCatalog,
+    ConfiguredAirbyteCatalogSerializer,
+    StreamDescriptor,
+    TraceType,
+    Type,
+)
+
+from unit_tests.fakes import CLIENT_CONTACTS_KEY, CLIENT_CONTACTS_URL, CRM_KEY, CRM_URL
+
+DELETED_AT = "2026-11-25T10:00:00Z"
+
+
+class ConfigBuilder:
+    def __init__(self) -> None:
+        self._config: dict[str, Any] = {
+            "crm": {"enabled": True, "base_url": CRM_URL, "api_key": CRM_KEY},
+            "client_contacts": {
+                "enabled": True,
+                "base_url": CLIENT_CONTACTS_URL,
+                "api_key": CLIENT_CONTACTS_KEY,
+            },
+            "max_retries": 2,
+            "request_timeout_seconds": 5,
+        }
+
+    def only_crm(self) -> ConfigBuilder:
+        self._config["client_contacts"] = {"enabled": False}
+        return self
+
+    def only_client_contacts(self) -> ConfigBuilder:
+        self._config["crm"] = {"enabled": False}
+        return self
+
+    def with_crm(self, **settings: Any) -> ConfigBuilder:
+        self._config["crm"].update(settings)
+        return self
+
+    def with_client_contacts(self, **settings: Any) -> ConfigBuilder:
+        self._config["client_contacts"].update(settings)
+        return self
+
+    def with_option(self, **options: Any) -> ConfigBuilder:
+        self._config.update(options)
+        return self
+
+    def build(self) -> dict[str, Any]:
+        return copy.deepcopy(self._config)
+
+
+def catalog(*streams: tuple[str, str]) -> ConfiguredAirbyteCatalog:
+    """Streams as (name, destination sync mode); default one `contacts` stream in append_dedup."""
+    streams = streams or (("contacts", "append_dedup"),)
+    return ConfiguredAirbyteCatalogSerializer.load(
+        {
+            "streams": [
+                {
+                    "stream": {
+                        "name": name,
+                        "json_schema": {"type": "object"},
+                        "supported_sync_modes": ["full_refresh", "incremental"],
+                        "source_defined_primary_key": [["id"]],
+                    },
+                    "sync_mode": "incremental" if mode == "append_dedup" else "full_refresh",
+                    "destination_sync_mode": mode,
+                    "primary_key": [["id"]],
+                }
+                for name, mode in streams
+            ]
+        }
+    )
+
+
+def custom_contact(contact_id: str, **overrides: Any) -> dict[str, Any]:
+    """A record as the Custom Contact Source API gives it."""
+    record: dict[str, Any] = {
+        "id": contact_id,
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "company": "Analytical Engines",
+        "type": "lead",
+        "phones": [
+            {"number": "+4420700000" + contact_id, "label": "work"},
+            {"number": "+44777", "label": "mobile"},
+        ],
+        "emails": [{"email": f"ada{contact_id}@example.com", "label": "business"}],
+        "_ab_cdc_deleted_at": None,
+    }
+    record.update(overrides)
+    return record
+
+
+def company_contact(contact_id: str, **overrides: Any) -> dict[str, Any]:
+    """A record as the Company Contacts API gives it."""
+    record: dict[str, Any] = {
+        "id": contact_id,
+        "first_name": "Grace",
+        "last_name": "Hopper",
+        "email": f"grace{contact_id}@example.com",
+        "phone_number": "5550100" + contact_id,
+        "phone_number_lid": None,
+        "profile_picture": f"https://cdn.example.com/{contact_id}.jpg",
+        "created_at": "2025-08-01T10:00:00.000Z",
+        "updated_at": "2025-09-15T08:30:00.000Z",
+        "tags": [{"id": "42", "name": "VIP", "color": "#1156d6"}],
+    }
+    record.update(overrides)
+    return record
+
+
+def record(data: dict[str, Any], stream: str = "contacts") -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.RECORD, record=AirbyteRecordMessage(stream=stream, data=data, emitted_at=1)
+    )
+
+
+def tombstone(contact_id: str, stream: str = "contacts") -> AirbyteMessage:
+    return record({"id": contact_id, "_ab_cdc_deleted_at": DELETED_AT}, stream)
+
+
+def state(value: int, stream: str = "contacts") -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.STATE,
+        state=AirbyteStateMessage(
+            type=AirbyteStateType.STREAM,
+            stream=AirbyteStreamState(
+                stream_descriptor=StreamDescriptor(name=stream), stream_state=AirbyteStateBlob(cursor=value)
+            ),
+        ),
+    )
+
+
+def global_state(value: int) -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.STATE,
+        state=AirbyteStateMessage(
+            type=AirbyteStateType.GLOBAL,
+            global_=AirbyteGlobalState(shared_state=AirbyteStateBlob(cursor=value), stream_states=[]),
+        ),
+    )
+
+
+def stream_status(status: AirbyteStreamStatus, stream: str = "contacts") -> AirbyteMessage:
+    return AirbyteMessage(
+        type=Type.TRACE,
+        trace=AirbyteTraceMessage(
+            type=TraceType.STREAM_STATUS,
+            emitted_at=1,
+            stream_status=AirbyteStreamStatusTraceMessage(
+                stream_descriptor=StreamDescriptor(name=stream), status=status
+            ),
+        ),
+    )

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pytest
+import requests_mock
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, Type
+
+from destination_crm_contacts.destination import DestinationCrmContacts
+from destination_crm_contacts.targets.base import CreateRetry
+from unit_tests.fakes import FakeClientContacts, FakeCrm
+
+
+@pytest.fixture(autouse=True)
+def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lost create is looked up after a pause; unit tests need not wait for it."""
+    monkeypatch.setattr(CreateRetry, "pause", lambda self, attempt: None)
+
+
+@pytest.fixture
+def http() -> Iterator[requests_mock.Mocker]:
+    with requests_mock.Mocker(case_sensitive=True) as mocker:
+        yield mocker
+
+
+@pytest.fixture
+def crm(http: requests_mock.Mocker) -> FakeCrm:
+    return FakeCrm(http)
+
+
+@pytest.fixture
+def client_contacts(http: requests_mock.Mocker) -> FakeClientContacts:
+    return FakeClientContacts(http)
+
+
+def write(
+    config: dict[str, Any], catalog: ConfiguredAirbyteCatalog, messages: Iterable[AirbyteMessage]
+) -> list[AirbyteMessage]:
+    return list(DestinationCrmContacts().write(config, catalog, messages))
+
+
+def states_of(output: list[AirbyteMessage]) -> list[AirbyteMessage]:
+    return [message for message in output if message.type == Type.STATE]
+
+
+@pytest.fixture
+def log_records(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.INFO, logger="airbyte")
+    return caplog

@@ -1,0 +1,83 @@
+"""The HTTP layer: Retry-After, the shared pause, and the request-rate budget."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import requests
+
+from destination_crm_contacts.clients.base import Throttle, retry_after_seconds
+from destination_crm_contacts.clients.client_contacts import parse_page
+from destination_crm_contacts.clients.crm import parse_contacts
+
+
+def response_with(headers: dict[str, str], status: int = 429) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.headers.update(headers)
+    return response
+
+
+class TestRetryAfter:
+    def test_given_seconds_then_they_are_the_wait(self) -> None:
+        assert retry_after_seconds(response_with({"Retry-After": "3"})) == 3.0
+
+    def test_given_an_http_date_then_the_wait_is_until_then(self) -> None:
+        when = datetime.now(UTC) + timedelta(seconds=30)
+        wait = retry_after_seconds(response_with({"Retry-After": format_datetime(when, usegmt=True)}))
+        assert wait is not None
+        assert 25 <= wait <= 31
+
+    def test_given_garbage_or_nothing_then_there_is_no_wait(self) -> None:
+        assert retry_after_seconds(response_with({"Retry-After": "soon"})) is None
+        assert retry_after_seconds(response_with({})) is None
+
+
+class TestThrottle:
+    def test_given_a_pause_then_every_worker_waits_until_it_ends(self) -> None:
+        now = [100.0]
+        slept: list[float] = []
+        throttle = Throttle(clock=lambda: now[0], sleep=slept.append)
+
+        throttle.pause_for(2.0)
+        throttle.pause_for(1.0)  # a shorter pause never cuts a longer one
+        throttle.wait()
+        now[0] = 103.0
+        throttle.wait()
+
+        assert slept == [2.0]
+
+
+class TestCrmAnswers:
+    def test_given_a_list_then_each_contact_keeps_its_fields(self) -> None:
+        [contact] = parse_contacts([{"id": "7", "email": "a@b.c", "notes": "[source-id:1]"}])
+        assert (contact.id, contact.fields) == ("7", {"email": "a@b.c", "notes": "[source-id:1]"})
+
+    def test_given_one_object_with_an_id_then_it_is_one_contact_without_fields(self) -> None:
+        [contact] = parse_contacts({"id": "12345678901234567890"})
+        assert (contact.id, contact.fields) == ("12345678901234567890", None)
+
+    def test_given_an_envelope_then_its_contacts_are_read(self) -> None:
+        assert [c.id for c in parse_contacts({"data": [{"id": 1}, {"_id": "2"}, {"name": "no id"}]})] == [
+            "1",
+            "2",
+        ]
+
+    def test_given_text_or_an_empty_object_then_there_are_no_contacts(self) -> None:
+        assert parse_contacts("Document deleted successfully") == []
+        assert parse_contacts({}) == []
+
+
+class TestClientContactPages:
+    def test_given_total_pages_then_the_last_page_ends_the_listing(self) -> None:
+        body = {"success": True, "data": [{"_id": "a"}], "pagination": {"page": 2, "total_page": 2}}
+        page = parse_page(body, 2, 100)
+        assert (page.has_next, page.total_pages) == (False, 2)
+
+    def test_given_next_page_only_then_it_decides(self) -> None:
+        assert parse_page({"data": [{"_id": "a"}], "pagination": {"next_page": 3}}, 2, 100).has_next
+
+    def test_given_no_pagination_then_a_short_page_is_the_last(self) -> None:
+        assert not parse_page([{"_id": "a"}], 1, 100).has_next
+        assert parse_page([{"_id": str(i)} for i in range(100)], 1, 100).has_next
