@@ -12,13 +12,20 @@ pytest_plugins = ["contacts_sandbox.pytest_plugin"]
 LOOPBACK = ("127.0.0.1", 50000)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings(db=":memory:", contacts=60, seed=7)
 
 
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
+@pytest.fixture(scope="session")
+def app_client(settings: Settings) -> Iterator[TestClient]:
     """The app in-process, seen from a loopback address (the admin endpoints require one)."""
     with TestClient(create_app(settings), client=LOOPBACK) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(app_client: TestClient) -> TestClient:
+    """The in-process app with its data, faults and counters reset before the test."""
+    app_client.post("/admin/reset").raise_for_status()
+    return app_client
