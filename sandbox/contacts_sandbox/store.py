@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS crm_contacts (seq INTEGER PRIMARY KEY AUTOINCREMENT, 
 CREATE TABLE IF NOT EXISTS client_contacts (seq INTEGER PRIMARY KEY AUTOINCREMENT, _id TEXT NOT NULL UNIQUE,
     doc BLOB NOT NULL);
 """
+CRM_SEARCHABLE = ("id", "first_name", "last_name", "email", "phone", "company", "job_title", "notes")
 TABLES = (
     "custom_contacts",
     "custom_deleted",
@@ -332,16 +333,39 @@ class CompanyContactStore:
 
 
 class DocumentStore:
-    """Documents keyed by a string id, in creation order: the two target APIs' storage."""
+    """Documents keyed by a string id, in creation order: the two target APIs' storage.
 
-    def __init__(self, db: sqlite3.Connection, table: str, key: str) -> None:
+    For the `searchable` fields it keeps each document's value case-folded, so a substring search
+    is one `in` per document: destinations search once per record they write, and a sync of many
+    thousand records must not make the sandbox the slow side.
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection, table: str, key: str, searchable: tuple[str, ...] = ()
+    ) -> None:
         self._db = db
         self._table = table
         self._key = key
         self._documents: dict[str, dict[str, Any]] = {}
+        self._folded: dict[str, dict[str, str]] = {name: {} for name in searchable}
         for (doc,) in db.execute(f"SELECT doc FROM {table} ORDER BY seq"):
             document = orjson.loads(doc)
             self._documents[document[key]] = document
+            self._fold(document)
+
+    def _fold(self, document: dict[str, Any]) -> None:
+        document_id = document[self._key]
+        for name, values in self._folded.items():
+            value = document.get(name)
+            if value is None:
+                values.pop(document_id, None)
+            else:
+                values[document_id] = str(value).casefold()
+
+    def search(self, name: str, term: str) -> list[dict[str, Any]]:
+        """Documents whose field `name` (one of the searchable) contains `term`, ignoring case."""
+        needle = term.casefold()
+        return [self._documents[key] for key, value in self._folded[name].items() if needle in value]
 
     def __contains__(self, document_id: object) -> bool:
         return document_id in self._documents
@@ -361,6 +385,7 @@ class DocumentStore:
             f"INSERT INTO {self._table} ({self._key}, doc) VALUES (?, ?)", (document_id, dumps(document))
         )
         self._documents[document_id] = document
+        self._fold(document)
 
     def replace(self, document: dict[str, Any]) -> None:
         document_id = document[self._key]
@@ -368,13 +393,18 @@ class DocumentStore:
             f"UPDATE {self._table} SET doc = ? WHERE {self._key} = ?", (dumps(document), document_id)
         )
         self._documents[document_id] = document
+        self._fold(document)
 
     def delete(self, document_id: str) -> dict[str, Any]:
         self._db.execute(f"DELETE FROM {self._table} WHERE {self._key} = ?", (document_id,))
+        for values in self._folded.values():
+            values.pop(document_id, None)
         return self._documents.pop(document_id)
 
     def clear(self) -> None:
         self._documents.clear()
+        for values in self._folded.values():
+            values.clear()
 
 
 class ObjectIds:
@@ -408,7 +438,7 @@ class Store:
         self.db = connect(path)
         self.custom = CustomContactStore(self.db)
         self.company = CompanyContactStore(self.db, company_keys)
-        self.crm = DocumentStore(self.db, "crm_contacts", "id")
+        self.crm = DocumentStore(self.db, "crm_contacts", "id", searchable=CRM_SEARCHABLE)
         self.client_contacts = DocumentStore(self.db, "client_contacts", "_id")
         self.object_ids = ObjectIds(random.Random(f"object-ids:{seed}:{time.time_ns()}"))
         self._seed_cache: dict[tuple[int, int], SeedData] = {}

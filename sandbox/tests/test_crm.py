@@ -233,3 +233,37 @@ class TestDelete:
         response = client.request("DELETE", CONTACTS, headers=CRM)
         assert response.status_code == 400
         assert "contact_id" in response.json()["error"]
+
+
+class TestSearchAfterWrites:
+    def test_given_an_edited_email_when_searching_then_found_by_the_new_one_only(
+        self, client: TestClient
+    ) -> None:
+        contact_id = _create(client)
+        client.post(
+            f"{CONTACTS}/edit",
+            json={"contact_id": contact_id, "update_fields": {"email": "New@Example.com"}},
+            headers=CRM,
+        )
+        by_new = client.get(
+            CONTACTS, params={"searchby": "email", "search": "new@example"}, headers=CRM
+        ).json()
+        by_old = client.get(CONTACTS, params={"searchby": "email", "search": "johndoe"}, headers=CRM).json()
+        assert [c["id"] for c in by_new] == [contact_id]
+        assert by_new[0]["email"] == "New@Example.com"
+        assert by_old == []
+
+    def test_given_a_deleted_contact_when_searching_then_not_found(self, client: TestClient) -> None:
+        contact_id = _create(client)
+        client.delete(CONTACTS, params={"contact_id": contact_id}, headers=CRM)
+        assert client.get(CONTACTS, params={"searchby": "id", "search": contact_id}, headers=CRM).json() == []
+
+    def test_given_a_marker_in_notes_when_searching_then_a_longer_id_does_not_match(
+        self, client: TestClient
+    ) -> None:
+        wanted = _create(client, notes="synced [source-id:123]")
+        _create(client, notes="synced [source-id:1234]")
+        found = client.get(
+            CONTACTS, params={"searchby": "notes", "search": "[source-id:123]"}, headers=CRM
+        ).json()
+        assert [c["id"] for c in found] == [wanted]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from datetime import datetime
 from typing import Annotated, Any
@@ -70,6 +71,7 @@ def _found(document: dict[str, Any], status_code: int = 200) -> Response:
     return json_response({"success": True, "data": document}, status_code)
 
 
+@functools.lru_cache(maxsize=65536)
 def _epoch_ms(iso: str) -> int:
     return int(datetime.fromisoformat(iso).timestamp() * 1000)
 

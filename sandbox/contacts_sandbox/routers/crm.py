@@ -12,12 +12,13 @@ from contacts_sandbox.auth import require_crm_key
 from contacts_sandbox.responses import ApiError, json_response
 from contacts_sandbox.routers.bodies import first_of, json_object, reject_unknown
 from contacts_sandbox.state import Sandbox, sandbox_of
+from contacts_sandbox.store import CRM_SEARCHABLE
 
 API = "crm"
 REQUIRED = ("first_name", "email")
 OPTIONAL = ("last_name", "company", "phone", "job_title", "notes")
 CONTACT_FIELDS = frozenset(REQUIRED + OPTIONAL)
-SEARCHABLE = ("id", *REQUIRED, *OPTIONAL)
+SEARCHABLE = CRM_SEARCHABLE
 EDITABLE = frozenset({"name", "email", "phone"})
 DELETED = "Document deleted successfully"
 
@@ -92,14 +93,7 @@ async def search(
         raise ApiError(API, 400, f"searchby must be a contact field, one of: {', '.join(SEARCHABLE)}")
     if search is None:
         raise ApiError(API, 400, "search is required")
-    needle = str(search).casefold()
-    return json_response(
-        [
-            contact
-            for contact in sandbox.store.crm.all()
-            if contact.get(searchby) is not None and needle in str(contact[searchby]).casefold()
-        ]
-    )
+    return json_response(sandbox.store.crm.search(searchby, str(search)))
 
 
 @router.post("/contacts/edit", summary="Edit the name, email or phone of a contact")
