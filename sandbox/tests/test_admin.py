@@ -166,3 +166,15 @@ def test_given_the_app_when_asking_its_openapi_document_then_every_api_path_is_t
         "/client-contacts/contacts", "/client-contacts/contacts/{_id}",
         "/admin/reset", "/admin/churn", "/admin/faults/{api}",
     } <= paths  # fmt: skip
+
+
+def test_given_the_openapi_document_when_reading_the_write_endpoints_then_their_bodies_are_described(
+    client: TestClient,
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    crm_create = paths["/crm/contacts"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert crm_create["required"] == ["first_name", "email"]
+    client_update = paths["/client-contacts/contacts/{_id}"]["put"]["requestBody"]["content"][
+        "application/json"
+    ]
+    assert "integration_meta" in client_update["schema"]["properties"]

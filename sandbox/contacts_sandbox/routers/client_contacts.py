@@ -14,6 +14,7 @@ from starlette.responses import Response
 from contacts_sandbox.auth import require_client_contacts_key
 from contacts_sandbox.responses import ApiError, json_response
 from contacts_sandbox.routers.bodies import json_object, reject_unknown
+from contacts_sandbox.routers.openapi import CLIENT_CONTACT_CREATE, CLIENT_CONTACT_UPDATE
 from contacts_sandbox.routers.params import Page, offset_of, page_count
 from contacts_sandbox.seed import iso_ms
 from contacts_sandbox.state import Sandbox, sandbox_of
@@ -144,7 +145,12 @@ async def list_contacts(
     )
 
 
-@router.post("/contacts", status_code=201, summary="Create a client contact; name is required")
+@router.post(
+    "/contacts",
+    status_code=201,
+    summary="Create a client contact; name is required",
+    openapi_extra=CLIENT_CONTACT_CREATE,
+)
 async def create(request: Request, sandbox: SandboxDep) -> Response:
     fields = _checked(await json_object(request, API), WRITABLE)
     if "name" not in fields:
@@ -172,8 +178,16 @@ async def get(_id: str, sandbox: SandboxDep) -> Response:
     return _found(_existing(sandbox, _id))
 
 
-@router.put("/contacts/{_id}", summary="Update the given fields of a client contact")
-@router.patch("/contacts/{_id}", summary="Update the given fields of a client contact (as PUT does)")
+@router.put(
+    "/contacts/{_id}",
+    summary="Update the given fields of a client contact",
+    openapi_extra=CLIENT_CONTACT_UPDATE,
+)
+@router.patch(
+    "/contacts/{_id}",
+    summary="Update the given fields of a client contact (as PUT)",
+    openapi_extra=CLIENT_CONTACT_UPDATE,
+)
 async def update(_id: str, request: Request, sandbox: SandboxDep) -> Response:
     fields = _checked(await json_object(request, API), WRITABLE | SERVER_FIELDS)
     document = {**_existing(sandbox, _id), **fields}

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from contacts_sandbox.auth import require_crm_key
 from contacts_sandbox.responses import ApiError, json_response
 from contacts_sandbox.routers.bodies import first_of, json_object, reject_unknown
+from contacts_sandbox.routers.openapi import CRM_CREATE, CRM_DELETE, CRM_EDIT
 from contacts_sandbox.state import Sandbox, sandbox_of
 from contacts_sandbox.store import CRM_SEARCHABLE
 
@@ -60,7 +61,9 @@ def _existing(sandbox: Sandbox, contact_id: str) -> dict[str, Any]:
     return contact
 
 
-@router.post("/contacts", summary="Create a contact; first_name and email are required")
+@router.post(
+    "/contacts", summary="Create a contact; first_name and email are required", openapi_extra=CRM_CREATE
+)
 async def create(request: Request, sandbox: SandboxDep) -> Response:
     body = await json_object(request, API)
     reject_unknown(API, body, CONTACT_FIELDS)
@@ -96,7 +99,7 @@ async def search(
     return json_response(sandbox.store.crm.search(searchby, str(search)))
 
 
-@router.post("/contacts/edit", summary="Edit the name, email or phone of a contact")
+@router.post("/contacts/edit", summary="Edit the name, email or phone of a contact", openapi_extra=CRM_EDIT)
 async def edit(request: Request, sandbox: SandboxDep) -> Response:
     body = await json_object(request, API)
     contact_id = _contact_id(first_of(body, "contact_id", "contactID"))
@@ -117,7 +120,7 @@ async def edit(request: Request, sandbox: SandboxDep) -> Response:
     return json_response({"id": contact_id})
 
 
-@router.delete("/contacts", summary="Delete a contact by id (JSON body or query)")
+@router.delete("/contacts", summary="Delete a contact by id (JSON body or query)", openapi_extra=CRM_DELETE)
 async def delete(
     request: Request,
     sandbox: SandboxDep,
