@@ -1,0 +1,157 @@
+"""Runs `destination-crm-contacts` as a real process and reads what it says and what it wrote."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from contacts_sandbox.testing import SandboxProcess
+
+COMMAND = str(Path(sys.executable).parent / "destination-crm-contacts")
+MARKER = re.compile(r"\[source-id:([^\]]+)\]")
+
+
+def config_for(sandbox: SandboxProcess, **options: Any) -> dict[str, Any]:
+    return {
+        "crm": {"enabled": True, "base_url": f"{sandbox.url}/crm", "api_key": "crm-test-key"},
+        "client_contacts": {
+            "enabled": True,
+            "base_url": f"{sandbox.url}/client-contacts",
+            "api_key": "client-contacts-test-key",
+        },
+        **options,
+    }
+
+
+def catalog_for(mode: str = "append_dedup") -> dict[str, Any]:
+    return {
+        "streams": [
+            {
+                "stream": {
+                    "name": "contacts",
+                    "json_schema": {"type": "object"},
+                    "supported_sync_modes": ["full_refresh", "incremental"],
+                    "source_defined_primary_key": [["id"]],
+                },
+                "sync_mode": "incremental",
+                "destination_sync_mode": mode,
+                "primary_key": [["id"]],
+            }
+        ]
+    }
+
+
+def record_line(data: Mapping[str, Any]) -> str:
+    return json.dumps({"type": "RECORD", "record": {"stream": "contacts", "data": data, "emitted_at": 1}})
+
+
+def state_line(cursor: int) -> str:
+    return json.dumps(
+        {
+            "type": "STATE",
+            "state": {
+                "type": "STREAM",
+                "stream": {"stream_descriptor": {"name": "contacts"}, "stream_state": {"cursor": cursor}},
+            },
+        }
+    )
+
+
+def tombstone(key: str) -> dict[str, Any]:
+    return {"id": key, "_ab_cdc_deleted_at": "2026-11-25T12:00:00Z"}
+
+
+@dataclass
+class WriteRun:
+    returncode: int
+    messages: list[dict[str, Any]]
+    stderr: str
+
+    @property
+    def states(self) -> list[dict[str, Any]]:
+        return [m["state"] for m in self.messages if m["type"] == "STATE"]
+
+    @property
+    def totals(self) -> dict[str, Any]:
+        [line] = [
+            m["log"]["message"]
+            for m in self.messages
+            if m["type"] == "LOG" and m["log"]["message"].startswith('{"event":"crm_contacts_totals"')
+        ]
+        return json.loads(line)  # type: ignore[no-any-return]
+
+    def logs(self, level: str) -> list[str]:
+        return [
+            m["log"]["message"] for m in self.messages if m["type"] == "LOG" and m["log"]["level"] == level
+        ]
+
+
+def write(
+    tmp_path: Path, config: Mapping[str, Any], lines: Iterable[str], mode: str = "append_dedup"
+) -> WriteRun:
+    config_path, catalog_path = tmp_path / "config.json", tmp_path / "catalog.json"
+    config_path.write_text(json.dumps(config))
+    catalog_path.write_text(json.dumps(catalog_for(mode)))
+    done = subprocess.run(
+        [COMMAND, "write", "--config", str(config_path), "--catalog", str(catalog_path)],
+        input="".join(f"{line}\n" for line in lines),
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return WriteRun(done.returncode, messages, done.stderr)
+
+
+def crm_by_key(sandbox: SandboxProcess) -> dict[str, list[dict[str, Any]]]:
+    held: dict[str, list[dict[str, Any]]] = {}
+    for contact in sandbox.admin.dump("crm"):
+        for key in MARKER.findall(contact.get("notes") or ""):
+            held.setdefault(key, []).append(contact)
+    return held
+
+
+def client_contacts_by_key(sandbox: SandboxProcess) -> dict[str, list[dict[str, Any]]]:
+    held: dict[str, list[dict[str, Any]]] = {}
+    for document in sandbox.admin.dump("client_contacts"):
+        key = (document.get("integration_meta") or {}).get("external_id")
+        if key is not None:
+            held.setdefault(key, []).append(document)
+    return held
+
+
+def first_email(contact: Mapping[str, Any]) -> str | None:
+    emails = contact.get("emails") or []
+    return emails[0]["email"] if emails and emails[0].get("email") else None
+
+
+def expected_crm(contacts: Iterable[Mapping[str, Any]]) -> dict[str, tuple[str, str, str | None]]:
+    """Source contacts the CRM can hold (it requires first_name and email)."""
+    return {
+        c["id"]: (c["first_name"], c.get("last_name") or "", first_email(c))
+        for c in contacts
+        if c.get("first_name") and first_email(c)
+    }
+
+
+def expected_client_contacts(contacts: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    return {c["id"]: " ".join(p for p in (c.get("first_name"), c.get("last_name")) if p) for c in contacts}
+
+
+def held_crm(sandbox: SandboxProcess) -> dict[str, tuple[str, str, str | None]]:
+    held = crm_by_key(sandbox)
+    assert all(len(found) == 1 for found in held.values()), "a source contact has two CRM contacts"
+    return {key: (c["first_name"], c.get("last_name") or "", c["email"]) for key, [c] in held.items()}
+
+
+def held_client_contacts(sandbox: SandboxProcess) -> dict[str, str]:
+    held = client_contacts_by_key(sandbox)
+    assert all(len(found) == 1 for found in held.values()), "a source contact has two client contacts"
+    return {key: document["name"] for key, [document] in held.items()}

@@ -1,0 +1,172 @@
+"""`destination-crm-contacts write` as a real process against the sandbox as a real process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contacts_sandbox.testing import SandboxProcess
+from integration_tests.connector import (
+    client_contacts_by_key,
+    config_for,
+    crm_by_key,
+    expected_client_contacts,
+    expected_crm,
+    held_client_contacts,
+    held_crm,
+    record_line,
+    state_line,
+    tombstone,
+    write,
+)
+
+WRITE_ROUTES = ("POST ", "PUT ", "PATCH ", "DELETE ")
+
+
+def writes_in(stats: dict) -> int:
+    return sum(
+        count
+        for api in ("crm", "client_contacts")
+        for route, count in (stats.get(api) or {}).items()
+        if isinstance(count, int) and route.startswith(WRITE_ROUTES)
+    )
+
+
+def source_contacts(sandbox: SandboxProcess) -> list[dict]:
+    return sandbox.admin.dump("custom")["contacts"]
+
+
+class TestFullWrite:
+    def test_given_source_contacts_when_written_twice_then_each_is_held_once_and_the_rerun_writes_nothing(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        contacts = source_contacts(sandbox)
+        lines = [record_line(c) for c in contacts] + [state_line(1)]
+
+        first = write(tmp_path, config_for(sandbox), lines)
+        after_first = (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts"))
+        sandbox.admin.reset_stats()
+        second = write(tmp_path, config_for(sandbox), lines)
+
+        assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+        assert [s["destinationStats"]["recordCount"] for s in first.states] == [float(len(contacts))]
+        assert held_crm(sandbox) == expected_crm(contacts)
+        assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+        assert (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts")) == after_first
+        assert writes_in(sandbox.admin.stats()) == 0
+        crm_totals = second.totals["targets"]["crm"]
+        assert crm_totals["unchanged"] == len(expected_crm(contacts))
+        assert crm_totals["rejected"] == len(contacts) - len(expected_crm(contacts))
+
+
+class TestChanges:
+    def test_given_churn_at_the_source_when_changes_are_written_then_targets_follow(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        before = source_contacts(sandbox)
+        write(tmp_path, config_for(sandbox), [record_line(c) for c in before] + [state_line(1)])
+        churn = sandbox.admin.churn("custom", create=5, update=10, delete=7, seed=3)
+        now = {c["id"]: c for c in source_contacts(sandbox)}
+        changed = [now[key] for key in churn["created"] + churn["updated"] if key in now]
+
+        run = write(
+            tmp_path,
+            config_for(sandbox),
+            [record_line(c) for c in changed]
+            + [record_line(tombstone(key)) for key in churn["deleted"]]
+            + [state_line(2)],
+        )
+
+        assert run.returncode == 0, run.stderr
+        # An update the CRM refuses (the email is gone) leaves the contact as it was.
+        kept = {key: contact for key, contact in expected_crm(before).items() if key in now}
+        assert held_crm(sandbox) == {**kept, **expected_crm(now.values())}
+        assert held_client_contacts(sandbox) == expected_client_contacts(now.values())
+        assert run.totals["targets"]["client_contacts"]["deleted"] == len(churn["deleted"])
+
+    def test_given_an_update_then_a_tombstone_of_one_contact_then_it_ends_deleted(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        contact = next(c for c in source_contacts(sandbox) if expected_crm([c]))
+        write(tmp_path, config_for(sandbox), [record_line(contact), state_line(1)])
+
+        run = write(
+            tmp_path,
+            config_for(sandbox, batch_max_records=1),
+            [
+                record_line({**contact, "first_name": "Changed"}),
+                record_line(tombstone(contact["id"])),
+                state_line(2),
+            ],
+        )
+
+        assert run.returncode == 0, run.stderr
+        assert contact["id"] not in crm_by_key(sandbox)
+        assert contact["id"] not in client_contacts_by_key(sandbox)
+
+
+class TestFaults:
+    def test_given_errors_429s_and_latency_when_written_then_targets_hold_each_contact_once(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        contacts = source_contacts(sandbox)[:60]
+        for api in ("crm", "client_contacts"):
+            sandbox.admin.set_faults(
+                api, latency_ms=20, error_rate=0.1, rate_limit_per_second=150, retry_after_seconds=1
+            )
+
+        run = write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts] + [state_line(1)])
+
+        assert run.returncode == 0, run.stderr
+        assert held_crm(sandbox) == expected_crm(contacts)
+        assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+        statuses = sandbox.admin.stats()
+        assert statuses, "the sandbox counted no request"
+
+    def test_given_creates_that_commit_but_answer_too_late_then_each_contact_exists_once(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        contacts = source_contacts(sandbox)[:30]
+        for api in ("crm", "client_contacts"):
+            sandbox.admin.set_faults(api, late_create_rate=0.5, late_create_delay_s=3)
+        config = config_for(sandbox, request_timeout_seconds=1)
+
+        run = write(tmp_path, config, [record_line(c) for c in contacts] + [state_line(1)])
+
+        assert run.returncode == 0, run.stderr
+        assert any("was lost; looking it up" in message for message in run.logs("WARN"))
+        assert held_crm(sandbox) == expected_crm(contacts)
+        assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+        assert len(sandbox.admin.dump("client_contacts")) == len(contacts)
+
+
+class TestOverwrite:
+    def test_given_overwrite_then_contacts_missing_from_the_sync_are_deleted(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        contacts = source_contacts(sandbox)[:20]
+        write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts] + [state_line(1)])
+
+        run = write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts[:12]], mode="overwrite")
+
+        assert run.returncode == 0, run.stderr
+        assert held_crm(sandbox) == expected_crm(contacts[:12])
+        assert held_client_contacts(sandbox) == expected_client_contacts(contacts[:12])
+
+
+class TestBadInput:
+    def test_given_bad_lines_on_stdin_then_they_are_reported_and_the_rest_is_written(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        contacts = source_contacts(sandbox)[:6]
+        lines = (
+            [record_line(c) for c in contacts[:3]]
+            + ["{not json", "[]"]
+            + [record_line(c) for c in contacts[3:]]
+        )
+
+        run = write(tmp_path, config_for(sandbox), [*lines, state_line(1)])
+
+        assert run.returncode == 0, run.stderr
+        assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+        assert run.totals["invalid_input_lines"] == 2
+        assert [s["destinationStats"]["recordCount"] for s in run.states] == [6.0]
