@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,10 +53,10 @@ class Verdict:
 class _ApiFaultState:
     faults: ApiFaults
     rng: random.Random
+    # Late creates draw from their own generator, so that turning them on does not shift the other draws.
+    create_rng: random.Random
     window_start: float = 0.0
     window_count: int = 0
-    # Late creates draw from their own generator, so that turning them on does not shift the other draws.
-    create_rng: random.Random = field(default_factory=random.Random)
 
 
 class FaultInjector:

@@ -31,3 +31,18 @@ def test_given_writes_and_churn_when_the_server_restarts_on_its_file_then_everyt
         assert int(created_next) > max(
             int(i) for i in custom["deleted"] + [c["id"] for c in custom["contacts"]]
         )
+
+
+def test_given_a_reset_on_a_file_when_the_server_restarts_then_it_serves_the_reset_data_and_later_writes(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "sandbox.db")
+    with SandboxProcess(contacts=30, seed=4, db=db) as first:
+        first.admin.churn("custom", create=2, delete=2)
+        first.admin.reset(seed=9, contacts=12)
+        first.admin.churn("company", create=1)
+        custom, company = first.admin.dump("custom"), first.admin.dump("company")
+    with SandboxProcess(contacts=30, seed=4, db=db) as second:
+        assert second.admin.dump("custom") == custom
+        assert len(custom["contacts"]) == 12
+        assert second.admin.dump("company") == company
