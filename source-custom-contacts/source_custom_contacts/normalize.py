@@ -1,11 +1,13 @@
 """The Custom Contact Source API's value rules, applied to every contact it returns.
 
 Labels outside the documented sets become `other`; a missing or unknown `type` becomes
-`customer`. This runs once per record, so it stays a few dictionary operations.
+`customer`. This is the connector's hottest loop (once per contact), so it works a page at a
+time, in place, with plain loops and no calls per contact.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 PHONE_LABELS = frozenset({"mobile", "work", "home", "fax", "other"})
@@ -13,29 +15,60 @@ EMAIL_LABELS = frozenset({"private", "business", "other"})
 CONTACT_TYPES = frozenset({"customer", "lead"})
 OTHER_LABEL = "other"
 DEFAULT_TYPE = "customer"
-REQUIRED_FIELDS = ("first_name", "last_name")
+UPDATED_AT = "_ab_cdc_updated_at"
+DELETED_AT = "_ab_cdc_deleted_at"
 
 
-def _labelled(entries: Any, allowed: frozenset[str]) -> list[Any]:
-    if not isinstance(entries, list):
-        return []
-    for entry in entries:
-        if isinstance(entry, dict) and entry.get("label") not in allowed:
-            entry["label"] = OTHER_LABEL
-    return entries
+@dataclass
+class NormalizedPage:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    # Emitted, but each one logged: the API documents first_name and last_name as required.
+    incomplete_ids: list[str] = field(default_factory=list)
+    # Not emitted, and logged: without an id a contact can be neither deduplicated nor deleted.
+    without_id: list[Any] = field(default_factory=list)
 
 
-def normalize_contact(contact: dict[str, Any]) -> dict[str, Any]:
-    """Applies the rules in place (the API's dict is ours alone) and returns it."""
-    contact_id = contact.get("id")
-    if not isinstance(contact_id, str):
-        contact["id"] = str(contact_id)
-    if contact.get("type") not in CONTACT_TYPES:
-        contact["type"] = DEFAULT_TYPE
-    contact["phones"] = _labelled(contact.get("phones"), PHONE_LABELS)
-    contact["emails"] = _labelled(contact.get("emails"), EMAIL_LABELS)
-    return contact
+def normalize_page(contacts: list[Any], seen_at: str) -> NormalizedPage:
+    """Turns one page of the API's contacts into records (the dicts are changed in place)."""
+    result = NormalizedPage()
+    records, incomplete, without_id = result.records, result.incomplete_ids, result.without_id
+    phone_labels, email_labels, types = PHONE_LABELS, EMAIL_LABELS, CONTACT_TYPES
+    for contact in contacts:
+        if contact.__class__ is not dict:
+            without_id.append(contact)
+            continue
+        contact_id = contact.get("id")
+        if contact_id.__class__ is not str:
+            if contact_id is None:
+                without_id.append(contact)
+                continue
+            contact_id = contact["id"] = str(contact_id)
+        if not contact_id:
+            without_id.append(contact)
+            continue
+        if contact.get("type") not in types:
+            contact["type"] = DEFAULT_TYPE
+        phones = contact.get("phones")
+        if phones.__class__ is list:
+            for phone in phones:
+                if phone.__class__ is dict and phone.get("label") not in phone_labels:
+                    phone["label"] = OTHER_LABEL
+        else:
+            contact["phones"] = []
+        emails = contact.get("emails")
+        if emails.__class__ is list:
+            for email in emails:
+                if email.__class__ is dict and email.get("label") not in email_labels:
+                    email["label"] = OTHER_LABEL
+        else:
+            contact["emails"] = []
+        if not contact.get("first_name") or not contact.get("last_name"):
+            incomplete.append(contact_id)
+        contact[UPDATED_AT] = seen_at
+        contact[DELETED_AT] = None
+        records.append(contact)
+    return result
 
 
-def missing_required_fields(contact: dict[str, Any]) -> list[str]:
-    return [field for field in REQUIRED_FIELDS if not contact.get(field)]
+def tombstone(contact_id: Any, seen_at: str) -> dict[str, Any]:
+    return {"id": str(contact_id), UPDATED_AT: seen_at, DELETED_AT: seen_at}

@@ -23,13 +23,11 @@ from airbyte_cdk.sources.streams import CheckpointMixin
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.errors import malformed_response
-from source_custom_contacts.normalize import missing_required_fields, normalize_contact
+from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.streams.base import SchemaFileStream, rfc3339, unreadable_state
 
 STATE_KEY = "timestamp"
-UPDATED_AT = "_ab_cdc_updated_at"
-DELETED_AT = "_ab_cdc_deleted_at"
 # Rounds of re-reading after deletions during a full read; each round covers the deletions of
 # the one before, so more than a few only happen under constant deletion.
 MAX_REPAIR_ROUNDS = 3
@@ -130,15 +128,11 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
         pages = fetch_pages_in_order(self._contacts_page, self._max_in_flight, first_page, _has_no_items)
         for page in pages:
             number = page.number
-            for contact in page.items:
-                record = self._live_record(contact, seen_at)
-                if record is None:
-                    continue
+            for record in self._live_records(page.items, seen_at):
                 contact_id = record["id"]
-                if contact_id in emitted_on_page:
-                    continue
-                emitted_on_page[contact_id] = number
-                yield record
+                if contact_id not in emitted_on_page:
+                    emitted_on_page[contact_id] = number
+                    yield record
 
     def _contacts_page(self, number: int) -> Page[list[Any]]:
         body = self._client.get_json("/contacts", {"limit": self._page_size, "page": number})
@@ -156,12 +150,9 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
     def _read_delta(self, since: int, seen_at: str) -> Iterator[Mapping[str, Any]]:
         for page in self._delta_pages(since):
             updated, deleted = page.items
-            for contact in updated:
-                record = self._live_record(contact, seen_at)
-                if record is not None:
-                    yield record
+            yield from self._live_records(updated, seen_at)
             for contact_id in deleted:
-                yield {"id": str(contact_id), UPDATED_AT: seen_at, DELETED_AT: seen_at}
+                yield tombstone(contact_id, seen_at)
 
     def _ids_deleted_since(self, since: int) -> set[str]:
         return {str(contact_id) for page in self._delta_pages(since) for contact_id in page.items[1]}
@@ -184,17 +175,12 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
 
     # Records
 
-    def _live_record(self, contact: Any, seen_at: str) -> dict[str, Any] | None:
-        if not isinstance(contact, dict) or contact.get("id") in (None, ""):
-            # A contact without an id can be neither deduplicated nor deleted downstream.
+    def _live_records(self, contacts: list[Any], seen_at: str) -> list[dict[str, Any]]:
+        page = normalize_page(contacts, seen_at)
+        for contact in page.without_id:
             self.logger.error("Skipping a contact the API returned without an id: %r", contact)
-            return None
-        record = normalize_contact(contact)
-        missing = missing_required_fields(record)
-        if missing:
+        for contact_id in page.incomplete_ids:
             self.logger.warning(
-                "Contact %s lacks required %s; emitting it as is.", record["id"], ", ".join(missing)
+                "Contact %s lacks a required first_name or last_name; emitting it as is.", contact_id
             )
-        record[UPDATED_AT] = seen_at
-        record[DELETED_AT] = None
-        return record
+        return page.records
