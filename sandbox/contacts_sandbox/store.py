@@ -25,17 +25,17 @@ import orjson
 from contacts_sandbox import seed as seeding
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS custom_contacts (id INTEGER PRIMARY KEY, doc BLOB NOT NULL,
+CREATE TABLE IF NOT EXISTS custom_contacts (id INTEGER PRIMARY KEY, doc TEXT NOT NULL,
     changed_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS custom_deleted (id INTEGER PRIMARY KEY, deleted_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS company_contacts (company TEXT NOT NULL, id INTEGER NOT NULL, doc BLOB NOT NULL,
+CREATE TABLE IF NOT EXISTS company_contacts (company TEXT NOT NULL, id INTEGER NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (company, id));
-CREATE TABLE IF NOT EXISTS company_tags (company TEXT NOT NULL, id INTEGER NOT NULL, doc BLOB NOT NULL,
+CREATE TABLE IF NOT EXISTS company_tags (company TEXT NOT NULL, id INTEGER NOT NULL, doc TEXT NOT NULL,
     PRIMARY KEY (company, id));
 CREATE TABLE IF NOT EXISTS crm_contacts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
-    doc BLOB NOT NULL);
+    doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS client_contacts (seq INTEGER PRIMARY KEY AUTOINCREMENT, _id TEXT NOT NULL UNIQUE,
-    doc BLOB NOT NULL);
+    doc TEXT NOT NULL);
 """
 CRM_SEARCHABLE = ("id", "first_name", "last_name", "email", "phone", "company", "job_title", "notes")
 TABLES = (
@@ -61,6 +61,11 @@ def connect(path: str) -> sqlite3.Connection:
 
 def dumps(document: Any) -> bytes:
     return orjson.dumps(document)
+
+
+def text(raw: bytes) -> str:
+    """Documents are stored as JSON text, so `json_extract(doc, '$.email')` works on them."""
+    return raw.decode()
 
 
 # --- Custom Contact Source API -------------------------------------------------------------------
@@ -92,7 +97,7 @@ class CustomContactStore:
         self._by_change: tuple[list[float], list[bytes]] | None = None
         self._deleted_by_time: tuple[list[float], list[bytes]] | None = None
         for contact_id, doc, changed_at in db.execute("SELECT id, doc, changed_at FROM custom_contacts"):
-            self._contacts[contact_id] = _CustomEntry(orjson.loads(doc), bytes(doc), changed_at)
+            self._contacts[contact_id] = _CustomEntry(orjson.loads(doc), doc.encode(), changed_at)
         for contact_id, deleted_at in db.execute("SELECT id, deleted_at FROM custom_deleted"):
             self._deleted[contact_id] = deleted_at
         self._next_id = max([seeding.FIRST_CUSTOM_ID, *self._contacts, *self._deleted]) + 1
@@ -109,7 +114,7 @@ class CustomContactStore:
             raw = dumps(item.contact)
             contact_id = int(item.contact["id"])
             self._contacts[contact_id] = _CustomEntry(item.contact, raw, item.changed_at)
-            rows.append((contact_id, raw, item.changed_at))
+            rows.append((contact_id, text(raw), item.changed_at))
         self._db.executemany("INSERT INTO custom_contacts (id, doc, changed_at) VALUES (?, ?, ?)", rows)
         self._next_id = max([self._next_id, *self._contacts]) + 1
         self._invalidate()
@@ -165,7 +170,7 @@ class CustomContactStore:
         raw = dumps(contact)
         self._db.execute(
             "INSERT OR REPLACE INTO custom_contacts (id, doc, changed_at) VALUES (?, ?, ?)",
-            (contact_id, raw, now),
+            (contact_id, text(raw), now),
         )
         self._contacts[contact_id] = _CustomEntry(contact, raw, now)
         self._next_id = max(self._next_id, contact_id + 1)
@@ -229,7 +234,7 @@ class CompanyContactStore:
             if company in self._companies:
                 contact = orjson.loads(doc)
                 self._companies[company].contacts[contact_id] = _CompanyEntry(
-                    contact, bytes(doc), _haystack(contact)
+                    contact, doc.encode(), _haystack(contact)
                 )
         for company, tag_id, doc in db.execute("SELECT company, id, doc FROM company_tags"):
             if company in self._companies:
@@ -246,13 +251,13 @@ class CompanyContactStore:
                 data.tags[int(tag["id"])] = tag
             self._db.executemany(
                 "INSERT INTO company_tags (company, id, doc) VALUES (?, ?, ?)",
-                [(company.key, int(tag["id"]), dumps(tag)) for tag in company.tags],
+                [(company.key, int(tag["id"]), text(dumps(tag))) for tag in company.tags],
             )
             rows = []
             for contact in company.contacts:
                 raw = dumps(contact)
                 data.contacts[int(contact["id"])] = _CompanyEntry(contact, raw, _haystack(contact))
-                rows.append((company.key, int(contact["id"]), raw))
+                rows.append((company.key, int(contact["id"]), text(raw)))
             self._db.executemany("INSERT INTO company_contacts (company, id, doc) VALUES (?, ?, ?)", rows)
             data.ordered = None
             self._next_id = max([self._next_id, *(key + 1 for key in data.contacts)])
@@ -323,7 +328,8 @@ class CompanyContactStore:
         key = int(contact["id"])
         raw = dumps(contact)
         self._db.execute(
-            "INSERT OR REPLACE INTO company_contacts (company, id, doc) VALUES (?, ?, ?)", (company, key, raw)
+            "INSERT OR REPLACE INTO company_contacts (company, id, doc) VALUES (?, ?, ?)",
+            (company, key, text(raw)),
         )
         data = self._companies[company]
         data.contacts[key] = _CompanyEntry(contact, raw, _haystack(contact))
@@ -397,7 +403,8 @@ class DocumentStore:
     def insert(self, document: dict[str, Any]) -> None:
         document_id = document[self._key]
         self._db.execute(
-            f"INSERT INTO {self._table} ({self._key}, doc) VALUES (?, ?)", (document_id, dumps(document))
+            f"INSERT INTO {self._table} ({self._key}, doc) VALUES (?, ?)",
+            (document_id, text(dumps(document))),
         )
         self._documents[document_id] = document
         self._fold(document)
@@ -405,7 +412,7 @@ class DocumentStore:
     def replace(self, document: dict[str, Any]) -> None:
         document_id = document[self._key]
         self._db.execute(
-            f"UPDATE {self._table} SET doc = ? WHERE {self._key} = ?", (dumps(document), document_id)
+            f"UPDATE {self._table} SET doc = ? WHERE {self._key} = ?", (text(dumps(document)), document_id)
         )
         self._documents[document_id] = document
         self._fold(document)

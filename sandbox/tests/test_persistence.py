@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import requests
@@ -46,3 +47,21 @@ def test_given_a_reset_on_a_file_when_the_server_restarts_then_it_serves_the_res
         assert second.admin.dump("custom") == custom
         assert len(custom["contacts"]) == 12
         assert second.admin.dump("company") == company
+
+
+def test_given_a_write_when_reading_the_database_file_with_sqlite_then_documents_are_json_text(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "sandbox.db"
+    with SandboxProcess(contacts=5, seed=4, db=str(db)) as running:
+        requests.post(
+            f"{running.url}/client-contacts/contacts",
+            json={"name": "Ann", "integration_meta": {"external_id": "42"}},
+            headers={"Authorization": "Bearer client-contacts-test-key"},
+            timeout=5,
+        ).raise_for_status()
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT json_extract(doc, '$.integration_meta.external_id') FROM client_contacts"
+        )
+        assert rows.fetchall() == [("42",)]
