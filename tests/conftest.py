@@ -1,0 +1,63 @@
+"""Fixtures of the end-to-end tests: sandboxes as real processes, and the connectors' configs."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contacts_sandbox.testing import SandboxProcess
+
+pytest_plugins = ["contacts_sandbox.pytest_plugin"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # PyAirbyte reads these when it is imported: no registry lookups and no telemetry, since the
+    # connectors run from this virtualenv and nothing may leave the machine.
+    os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fidelity", "fidelity under churn and faults")
+    group.addoption(
+        "--fidelity-cycles",
+        type=int,
+        default=int(os.environ.get("FIDELITY_CYCLES", "4")),
+        help="incremental sync cycles after the first full sync (env FIDELITY_CYCLES, default 4)",
+    )
+    group.addoption(
+        "--fidelity-seed",
+        type=int,
+        default=int(os.environ.get("FIDELITY_SEED", "7")),
+        help="seed of the churn, the faults and the sandbox's data (env FIDELITY_SEED, default 7)",
+    )
+    group.addoption(
+        "--fidelity-contacts",
+        type=int,
+        default=int(os.environ.get("FIDELITY_CONTACTS", "150")),
+        help="contacts seeded into the source before the first sync (env FIDELITY_CONTACTS, default 150)",
+    )
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[[str, dict[str, Any]], Path]:
+    """Writes a config where a connector's `--config` can read it."""
+
+    def write(name: str, config: dict[str, Any]) -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps(config))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def fresh_sandbox() -> Iterator[SandboxProcess]:
+    """A sandbox of its own, for a test that changes faults or data it must not share."""
+    with SandboxProcess(contacts=120, seed=3) as process:
+        yield process

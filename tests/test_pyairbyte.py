@@ -1,0 +1,93 @@
+"""The connectors driven from PyAirbyte, as its users do: the source into PyAirbyte's local DuckDB
+cache (a full read, then an incremental one that carries the churn), and the destination fed
+through PyAirbyte's destination API, from the cached read and from the source itself."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from connector_pair.examples import example_config
+from connector_pair.mirror import compare, custom_source_records
+
+from contacts_sandbox.testing import SandboxProcess
+
+BIN = Path(sys.executable).parent
+TARGETS = ("crm", "client_contacts")
+
+
+def assert_targets_mirror(sandbox: SandboxProcess, rejected_path: Path) -> None:
+    source = custom_source_records(sandbox.admin.dump("custom"))
+    rejected = (
+        [json.loads(line) for line in rejected_path.read_text().splitlines()]
+        if rejected_path.exists()
+        else []
+    )
+    for target in TARGETS:
+        difference = compare(target, source, sandbox.admin.dump(target), rejected)
+        assert difference.ok, difference.details()
+        assert difference.expected > 0
+
+
+@pytest.fixture
+def pyairbyte_sandbox() -> Any:
+    with SandboxProcess(contacts=80, seed=11) as process:
+        yield process
+
+
+def test_given_pyairbyte_when_the_source_reads_twice_and_the_destination_writes_then_targets_mirror(
+    pyairbyte_sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    import airbyte as ab
+    from airbyte.caches import DuckDBCache
+
+    sandbox = pyairbyte_sandbox
+    source = ab.get_source(
+        "source-custom-contacts",
+        config=example_config("source-custom-contacts.custom-api.json", sandbox.url),
+        local_executable=BIN / "source-custom-contacts",
+    )
+    source.select_all_streams()
+    cache = DuckDBCache(db_path=tmp_path / "cache.duckdb", cache_dir=tmp_path / "cache")
+    rejected_path = tmp_path / "rejected.jsonl"
+    destination = ab.get_destination(
+        "destination-crm-contacts",
+        config={
+            **example_config("destination-crm-contacts.json", sandbox.url),
+            "rejected_records_path": str(rejected_path),
+        },
+        local_executable=BIN / "destination-crm-contacts",
+    )
+
+    first = source.read(cache=cache)
+    live = set(custom_source_records(sandbox.admin.dump("custom")))
+    assert first.processed_records == len(live)
+    assert set(cache["contacts"].to_pandas()["id"]) == live
+
+    churn = sandbox.admin.churn("custom", create=4, update=5, delete=3, seed=5)
+    second = source.read(cache=cache)
+
+    assert second.processed_records == 12, "the incremental read carries exactly the churn"
+    contacts = cache["contacts"].to_pandas().set_index("id")
+    assert set(contacts.index) == live | set(churn["created"]), "one row per contact: tombstones replace rows"
+    assert contacts.loc[churn["deleted"], "_ab_cdc_deleted_at"].notna().all()
+    assert contacts.loc[churn["updated"] + churn["created"], "_ab_cdc_deleted_at"].isna().all()
+    source_now = custom_source_records(sandbox.admin.dump("custom"))
+    for contact_id in churn["updated"]:
+        emails = contacts.loc[contact_id, "emails"]  # the cache keeps nested values as JSON text
+        cached_emails = [
+            item["email"] for item in (json.loads(emails) if isinstance(emails, str) else emails)
+        ]
+        assert cached_emails == [item["email"] for item in source_now[contact_id]["emails"]]
+
+    destination.write(second)
+    assert_targets_mirror(sandbox, rejected_path)
+
+    # The destination straight from the source: PyAirbyte reads the new changes into the cache
+    # (incrementally, from the cache's state) and passes them on.
+    sandbox.admin.churn("custom", create=3, update=3, delete=2, seed=6)
+    destination.write(source, cache=cache)
+    assert_targets_mirror(sandbox, rejected_path)
