@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Request
 
 from contacts_sandbox.responses import ApiError
-from contacts_sandbox.state import Sandbox, sandbox_of
+from contacts_sandbox.state import sandbox_from
 
 
 def _credentials(request: Request, scheme: str) -> str | None:
@@ -27,7 +26,8 @@ def _same(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-async def require_basic_client(request: Request, sandbox: Annotated[Sandbox, Depends(sandbox_of)]) -> str:
+async def require_basic_client(request: Request) -> str:
+    sandbox = sandbox_from(request)
     encoded = _credentials(request, "Basic")
     unauthorized = ApiError(
         "custom", 401, "invalid client credentials", {"WWW-Authenticate": 'Basic realm="custom"'}
@@ -44,14 +44,16 @@ async def require_basic_client(request: Request, sandbox: Annotated[Sandbox, Dep
     return user
 
 
-async def require_custom_token(request: Request, sandbox: Annotated[Sandbox, Depends(sandbox_of)]) -> None:
+async def require_custom_token(request: Request) -> None:
+    sandbox = sandbox_from(request)
     token = _credentials(request, "Bearer")
     problem = "missing bearer token" if token is None else sandbox.tokens.check(token)
     if problem is not None:
         raise ApiError("custom", 401, problem, {"WWW-Authenticate": "Bearer"})
 
 
-async def require_company_key(request: Request, sandbox: Annotated[Sandbox, Depends(sandbox_of)]) -> str:
+async def require_company_key(request: Request) -> str:
+    sandbox = sandbox_from(request)
     """The company the API key belongs to: every read is scoped to it."""
     key = _credentials(request, "Bearer")
     if key is None or key not in sandbox.settings.company_keys:
@@ -59,21 +61,22 @@ async def require_company_key(request: Request, sandbox: Annotated[Sandbox, Depe
     return key
 
 
-async def require_crm_key(request: Request, sandbox: Annotated[Sandbox, Depends(sandbox_of)]) -> None:
+async def require_crm_key(request: Request) -> None:
+    sandbox = sandbox_from(request)
     key = request.headers.get("x-api-key")
     if key is None or not _same(key, sandbox.settings.crm_key):
         raise ApiError("crm", 401, "missing or invalid x-api-key")
 
 
-async def require_client_contacts_key(
-    request: Request, sandbox: Annotated[Sandbox, Depends(sandbox_of)]
-) -> None:
+async def require_client_contacts_key(request: Request) -> None:
+    sandbox = sandbox_from(request)
     key = _credentials(request, "Bearer")
     if key is None or not _same(key, sandbox.settings.client_contacts_key):
         raise ApiError("client_contacts", 401, "missing or invalid API key", {"WWW-Authenticate": "Bearer"})
 
 
-async def require_loopback(request: Request, sandbox: Annotated[Sandbox, Depends(sandbox_of)]) -> None:
+async def require_loopback(request: Request) -> None:
+    sandbox = sandbox_from(request)
     host = request.client.host if request.client else None
     if host not in sandbox.settings.admin_hosts:
         raise ApiError(None, 403, "the admin endpoints answer loopback clients only")

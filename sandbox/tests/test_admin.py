@@ -178,3 +178,17 @@ def test_given_the_openapi_document_when_reading_the_write_endpoints_then_their_
         "application/json"
     ]
     assert "integration_meta" in client_update["schema"]["properties"]
+
+
+def test_given_the_hand_parsed_read_paths_when_reading_the_openapi_document_then_their_parameters_are_listed(
+    client: TestClient,
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+
+    def names(path: str) -> set[str]:
+        return {parameter["name"] for parameter in paths[path]["get"]["parameters"]}
+
+    assert names("/custom/contacts") == {"limit", "page"}
+    assert names("/custom/contacts/delta") == {"timestamp", "limit", "page"}
+    assert names("/company/api/v1/contacts") == {"page", "limit", "search"}
+    assert names("/company/api/v1/contacts/tags") == {"page", "limit", "search"}

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from contacts_sandbox.auth import require_company_key
 from contacts_sandbox.responses import json_array, raw_json_response
-from contacts_sandbox.routers.params import Limit, Page, offset_of, page_count
-from contacts_sandbox.state import Sandbox, sandbox_of
+from contacts_sandbox.routers.params import LIMIT, PAGE, offset_of, page_count, query_parameters
+from contacts_sandbox.state import sandbox_from
 from contacts_sandbox.store import dumps
 
-SandboxDep = Annotated[Sandbox, Depends(sandbox_of)]
 Company = Annotated[str, Depends(require_company_key)]
-Search = Annotated[str | None, Query(description="Case-insensitive substring.")]
+API = "company"
+
+
+def _search(description: str) -> dict[str, Any]:
+    schema = {"type": "string"}
+    return {"name": "search", "in": "query", "required": False, "description": description, "schema": schema}
+
+
+SEARCH_PARAMETER = _search(
+    "Case-insensitive substring of first_name, last_name, email, phone_number, phone_number_lid "
+    "or a tag name."
+)
+TAG_SEARCH_PARAMETER = _search("Case-insensitive substring of the tag name.")
 
 router = APIRouter(
     prefix="/company", tags=["Company Contacts API"], dependencies=[Depends(require_company_key)]
@@ -27,20 +38,29 @@ def _envelope(items: list[bytes], page: int, limit: int, total: int) -> Response
     return raw_json_response(b'{"data":' + json_array(items) + tail)
 
 
-@router.get("/api/v1/contacts", summary="The company's contacts, ordered by id")
+@router.get(
+    "/api/v1/contacts",
+    summary="The company's contacts, ordered by id",
+    openapi_extra=query_parameters(PAGE, LIMIT, extra=[SEARCH_PARAMETER]),
+)
 @router.head("/api/v1/contacts", include_in_schema=False)
-async def contacts(
-    sandbox: SandboxDep, company: Company, page: Page = 1, limit: Limit = 10, search: Search = None
-) -> Response:
-    items, total = sandbox.store.company.contacts_page(company, search, offset_of(page, limit), limit)
+async def contacts(request: Request, company: Company) -> Response:
+    page, limit = PAGE.read(request, API), LIMIT.read(request, API)
+    search = request.query_params.get("search")
+    items, total = sandbox_from(request).store.company.contacts_page(
+        company, search, offset_of(page, limit), limit
+    )
     return _envelope(items, page, limit, total)
 
 
-@router.get("/api/v1/contacts/tags", summary="The company's tags, with usage counts")
+@router.get(
+    "/api/v1/contacts/tags",
+    summary="The company's tags, with usage counts",
+    openapi_extra=query_parameters(PAGE, LIMIT, extra=[TAG_SEARCH_PARAMETER]),
+)
 @router.head("/api/v1/contacts/tags", include_in_schema=False)
-async def tags(
-    sandbox: SandboxDep, company: Company, page: Page = 1, limit: Limit = 10, search: Search = None
-) -> Response:
-    matching = sandbox.store.company.tags(company, search)
+async def tags(request: Request, company: Company) -> Response:
+    page, limit = PAGE.read(request, API), LIMIT.read(request, API)
+    matching = sandbox_from(request).store.company.tags(company, request.query_params.get("search"))
     offset = offset_of(page, limit)
     return _envelope([dumps(tag) for tag in matching[offset : offset + limit]], page, limit, len(matching))

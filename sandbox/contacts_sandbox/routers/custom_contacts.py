@@ -5,16 +5,18 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from contacts_sandbox.auth import require_basic_client, require_custom_token
 from contacts_sandbox.responses import json_array, json_response, raw_json_response
-from contacts_sandbox.routers.params import Limit, Page, offset_of
-from contacts_sandbox.state import Sandbox, sandbox_of
+from contacts_sandbox.routers.params import LIMIT, PAGE, IntParam, offset_of, query_parameters
+from contacts_sandbox.state import Sandbox, sandbox_from, sandbox_of
 
 SandboxDep = Annotated[Sandbox, Depends(sandbox_of)]
 
+API = "custom"
+TIMESTAMP = IntParam("timestamp", "UNIX seconds; changes in that second are included.", minimum=0)
 TAGS: list[str | Enum] = ["Custom Contact Source API"]
 # Two routers under one prefix: the token endpoint takes Basic credentials, the data a JWT.
 token_router = APIRouter(prefix="/custom", tags=TAGS, dependencies=[Depends(require_basic_client)])
@@ -31,20 +33,24 @@ async def token(sandbox: SandboxDep, client_id: Annotated[str, Depends(require_b
     return json_response({"token": sandbox.tokens.issue(client_id, ttl)})
 
 
-@data_router.get("/contacts", summary="Every contact, ordered by id")
-async def contacts(sandbox: SandboxDep, limit: Limit = 10, page: Page = 1) -> Response:
-    items, has_more = sandbox.store.custom.page(offset_of(page, limit), limit)
+@data_router.get(
+    "/contacts", summary="Every contact, ordered by id", openapi_extra=query_parameters(LIMIT, PAGE)
+)
+async def contacts(request: Request) -> Response:
+    limit, page = LIMIT.read(request, API), PAGE.read(request, API)
+    items, has_more = sandbox_from(request).store.custom.page(offset_of(page, limit), limit)
     return raw_json_response(b'{"contacts":' + json_array(items) + b',"has_more":' + _flag(has_more) + b"}")
 
 
-@data_router.get("/contacts/delta", summary="Contacts changed and ids deleted at or after a UNIX time")
-async def delta(
-    sandbox: SandboxDep,
-    timestamp: Annotated[int, Query(ge=0, description="UNIX seconds; changes in that second are included.")],
-    limit: Limit = 10,
-    page: Page = 1,
-) -> Response:
-    changes = sandbox.store.custom.delta(timestamp, offset_of(page, limit), limit)
+@data_router.get(
+    "/contacts/delta",
+    summary="Contacts changed and ids deleted at or after a UNIX time",
+    openapi_extra=query_parameters(TIMESTAMP, LIMIT, PAGE),
+)
+async def delta(request: Request) -> Response:
+    timestamp = TIMESTAMP.read(request, API)
+    limit, page = LIMIT.read(request, API), PAGE.read(request, API)
+    changes = sandbox_from(request).store.custom.delta(timestamp, offset_of(page, limit), limit)
     return raw_json_response(
         b'{"updated":'
         + json_array(changes.updated)
