@@ -59,6 +59,7 @@ def client(
 
 
 def run(pages: int, clients: int) -> dict[str, float]:
+    load_before = os.getloadavg()[0]
     with SandboxProcess(contacts=CONTACTS, seed=1) as sandbox:
         token = requests.get(
             f"{sandbox.url}/custom/token", auth=("test_id", "test_secret"), timeout=10
@@ -92,6 +93,7 @@ def run(pages: int, clients: int) -> dict[str, float]:
         "seconds": elapsed,
         "pages_per_s": served / elapsed,
         "page_bytes": len(first.content),
+        "load_before": load_before,
     }
 
 
@@ -111,7 +113,8 @@ on keep-alive connections.
 | pages served | {result["pages"]:,.0f} in {result["seconds"]:.2f} s |
 | pages/s | {result["pages_per_s"]:,.0f} |
 | contacts/s | {result["pages_per_s"] * PAGE_SIZE:,.0f} |
-| machine | `nproc` = {os.cpu_count()}, {cpu_model()} |
+| machine | `nproc` = {len(os.sched_getaffinity(0))}, {cpu_model()} |
+| load average before the run | {result["load_before"]:.2f} (other work on the machine lowers the figure) |
 | Python | {platform.python_version()} |
 | measured | {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")} |
 
