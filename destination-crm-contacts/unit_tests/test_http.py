@@ -7,9 +7,10 @@ from email.utils import format_datetime
 
 import requests
 
-from destination_crm_contacts.clients.base import Throttle, retry_after_seconds
+from destination_crm_contacts.clients.base import EvenPacing, Throttle, request_budget, retry_after_seconds
 from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm import parse_contacts
+from destination_crm_contacts.config import TargetLimits
 
 
 def response_with(headers: dict[str, str], status: int = 429) -> requests.Response:
@@ -81,3 +82,33 @@ class TestClientContactPages:
     def test_given_no_pagination_then_a_short_page_is_the_last(self) -> None:
         assert not parse_page([{"_id": "a"}], 1, 100).has_next
         assert parse_page([{"_id": str(i)} for i in range(100)], 1, 100).has_next
+
+
+class TestEvenPacing:
+    def test_given_calls_at_once_then_each_waits_for_its_own_slot(self) -> None:
+        now = [10.0]
+        slept: list[float] = []
+        pacing = EvenPacing(4.0, clock=lambda: now[0], sleep=slept.append)
+
+        for _ in range(4):
+            pacing.try_acquire(object(), weight=1)
+
+        assert slept == [0.25, 0.5, 0.75]
+
+    def test_given_an_idle_spell_then_the_next_call_goes_at_once_without_a_burst(self) -> None:
+        now = [10.0]
+        slept: list[float] = []
+        pacing = EvenPacing(2.0, clock=lambda: now[0], sleep=slept.append)
+        pacing.try_acquire(object(), weight=1)
+
+        now[0] = 60.0
+        pacing.try_acquire(object(), weight=1)
+        pacing.try_acquire(object(), weight=1)
+
+        assert slept == [0.5]
+
+    def test_given_a_configured_rate_then_the_budget_paces_under_it(self) -> None:
+        budget = request_budget(TargetLimits(requests_per_second=100))
+        [policy] = budget._policies
+        assert isinstance(policy, EvenPacing)
+        assert request_budget(TargetLimits(requests_per_second=0)).get_matching_policy(object()) is None

@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import email.utils
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 import requests
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.sources.streams.call_rate import APIBudget, LimiterSession, MovingWindowCallRatePolicy, Rate
+from airbyte_cdk.sources.streams.call_rate import APIBudget, BaseCallRatePolicy, LimiterSession
 from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.streams.http.error_handlers import (
     BackoffStrategy,
@@ -162,23 +161,52 @@ def _error_mapping(target: str, *, retry_unsafe: bool) -> dict[Any, ErrorResolut
     return mapping
 
 
-def _budget(limits: TargetLimits) -> APIBudget:
-    rate = limits.requests_per_second
-    if rate <= 0:
+class EvenPacing(BaseCallRatePolicy):
+    """Calls spread evenly at a fixed rate: each takes the next free slot and sleeps until it.
+
+    The CDK's moving-window policy lets a whole window's calls out at once, and an API that
+    counts per second sees such bursts, shifted by network jitter, as more than the limit.
+    Slots follow one schedule, so a late wake-up does not slow the rate down either.
+    """
+
+    def __init__(
+        self,
+        calls_per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(matchers=[])
+        self._interval = 1.0 / calls_per_second
+        self._clock = clock
+        self._sleep = sleep
+        self._next_slot = 0.0
+        self._lock = threading.Lock()
+
+    def try_acquire(self, request: Any, weight: int) -> None:
+        with self._lock:
+            now = self._clock()
+            slot = max(self._next_slot, now)
+            self._next_slot = slot + self._interval * weight
+        if slot > now:
+            self._sleep(slot - now)
+
+    def update(self, available_calls: int | None, call_reset_ts: datetime | None) -> None:
+        """The pace is the configured one; the API's own counters are not read."""
+
+
+# Paced a little under the configured rate, so that jitter between here and the API never makes
+# one of its seconds count more calls than the limit.
+PACING_MARGIN = 0.95
+
+
+def request_budget(limits: TargetLimits) -> APIBudget:
+    if limits.requests_per_second <= 0:
         return APIBudget(policies=[])
-    if rate < 10:
-        rates = [Rate(limit=1, interval=timedelta(milliseconds=math.ceil(1000 / rate)))]
-    else:
-        # A tenth of the rate per 100 ms spreads the calls; the per-second cap holds the total.
-        rates = [
-            Rate(limit=math.ceil(rate / 10), interval=timedelta(milliseconds=100)),
-            Rate(limit=math.floor(rate), interval=timedelta(seconds=1)),
-        ]
-    return APIBudget(policies=[MovingWindowCallRatePolicy(rates=rates, matchers=[])])
+    return APIBudget(policies=[EvenPacing(limits.requests_per_second * PACING_MARGIN)])
 
 
 def _session(limits: TargetLimits) -> requests.Session:
-    session = LimiterSession(api_budget=_budget(limits))
+    session = LimiterSession(api_budget=request_budget(limits))
     # Every worker keeps its connection open: the default pool of 10 would drop and reopen them.
     adapter = requests.adapters.HTTPAdapter(
         pool_connections=4, pool_maxsize=limits.max_concurrent_requests * 2 + 4
