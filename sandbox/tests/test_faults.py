@@ -53,14 +53,15 @@ def test_given_an_injected_503_when_reading_its_body_then_the_apis_error_shape(
 
 
 def test_given_a_rate_limit_when_calling_faster_then_429_with_retry_after(sandbox: SandboxProcess) -> None:
-    sandbox.admin.set_faults("company", rate_limit_per_second=5, retry_after_seconds=2)
+    # Two a second: the test needs only three of its requests to fall in one second, even on a busy machine.
+    sandbox.admin.set_faults("company", rate_limit_per_second=2, retry_after_seconds=2)
     with requests.Session() as session:
         responses = [
             session.get(f"{sandbox.url}/company/api/v1/contacts", headers=COMPANY_A, timeout=5)
             for _ in range(12)
         ]
     statuses = [response.status_code for response in responses]
-    assert statuses[:5] == [200] * 5
+    assert statuses[:2] == [200] * 2
     assert 429 in statuses
     limited = [response for response in responses if response.status_code == 429]
     assert all(response.headers["Retry-After"] == "2" for response in limited)
@@ -124,7 +125,7 @@ def test_given_a_late_create_when_the_client_gives_up_then_the_record_was_commit
 def test_given_a_short_token_ttl_when_the_token_outlives_it_then_401_and_a_new_token_works(
     sandbox: SandboxProcess,
 ) -> None:
-    sandbox.admin.set_faults("custom", token_ttl_seconds=1)
+    sandbox.admin.set_faults("custom", token_ttl_seconds=2)
 
     def get_token() -> str:
         answer = requests.get(f"{sandbox.url}/custom/token", auth=("test_id", "test_secret"), timeout=5)
@@ -133,7 +134,7 @@ def test_given_a_short_token_ttl_when_the_token_outlives_it_then_401_and_a_new_t
 
     token = get_token()
     expiry = jwt.decode(token, options={"verify_signature": False})["exp"]
-    assert expiry - time.time() <= 2
+    assert expiry - time.time() <= 3
     contacts = f"{sandbox.url}/custom/contacts"
     assert requests.get(contacts, headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code == 200
     time.sleep(max(0.0, expiry - time.time()) + 0.05)

@@ -1,0 +1,48 @@
+"""The fault injector's decisions, with the clock in the test's hands."""
+
+from __future__ import annotations
+
+from contacts_sandbox.faults import ApiFaults, FaultInjector, Verdict
+
+
+def test_given_a_rate_limit_when_requests_come_in_one_second_then_the_excess_is_limited_until_the_next() -> (
+    None
+):
+    faults = FaultInjector(seed=1)
+    faults.set("crm", ApiFaults(rate_limit_per_second=3))
+    first_second = [faults.verdict("crm", now=100.0 + n * 0.1) for n in range(5)]
+    next_second = [faults.verdict("crm", now=101.05 + n * 0.1) for n in range(4)]
+    assert first_second == [Verdict.PASS] * 3 + [Verdict.RATE_LIMITED] * 2
+    assert next_second == [Verdict.PASS] * 3 + [Verdict.RATE_LIMITED]
+
+
+def test_given_the_same_seed_when_drawing_errors_then_the_same_sequence_and_another_seed_differs() -> None:
+    def draws(seed: int) -> list[str]:
+        faults = FaultInjector(seed=seed)
+        faults.set("company", ApiFaults(error_rate=0.5))
+        return [faults.verdict("company") for _ in range(50)]
+
+    assert draws(1) == draws(1)
+    assert draws(1) != draws(2)
+    assert set(draws(1)) == {Verdict.PASS, Verdict.ERROR}
+
+
+def test_given_late_creates_when_other_faults_are_on_then_their_draws_do_not_shift() -> None:
+    plain, with_late = FaultInjector(seed=3), FaultInjector(seed=3)
+    plain.set("crm", ApiFaults(error_rate=0.5))
+    with_late.set("crm", ApiFaults(error_rate=0.5, late_create_rate=0.5, late_create_delay_s=1))
+    plain_draws = [plain.verdict("crm") for _ in range(30)]
+    late_draws = []
+    for _ in range(30):
+        late_draws.append(with_late.verdict("crm"))
+        with_late.late_create_delay("crm")
+    assert late_draws == plain_draws
+
+
+def test_given_a_token_ttl_fault_when_asking_the_ttl_then_it_wins_over_the_default_until_cleared() -> None:
+    faults = FaultInjector(seed=1)
+    assert faults.token_ttl(3600) == 3600
+    faults.set("custom", ApiFaults(token_ttl_seconds=2))
+    assert faults.token_ttl(3600) == 2
+    faults.clear()
+    assert faults.token_ttl(3600) == 3600
