@@ -119,12 +119,6 @@ class CustomContactStore:
         self._next_id = max([self._next_id, *self._contacts]) + 1
         self._invalidate()
 
-    def clear(self) -> None:
-        self._contacts.clear()
-        self._deleted.clear()
-        self._next_id = seeding.FIRST_CUSTOM_ID
-        self._invalidate()
-
     def restore(self, snapshot: CustomContactStore) -> None:
         """Takes the snapshot's contacts (entries are replaced on write, never changed in place)."""
         self._contacts = dict(snapshot._contacts)
@@ -261,11 +255,6 @@ class CompanyContactStore:
             self._db.executemany("INSERT INTO company_contacts (company, id, doc) VALUES (?, ?, ?)", rows)
             data.ordered = None
             self._next_id = max([self._next_id, *(key + 1 for key in data.contacts)])
-
-    def clear(self) -> None:
-        for key in self._companies:
-            self._companies[key] = _Company()
-        self._next_id = 1
 
     def restore(self, snapshot: CompanyContactStore) -> None:
         """Takes the snapshot's contacts and tags (replaced on write, never changed in place)."""

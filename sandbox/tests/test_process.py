@@ -1,18 +1,47 @@
-"""The sandbox as a real process: start, serve, stop."""
+"""The sandbox as a real process: start, serve, stop, whatever happens in between."""
 
 from __future__ import annotations
 
+import time
+
+import jwt
+import pytest
 import requests
 
-from contacts_sandbox.testing import SandboxProcess
+from contacts_sandbox.testing import SandboxProcess, SandboxStartError
 
 
 def test_given_a_running_sandbox_when_its_context_ends_then_the_process_is_gone() -> None:
     with SandboxProcess(contacts=20, seed=3) as sandbox:
         assert requests.get(f"{sandbox.url}/admin/health", timeout=5).json() == {"status": "ok"}
+        assert sandbox.output.startswith("contacts-sandbox listening on http://127.0.0.1:")
         process = sandbox.process
     assert process is not None
     assert process.poll() is not None
+
+
+def _check_the_ttl_then_fail(sandbox: SandboxProcess) -> None:
+    with sandbox:
+        answer = requests.get(f"{sandbox.url}/custom/token", auth=("test_id", "test_secret"), timeout=5)
+        expiry = jwt.decode(answer.json()["token"], options={"verify_signature": False})["exp"]
+        assert time.time() + 6 <= expiry <= time.time() + 8, "--token-ttl reached the server"
+        raise RuntimeError("the test failed")
+
+
+def test_given_a_failing_test_body_when_the_context_unwinds_then_the_process_is_stopped_too() -> None:
+    sandbox = SandboxProcess(contacts=5, token_ttl=7)
+    with pytest.raises(RuntimeError, match="the test failed"):
+        _check_the_ttl_then_fail(sandbox)
+    assert sandbox.process is not None
+    assert sandbox.process.poll() is not None
+
+
+def test_given_bad_arguments_when_starting_then_a_start_error_carrying_the_servers_output() -> None:
+    with (
+        pytest.raises(SandboxStartError, match="--contacts"),
+        SandboxProcess(extra_args=["--contacts", "many"]),
+    ):
+        pass
 
 
 def test_given_the_session_sandbox_when_reset_then_it_serves_the_seeded_contacts(
