@@ -1,0 +1,149 @@
+"""Streams `contacts` and `contact_tags` of the Company Contacts API, against mocked HTTP."""
+
+from __future__ import annotations
+
+from unittest import TestCase
+
+from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.test.mock_http import HttpMocker
+from airbyte_cdk.test.state_builder import StateBuilder
+
+from unit_tests.integration.config import ConfigBuilder
+from unit_tests.integration.helpers import read_stream, record_ids
+from unit_tests.integration.request_builder import RequestBuilder
+from unit_tests.integration.response_builder import CompanyPage, company_contact, contact_tag, error_response
+
+_STATE_TIME = "2027-01-15T07:59:00Z"  # NOW less the lookback, as RFC 3339
+
+
+class TestContactsFullRefresh(TestCase):
+    @HttpMocker()
+    def test_given_total_pages_when_read_then_every_page_is_read_in_order(self, http_mocker: HttpMocker):
+        for page, ids in ((1, ("1", "2")), (2, ("3", "4")), (3, ("5",))):
+            response = CompanyPage(page, total_pages=3)
+            for contact_id in ids:
+                response.with_record(company_contact(contact_id))
+            http_mocker.get(RequestBuilder.company_contacts(page).build(), response.build())
+
+        output = read_stream(
+            ConfigBuilder.company().with_concurrent_requests(3).build(), "contacts", SyncMode.full_refresh
+        )
+
+        assert record_ids(output) == ["1", "2", "3", "4", "5"]
+
+    @HttpMocker()
+    def test_given_a_search_term_when_read_then_it_is_sent_to_the_api(self, http_mocker: HttpMocker):
+        http_mocker.get(
+            RequestBuilder.company_contacts(1).with_param("search", "VIP").build(),
+            CompanyPage().with_record(company_contact("1")).build(),
+        )
+
+        output = read_stream(
+            ConfigBuilder.company().with_api_field("search", "VIP").build(), "contacts", SyncMode.full_refresh
+        )
+
+        assert record_ids(output) == ["1"]
+
+    @HttpMocker()
+    def test_given_no_contacts_when_read_then_one_request_and_no_records(self, http_mocker: HttpMocker):
+        http_mocker.get(RequestBuilder.company_contacts(1).build(), CompanyPage(1, total_pages=0).build())
+
+        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh)
+
+        assert output.records == []
+        assert output.errors == []
+
+    @HttpMocker()
+    def test_given_a_refused_api_key_when_read_then_config_error_says_the_key_was_refused(
+        self, http_mocker: HttpMocker
+    ):
+        http_mocker.get(RequestBuilder.company_contacts(1).build(), error_response(401))
+
+        output = read_stream(
+            ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.config_error
+        assert "API key" in output.errors[0].trace.error.message
+
+    @HttpMocker()
+    def test_given_an_envelope_without_total_pages_when_read_then_system_error_names_the_envelope(
+        self, http_mocker: HttpMocker
+    ):
+        from airbyte_cdk.test.mock_http import HttpResponse
+
+        http_mocker.get(RequestBuilder.company_contacts(1).build(), HttpResponse('{"data": []}', 200))
+
+        output = read_stream(
+            ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.system_error
+        assert "totalPages" in output.errors[0].trace.error.message
+
+
+class TestContactsIncremental(TestCase):
+    @HttpMocker()
+    def test_given_state_when_read_then_contacts_updated_since_come_and_state_is_sync_start_less_lookback(
+        self, http_mocker: HttpMocker
+    ):
+        http_mocker.get(
+            RequestBuilder.company_contacts(1).build(),
+            CompanyPage()
+            .with_record(company_contact("old", "2026-12-31T23:59:59.000Z"))
+            .with_record(company_contact("same-second", "2027-01-01T00:00:00.000Z"))
+            .with_record(company_contact("new", "2027-01-10T00:00:00.000Z"))
+            .build(),
+        )
+        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2027-01-01T00:00:00Z"}).build()
+
+        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+
+        assert record_ids(output) == ["same-second", "new"]
+        assert output.most_recent_state.stream_state.__dict__ == {"updated_at": _STATE_TIME}
+
+    @HttpMocker()
+    def test_given_a_contact_without_readable_updated_at_when_read_then_it_is_emitted_and_logged(
+        self, http_mocker: HttpMocker
+    ):
+        http_mocker.get(
+            RequestBuilder.company_contacts(1).build(),
+            CompanyPage().with_record(company_contact("1", "last tuesday")).build(),
+        )
+        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2027-01-01T00:00:00Z"}).build()
+
+        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+
+        assert record_ids(output) == ["1"]
+        assert output.is_in_logs("no readable updated_at")
+
+    def test_given_a_state_the_connector_cannot_read_when_read_then_config_error_says_so(self):
+        state = StateBuilder().with_stream_state("contacts", {"updated_at": 42}).build()
+
+        output = read_stream(
+            ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.config_error
+        assert "saved state" in output.errors[0].trace.error.message
+
+
+class TestContactTags(TestCase):
+    @HttpMocker()
+    def test_given_two_pages_of_tags_when_read_then_every_tag_is_emitted_once(self, http_mocker: HttpMocker):
+        http_mocker.get(
+            RequestBuilder.company_tags(1).build(),
+            CompanyPage(1, total_pages=2)
+            .with_record(contact_tag("42"))
+            .with_record(contact_tag("57"))
+            .build(),
+        )
+        http_mocker.get(
+            RequestBuilder.company_tags(2).build(),
+            CompanyPage(2, total_pages=2).with_record(contact_tag("60")).build(),
+        )
+
+        output = read_stream(ConfigBuilder.company().build(), "contact_tags", SyncMode.full_refresh)
+
+        assert record_ids(output) == ["42", "57", "60"]
+        assert output.records[0].record.data["_count"] == {"contact_tag": 38}

@@ -1,0 +1,129 @@
+"""The spec, the config parser and the example configs agree with one another."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from airbyte_cdk.models import ConnectorSpecification, FailureType
+from airbyte_cdk.test.standard_tests._spec_lint import assert_spec_is_valid
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_custom_contacts import config as defaults
+from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, parse_config
+
+_PACKAGE = Path(__file__).resolve().parent.parent / "source_custom_contacts"
+_EXAMPLES = Path(__file__).resolve().parent.parent.parent / "secrets.example"
+_SPEC = yaml.safe_load((_PACKAGE / "spec.yaml").read_text())
+_CONNECTION = _SPEC["connectionSpecification"]
+
+
+def _variant(api_type: str) -> dict[str, Any]:
+    variants = _CONNECTION["properties"]["api"]["oneOf"]
+    return next(v for v in variants if v["properties"]["api_type"]["const"] == api_type)
+
+
+def test_given_the_spec_when_linted_then_the_cdk_finds_nothing_to_fix():
+    assert_spec_is_valid(ConnectorSpecification(**_SPEC), connector_name="source-custom-contacts")
+
+
+def test_given_every_field_of_the_spec_when_read_then_it_has_a_title_description_and_example():
+    def fields(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        found = []
+        for name, prop in schema.get("properties", {}).items():
+            found.append((name, prop))
+            for variant in prop.get("oneOf", []):
+                found.extend(fields(variant))
+        return found
+
+    for name, prop in fields(_CONNECTION):
+        assert prop.get("title"), name
+        assert prop.get("description"), name
+        assert "oneOf" in prop or prop.get("examples"), name
+
+
+@pytest.mark.parametrize(
+    ("api_type", "field", "default"),
+    [
+        ("custom", "page_size", defaults.DEFAULT_PAGE_SIZE),
+        ("custom", "lookback_window_seconds", defaults.DEFAULT_LOOKBACK_WINDOW_SECONDS),
+        ("company", "page_size", defaults.DEFAULT_PAGE_SIZE),
+        ("company", "lookback_window_seconds", defaults.DEFAULT_LOOKBACK_WINDOW_SECONDS),
+    ],
+)
+def test_given_an_api_field_default_when_compared_then_spec_and_parser_agree(
+    api_type: str, field: str, default: int
+):
+    assert _variant(api_type)["properties"][field]["default"] == default
+
+
+@pytest.mark.parametrize(
+    ("field", "default"),
+    [
+        ("concurrent_requests", defaults.DEFAULT_CONCURRENT_REQUESTS),
+        ("request_timeout_seconds", defaults.DEFAULT_REQUEST_TIMEOUT_SECONDS),
+    ],
+)
+def test_given_a_top_level_default_when_compared_then_spec_and_parser_agree(field: str, default: int):
+    assert _CONNECTION["properties"][field]["default"] == default
+
+
+@pytest.mark.parametrize("name", ["custom-api", "company-api"])
+def test_given_an_example_config_when_validated_then_the_spec_accepts_it(name: str):
+    example = json.loads((_EXAMPLES / f"source-custom-contacts.{name}.json").read_text())
+
+    jsonschema.Draft7Validator(_CONNECTION).validate(example)
+    parsed = parse_config(example)
+
+    assert parsed.api.base_url.startswith("http://127.0.0.1:8765/")
+
+
+def test_given_a_minimal_custom_config_when_parsed_then_defaults_fill_the_rest():
+    parsed = parse_config(
+        {"api": {"api_type": "custom", "base_url": "https://x/", "client_id": "i", "client_secret": "s"}}
+    )
+
+    assert parsed.api == CustomApiConfig(base_url="https://x", client_id="i", client_secret="s")
+    assert parsed.http == defaults.HttpSettings()
+
+
+def test_given_an_empty_search_term_when_parsed_then_no_search_is_sent():
+    parsed = parse_config(
+        {"api": {"api_type": "company", "base_url": "https://x", "api_key": "k", "search": "  "}}
+    )
+
+    assert isinstance(parsed.api, CompanyApiConfig)
+    assert parsed.api.search is None
+
+
+@pytest.mark.parametrize(
+    ("config", "named"),
+    [
+        ({}, "'api'"),
+        ({"api": {"api_type": "other"}}, "api_type"),
+        ({"api": {"api_type": "custom", "base_url": "https://x", "client_id": "i"}}, "client_secret"),
+        (
+            {"api": {"api_type": "company", "base_url": "https://x", "api_key": "k", "page_size": 0}},
+            "page_size",
+        ),
+        (
+            {
+                "api": {"api_type": "company", "base_url": "https://x", "api_key": "k"},
+                "concurrent_requests": "4",
+            },
+            "concurrent",
+        ),
+    ],
+)
+def test_given_an_invalid_config_when_parsed_then_config_error_names_the_field(
+    config: dict[str, Any], named: str
+):
+    with pytest.raises(AirbyteTracedException) as error:
+        parse_config(config)
+
+    assert error.value.failure_type == FailureType.config_error
+    assert named in error.value.message
