@@ -9,6 +9,7 @@ python -m benchmarks --sandbox-url http://127.0.0.1:8765   # reuse a running san
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 import traceback
@@ -36,7 +37,13 @@ SCENARIOS: dict[str, tuple[str, Scenario]] = {
 }
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    # Unwinds like Ctrl-C, so the sandbox and any running connector are stopped on the way out.
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every path")
     parser.add_argument("--only", help=f"comma-separated scenarios among: {', '.join(SCENARIOS)}")
@@ -57,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     about_machine = machine.describe()
     started = time.perf_counter()
     sections: list[Section] = []
+    run_notes: list[str] = []
     with ExitStack() as stack:
         if args.sandbox_url:
             url, admin = args.sandbox_url.rstrip("/"), admin_client(args.sandbox_url)
@@ -78,6 +86,12 @@ def main(argv: list[str] | None = None) -> int:
                 section.seconds = time.perf_counter() - began
                 report.print_section(section)
             sections += produced
+        seeding = sum(seconds for _, seconds in bench.resets)
+        run_notes.append(
+            f"Of which {seeding:.0f} s went into reseeding the sandbox ("
+            + ", ".join(f"{contacts:,} contacts in {seconds:.1f} s" for contacts, seconds in bench.resets)
+            + ")."
+        )
     seconds = time.perf_counter() - started
 
     path = report.write(
@@ -87,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         started=started_at,
         seconds=seconds,
         mode="quick smoke run (small sizes)" if args.quick else "full sizes",
+        run_notes=run_notes,
     )
     report.print_summary(sections)
     print(f"Report: {path} ({seconds / 60:.1f} minutes)", flush=True)

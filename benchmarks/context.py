@@ -24,7 +24,7 @@ class Sizes:
     upserts: int = 10_000
     # The sequential writer is timed on this many upserts and scaled: one request after another,
     # its time is linear in the count, and timing all 10,000 would take minutes per target.
-    sequential_sample: int = 1_000
+    sequential_sample: int = 500
     rate_limited_upserts: int = 600
     memory_small: int = 10_000
     memory_large: int = 100_000
@@ -50,6 +50,8 @@ class Bench:
         self.sizes = sizes
         self.scratch = scratch_dir()
         self._runs = 0
+        # (contacts seeded, seconds): seeding is the sandbox's cost, not the connectors'.
+        self.resets: list[tuple[int, float]] = []
         # The peers are modules of this package: make it importable whatever the caller's folder.
         self.env = dict(os.environ)
         self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), self.env.get("PYTHONPATH")]))
@@ -69,7 +71,9 @@ class Bench:
         The delta endpoint is inclusive of the second of its timestamp: starting a read in the
         second the data was seeded would make every seeded contact look changed.
         """
+        began = time.perf_counter()
         self.admin.reset(contacts=contacts)
+        self.resets.append((contacts, time.perf_counter() - began))
         time.sleep(1.05 - time.time() % 1.0)
 
     def run(self, argv: Sequence[str], workdir: Path, *, stdin: Path | None = None) -> ChildRun:

@@ -43,6 +43,7 @@ def write(
     started: str,
     seconds: float,
     mode: str,
+    run_notes: Sequence[str] = (),
 ) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     lines = [
@@ -53,6 +54,7 @@ def write(
         "machine is shared and noisy; absolute times are only context.",
         "",
         f"Run: {started}, {mode}, {seconds / 60:.1f} minutes in all.",
+        *[f"{note}" for note in run_notes],
         "",
         "## Machine",
         "",

@@ -78,7 +78,13 @@ def run_child(
         process = subprocess.Popen(
             list(argv), stdin=stdin, stdout=stdout, stderr=stderr, env=child_env, cwd=cwd
         )
-        status, usage = _wait_with_timeout(process, timeout_s)
+        try:
+            status, usage = _wait_with_timeout(process, timeout_s)
+        except BaseException:
+            # Interrupted: the child must not outlive the benchmark.
+            process.kill()
+            os.wait4(process.pid, 0)
+            raise
         seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     run = ChildRun(

@@ -50,9 +50,10 @@ class RateWatch:
     """Samples one API's request counter while a run goes on, to find its busiest second.
 
     The sandbox counts requests but does not time them, so the counter is read every `interval`
-    seconds. The busiest second is the largest count between two samples at most one second
-    apart: a true count over a window no longer than a second (it can only under-read the peak by
-    what one sampling interval holds).
+    seconds, noting the clock before the question and after the answer. Two readings whose
+    question-to-answer span is at most a second bound requests that all fell within one second:
+    the largest such difference is a true count of requests in one second, so a limit broken by
+    it is broken for sure (the real peak can be higher by what one interval holds).
     """
 
     def __init__(self, admin: AdminClient, api: str, interval: float = 0.05) -> None:
@@ -60,7 +61,8 @@ class RateWatch:
         self._admin = admin_client(admin.url)
         self._api = api
         self._interval = interval
-        self._samples: list[tuple[float, int]] = []
+        # (asked at, answered at, count)
+        self._samples: list[tuple[float, float, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -74,7 +76,9 @@ class RateWatch:
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self._samples.append((time.monotonic(), total_requests(self._admin.stats(), self._api)))
+            asked = time.monotonic()
+            count = total_requests(self._admin.stats(), self._api)
+            self._samples.append((asked, time.monotonic(), count))
             self._stop.wait(self._interval)
 
     def busiest_second(self) -> int:
@@ -82,22 +86,25 @@ class RateWatch:
         busiest = 0
         start = 0
         for end in range(len(samples)):
-            while samples[end][0] - samples[start][0] > 1.0:
+            # The later reading's answer less the earlier reading's question: the longest the
+            # requests between the two readings can have been spread over.
+            while start < end and samples[end][1] - samples[start][0] > 1.0:
                 start += 1
-            busiest = max(busiest, samples[end][1] - samples[start][1])
+            if start < end:
+                busiest = max(busiest, samples[end][2] - samples[start][2])
         return busiest
 
     def active_rate(self) -> float:
-        """Requests per second from the first sample that saw a request to the first that saw them all.
+        """Requests per second from the first reading that saw a request to the first that saw them all.
 
         This leaves out the program's start-up, before its first request, and its wind-down.
         """
         samples = self._samples
-        if not samples or samples[-1][1] == 0:
+        if not samples or samples[-1][2] == 0:
             return 0.0
-        final = samples[-1][1]
-        first = next(sample for sample in samples if sample[1] > 0)
-        last = next(sample for sample in samples if sample[1] == final)
+        final = samples[-1][2]
+        first = next(sample for sample in samples if sample[2] > 0)
+        last = next(sample for sample in samples if sample[2] == final)
         if last[0] <= first[0]:
             return 0.0
-        return (last[1] - first[1]) / (last[0] - first[0])
+        return (last[2] - first[2]) / (last[0] - first[0])
