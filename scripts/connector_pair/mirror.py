@@ -199,13 +199,16 @@ def compare(
     documents: Iterable[Mapping[str, Any]],
     rejected_lines: Iterable[Mapping[str, Any]] = (),
     exempt: Iterable[str] = (),
+    unsettled: Iterable[str] = (),
 ) -> Difference:
     """Compare one target's dump with the source's live records (source id -> record).
 
     A record the target must refuse is expected in the rejected-records output, and in the target
     either not at all or as an older version (the target kept the last version it accepted).
     `exempt` keys are allowed to be held although the source no longer has them (the Company
-    Contacts API reports no deletions, so an incremental sync cannot carry them).
+    Contacts API reports no deletions, so an incremental sync cannot carry them). `unsettled` keys
+    changed while the sync ran, so it may or may not carry them: they are left out of this check
+    but for duplicates.
     """
     shape = TARGETS[target]
     difference = Difference(target)
@@ -219,7 +222,10 @@ def compare(
         if line.get("target") in (target, "all targets") and line.get("primary_key") is not None:
             reported[str(line["primary_key"])].append(line)
     exempt = set(exempt)
+    unsettled = set(unsettled)
     for key, record in source_records.items():
+        if key in unsettled:
+            continue
         reason = shape.rejects(record)
         if reason is not None:
             difference.rejected.append(key)
@@ -244,7 +250,7 @@ def compare(
     for key, documents_of_key in held.items():
         if len(documents_of_key) > 1:
             difference.duplicates[key] = [str(document.get(shape.id_field)) for document in documents_of_key]
-        if key not in source_records and key not in exempt:
+        if key not in source_records and key not in exempt and key not in unsettled:
             difference.extra.append(key)
     for key, lines in reported.items():
         if not any(shape.rejects(line.get("record") or {}) for line in lines):

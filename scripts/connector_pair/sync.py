@@ -148,8 +148,12 @@ def run_sync(
     work_dir: Path,
     on_progress: Callable[[Progress], None] | None = None,
     timeout: float = 600,
+    on_first_record: Callable[[], None] | None = None,
 ) -> SyncResult:
-    """Run one sync and save every state the destination confirms into `state_file`."""
+    """Run one sync and save every state the destination confirms into `state_file`.
+
+    `on_first_record` runs once the source has emitted its first record, while it goes on reading
+    (tests change the source then, to land a change in the middle of a read)."""
     work_dir.mkdir(parents=True, exist_ok=True)
     catalog_path = work_dir / "catalog.json"
     write_json(catalog_path, catalog)
@@ -208,6 +212,8 @@ def run_sync(
                     kind = _message_type(line)
                     if kind == b"RECORD":
                         progress.records_read += 1
+                        if progress.records_read == 1 and on_first_record is not None:
+                            on_first_record()
                         stream = _record_stream(line)
                         streams_read[stream] = streams_read.get(stream, 0) + 1
                     elif kind == b"TRACE" or kind == b"LOG":
