@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -84,31 +88,71 @@ class TestClientContactPages:
         assert parse_page([{"_id": str(i)} for i in range(100)], 1, 100).has_next
 
 
+class FakeTime:
+    def __init__(self, now: float = 10.0) -> None:
+        self.now = now
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
 class TestEvenPacing:
     def test_given_calls_at_once_then_each_waits_for_its_own_slot(self) -> None:
-        now = [10.0]
-        slept: list[float] = []
-        pacing = EvenPacing(4.0, clock=lambda: now[0], sleep=slept.append)
+        fake = FakeTime()
+        starts = []
+        pacing = EvenPacing(4.0, clock=fake.clock, sleep=fake.sleep)
 
         for _ in range(4):
+            now = fake.now
             pacing.try_acquire(object(), weight=1)
+            starts.append(round(fake.now - now, 6))
+            fake.now = now  # the four callers arrived together
 
-        assert slept == [0.25, 0.5, 0.75]
+        assert starts == [0.0, 0.25, 0.5, 0.75]
 
     def test_given_an_idle_spell_then_the_next_call_goes_at_once_without_a_burst(self) -> None:
-        now = [10.0]
-        slept: list[float] = []
-        pacing = EvenPacing(2.0, clock=lambda: now[0], sleep=slept.append)
+        fake = FakeTime()
+        pacing = EvenPacing(2.0, clock=fake.clock, sleep=fake.sleep)
         pacing.try_acquire(object(), weight=1)
 
-        now[0] = 60.0
+        fake.now = 60.0
         pacing.try_acquire(object(), weight=1)
         pacing.try_acquire(object(), weight=1)
 
-        assert slept == [0.5]
+        assert fake.slept == [0.5]
+
+    def test_given_workers_that_wake_late_then_no_second_holds_more_than_the_rate(self) -> None:
+        def late_sleep(seconds: float) -> None:
+            # Every third sleep overshoots, as on a busy machine: the calls behind it pile up.
+            late = next(lateness)
+            time.sleep(seconds + late)
+
+        lateness = itertools.cycle([0.0, 0.0, 0.15])
+        pacing = EvenPacing(100.0, sleep=late_sleep)
+        sent: list[float] = []
+
+        def worker() -> None:
+            for _ in range(10):
+                pacing.try_acquire(object(), weight=1)
+                sent.append(time.monotonic())
+
+        threads = [threading.Thread(target=worker) for _ in range(15)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        sent.sort()
+        busiest = max(bisect.bisect_left(sent, start + 1.0) - index for index, start in enumerate(sent))
+        assert len(sent) == 150
+        assert busiest <= 100
 
     def test_given_a_configured_rate_then_the_budget_paces_under_it(self) -> None:
-        budget = request_budget(TargetLimits(requests_per_second=100))
-        [policy] = budget._policies
+        policy = request_budget(TargetLimits(requests_per_second=100)).get_matching_policy(object())
         assert isinstance(policy, EvenPacing)
         assert request_budget(TargetLimits(requests_per_second=0)).get_matching_policy(object()) is None

@@ -17,6 +17,7 @@ import email.utils
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -162,11 +163,13 @@ def _error_mapping(target: str, *, retry_unsafe: bool) -> dict[Any, ErrorResolut
 
 
 class EvenPacing(BaseCallRatePolicy):
-    """Calls spread evenly at a fixed rate: each takes the next free slot and sleeps until it.
+    """Calls spread evenly at a fixed rate, and never more than the rate in any second.
 
     The CDK's moving-window policy lets a whole window's calls out at once, and an API that
-    counts per second sees such bursts, shifted by network jitter, as more than the limit.
-    Slots follow one schedule, so a late wake-up does not slow the rate down either.
+    counts per second sees such bursts, shifted by network jitter, as more than the limit. Here
+    each call takes the next free slot of one schedule and sleeps until it. On a busy machine a
+    worker can wake late, and the calls queued behind it would then leave together: the count of
+    the last second, taken when each call actually leaves, caps that.
     """
 
     def __init__(
@@ -177,9 +180,11 @@ class EvenPacing(BaseCallRatePolicy):
     ) -> None:
         super().__init__(matchers=[])
         self._interval = 1.0 / calls_per_second
+        self._per_second = max(1, int(calls_per_second))
         self._clock = clock
         self._sleep = sleep
         self._next_slot = 0.0
+        self._sent: deque[float] = deque()
         self._lock = threading.Lock()
 
     def try_acquire(self, request: Any, weight: int) -> None:
@@ -189,6 +194,16 @@ class EvenPacing(BaseCallRatePolicy):
             self._next_slot = slot + self._interval * weight
         if slot > now:
             self._sleep(slot - now)
+        while True:
+            with self._lock:
+                now = self._clock()
+                while self._sent and self._sent[0] <= now - 1.0:
+                    self._sent.popleft()
+                if len(self._sent) < self._per_second:
+                    self._sent.extend([now] * weight)
+                    return
+                wait = self._sent[0] + 1.0 - now
+            self._sleep(wait)
 
     def update(self, available_calls: int | None, call_reset_ts: datetime | None) -> None:
         """The pace is the configured one; the API's own counters are not read."""
