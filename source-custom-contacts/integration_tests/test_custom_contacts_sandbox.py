@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from airbyte_cdk.models import SyncMode
@@ -76,6 +77,24 @@ def test_given_contacts_deleted_between_pages_of_a_full_read_when_read_then_no_l
     assert set(deleted) & set(first_half), "the deletions must shift pages that were already read"
     assert set(_live_contacts(sandbox)) <= set(first_half) | set(rest)
     assert len(first_half + rest) == len(set(first_half + rest))
+
+
+def test_given_contacts_updated_between_pages_of_a_delta_read_when_read_then_no_change_is_missed(
+    sandbox: SandboxProcess,
+):
+    since = int(time.time())
+    changed = sandbox.admin.churn("custom", update=100, seed=21)["updated"]
+    config = {**custom_config(sandbox, page_size=10), "concurrent_requests": 1}
+    stream = SourceCustomContacts().streams(config)[0]
+    stream.state = {"timestamp": since}
+    records = iter(stream.read_records(SyncMode.incremental))
+    first_pages = [next(records)["id"] for _ in range(30)]
+
+    changed_again = sandbox.admin.churn("custom", update=20, seed=22)["updated"]
+    rest = [record["id"] for record in records]
+
+    assert set(changed_again) & set(first_pages), "the updates must move contacts out of pages already read"
+    assert set(changed) <= set(first_pages) | set(rest)
 
 
 def test_given_tokens_that_expire_within_a_second_when_read_then_the_read_renews_them_and_completes(

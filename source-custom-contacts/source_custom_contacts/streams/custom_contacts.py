@@ -4,16 +4,15 @@ Full refresh reads every page of /contacts. Incremental reads /contacts/delta fr
 timestamp: updated contacts become records, deleted ids become tombstones. The state is the
 time this sync began less the lookback window, and changes only once every page is read.
 
-/contacts pages by offset: a contact deleted during a full read moves every later contact one
-place back, and the one that crosses into an already-read page would never be read. After the
-read we ask the delta what was deleted since the read began; if a contact we emitted is among
-them, we read again from its page and emit only ids not emitted yet.
+Both endpoints page by offset, so a contact that leaves its place during a read moves the later
+ones back a place, and one of them can slip into a page already read. Each read closes that hole
+by asking the delta what moved meanwhile and reading again from the first page it could touch.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from functools import partial
 from typing import Any
 
@@ -87,7 +86,7 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
         started = int(self._clock())
         seen_at = rfc3339(started)
         if sync_mode == SyncMode.incremental and self._since is not None:
-            yield from self._read_delta(self._since, seen_at)
+            yield from self._read_delta(self._since, started, seen_at)
         else:
             yield from self._read_all(started, seen_at)
         if sync_mode == SyncMode.incremental:
@@ -97,42 +96,55 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
         """One small page: proves the URL, the credentials and the answer's format."""
         self._client.get_json("/contacts", {"limit": 1, "page": 1})
 
-    # Full read
+    # Both lists page by offset: a contact that leaves the list during a read moves every later
+    # one back a place, and the one that crosses into a page already read would be missed. After
+    # a pass we ask the delta what moved since the pass began; if we had emitted one of those,
+    # we pass again from its page, emitting only ids not emitted yet.
 
-    def _read_all(self, started: int, seen_at: str) -> Iterator[Mapping[str, Any]]:
+    def _read_with_shift_repair(
+        self,
+        read_pass: Callable[[int, dict[str, int]], Iterator[Mapping[str, Any]]],
+        moved_since: Callable[[int], set[str]],
+        started: int,
+    ) -> Iterator[Mapping[str, Any]]:
         emitted_on_page: dict[str, int] = {}
-        first_page, deletions_since = 1, started
+        first_page, pass_began = 1, started
         for _ in range(MAX_REPAIR_ROUNDS + 1):
-            yield from self._read_contacts_from(first_page, seen_at, emitted_on_page)
+            yield from read_pass(first_page, emitted_on_page)
             checked_at = int(self._clock())
-            deleted = self._ids_deleted_since(deletions_since)
-            shifted_pages = [emitted_on_page[i] for i in deleted if i in emitted_on_page]
+            shifted_pages = [emitted_on_page[i] for i in moved_since(pass_began) if i in emitted_on_page]
             if not shifted_pages:
                 return
-            first_page, deletions_since = min(shifted_pages), checked_at
+            first_page, pass_began = min(shifted_pages), checked_at
             self.logger.info(
-                "%d emitted contacts were deleted during the read, so later contacts moved back a place; "
+                "%d emitted contacts left the list during the read, so later ones moved back a place; "
                 "reading again from page %d for any that slipped past.",
                 len(shifted_pages),
                 first_page,
             )
         self.logger.warning(
-            "Contacts kept being deleted during %d re-reads; a contact may have slipped between pages "
-            "and will be read by the next full refresh.",
+            "Contacts kept changing during %d re-reads; one may have slipped between pages. "
+            "The next sync reads it if it changes again, a full refresh in any case.",
             MAX_REPAIR_ROUNDS,
         )
 
-    def _read_contacts_from(
-        self, first_page: int, seen_at: str, emitted_on_page: dict[str, int]
-    ) -> Iterator[Mapping[str, Any]]:
-        pages = fetch_pages_in_order(self._contacts_page, self._max_in_flight, first_page, _has_no_items)
-        for page in pages:
-            number = page.number
-            for record in self._live_records(page.items, seen_at):
-                contact_id = record["id"]
-                if contact_id not in emitted_on_page:
-                    emitted_on_page[contact_id] = number
-                    yield record
+    # Full read: /contacts is ordered by id, so only deletions move contacts.
+
+    def _read_all(self, started: int, seen_at: str) -> Iterator[Mapping[str, Any]]:
+        def read_pass(first_page: int, emitted_on_page: dict[str, int]) -> Iterator[Mapping[str, Any]]:
+            pages = fetch_pages_in_order(self._contacts_page, self._max_in_flight, first_page, _has_no_items)
+            for page in pages:
+                number = page.number
+                for record in self._live_records(page.items, seen_at):
+                    contact_id = record["id"]
+                    if contact_id not in emitted_on_page:
+                        emitted_on_page[contact_id] = number
+                        yield record
+
+        def deleted_since(timestamp: int) -> set[str]:
+            return {str(i) for page in self._delta_pages(timestamp, 1) for i in page.items[1]}
+
+        return self._read_with_shift_repair(read_pass, deleted_since, started)
 
     def _contacts_page(self, number: int) -> Page[list[Any]]:
         body = self._client.get_json("/contacts", {"limit": self._page_size, "page": number})
@@ -147,18 +159,41 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
 
     # Delta
 
-    def _read_delta(self, since: int, seen_at: str) -> Iterator[Mapping[str, Any]]:
-        for page in self._delta_pages(since):
-            updated, deleted = page.items
-            yield from self._live_records(updated, seen_at)
-            for contact_id in deleted:
-                yield tombstone(contact_id, seen_at)
+    # Delta: ordered by change time, so a contact updated or deleted during the read leaves its
+    # place in `updated` for the end of a list. Deleted ids only ever join the end of `deleted`.
 
-    def _ids_deleted_since(self, since: int) -> set[str]:
-        return {str(contact_id) for page in self._delta_pages(since) for contact_id in page.items[1]}
+    def _read_delta(self, since: int, started: int, seen_at: str) -> Iterator[Mapping[str, Any]]:
+        tombstoned: set[str] = set()
 
-    def _delta_pages(self, since: int) -> Iterator[Page[DeltaItems]]:
-        return fetch_pages_in_order(partial(self._delta_page, since), self._max_in_flight, 1, _has_no_items)
+        def read_pass(first_page: int, emitted_on_page: dict[str, int]) -> Iterator[Mapping[str, Any]]:
+            for page in self._delta_pages(since, first_page):
+                updated, deleted = page.items
+                number = page.number
+                for record in self._live_records(updated, seen_at):
+                    contact_id = record["id"]
+                    if contact_id not in emitted_on_page:
+                        emitted_on_page[contact_id] = number
+                        yield record
+                for raw_id in deleted:
+                    contact_id = str(raw_id)
+                    if contact_id not in tombstoned:
+                        tombstoned.add(contact_id)
+                        yield tombstone(contact_id, seen_at)
+
+        def changed_since(timestamp: int) -> set[str]:
+            changed: set[str] = set()
+            for page in self._delta_pages(timestamp, 1):
+                updated, deleted = page.items
+                changed.update(str(c.get("id")) for c in updated if isinstance(c, dict))
+                changed.update(str(i) for i in deleted)
+            return changed
+
+        return self._read_with_shift_repair(read_pass, changed_since, started)
+
+    def _delta_pages(self, since: int, first_page: int) -> Iterator[Page[DeltaItems]]:
+        return fetch_pages_in_order(
+            partial(self._delta_page, since), self._max_in_flight, first_page, _has_no_items
+        )
 
     def _delta_page(self, since: int, number: int) -> Page[DeltaItems]:
         body = self._client.get_json(

@@ -32,7 +32,7 @@ def _given_token(http_mocker: HttpMocker, *tokens: str) -> HttpRequest:
     return request
 
 
-def _given_nothing_deleted_since(http_mocker: HttpMocker, timestamp: int = NOW) -> None:
+def _given_nothing_changed_since(http_mocker: HttpMocker, timestamp: int = NOW) -> None:
     http_mocker.get(RequestBuilder.delta(timestamp, page=1).build(), DeltaPage().build())
 
 
@@ -50,7 +50,7 @@ class TestFullRefresh(TestCase):
             RequestBuilder.contacts(page=2).with_bearer(_TOKEN).build(),
             ContactsPage().with_record(contact("3")).build(),
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -72,7 +72,7 @@ class TestFullRefresh(TestCase):
         http_mocker.get(
             RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("3")).build()
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -97,7 +97,7 @@ class TestFullRefresh(TestCase):
             RequestBuilder.contacts(page=1).build(),
             ContactsPage().with_record(odd).with_record(untyped).with_record(lead).build(),
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         records = [
             m.record.data
@@ -116,7 +116,7 @@ class TestFullRefresh(TestCase):
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -164,7 +164,7 @@ class TestFullRefresh(TestCase):
             .with_record(contact("").with_field(FieldPath("id"), None))
             .build(),
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -181,7 +181,7 @@ class TestIncremental(TestCase):
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental)
 
@@ -198,6 +198,7 @@ class TestIncremental(TestCase):
             RequestBuilder.delta(since, page=1).build(),
             DeltaPage().with_updated(contact("7")).with_deleted("8").with_deleted("9").build(),
         )
+        _given_nothing_changed_since(http_mocker)
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
@@ -224,12 +225,45 @@ class TestIncremental(TestCase):
         http_mocker.get(
             RequestBuilder.delta(since, page=2).build(), DeltaPage().with_updated(contact("2")).build()
         )
+        _given_nothing_changed_since(http_mocker)
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
 
         kinds = [m.type.value for m in output.records_and_state_messages]
         assert kinds == ["RECORD", "RECORD", "RECORD", "STATE"]
+        assert output.errors == []
+
+    @HttpMocker()
+    def test_given_a_contact_updated_during_the_delta_read_when_read_then_the_one_that_moved_back_is_emitted(
+        self, http_mocker: HttpMocker
+    ):
+        # Contact 2 changes after page 1 is read: it moves to the end, and 3 moves back to page 1.
+        since = NOW - 3600
+        _given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(since, page=1).build(),
+            [
+                DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_more().build(),
+                DeltaPage().with_updated(contact("1")).with_updated(contact("3")).with_more().build(),
+            ],
+        )
+        http_mocker.get(
+            RequestBuilder.delta(since, page=2).build(),
+            [
+                DeltaPage().with_updated(contact("4")).with_updated(contact("2")).build(),
+                DeltaPage().with_updated(contact("4")).with_updated(contact("2")).build(),
+            ],
+        )
+        http_mocker.get(
+            RequestBuilder.delta(NOW, page=1).build(),
+            [DeltaPage().with_updated(contact("2")).build(), DeltaPage().build()],
+        )
+        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
+
+        assert record_ids(output) == ["1", "2", "4", "3"]
 
     @HttpMocker()
     def test_given_the_delta_fails_on_a_later_page_when_read_then_no_state_is_emitted(
@@ -258,6 +292,7 @@ class TestIncremental(TestCase):
         future = NOW + 86400
         _given_token(http_mocker)
         http_mocker.get(RequestBuilder.delta(future, page=1).build(), DeltaPage().build())
+        _given_nothing_changed_since(http_mocker)
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": future}).build()
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
@@ -301,7 +336,7 @@ class TestErrors(TestCase):
             RequestBuilder.contacts(page=1).with_bearer(second).build(),
             ContactsPage().with_record(contact("1")).build(),
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -328,7 +363,7 @@ class TestErrors(TestCase):
             RequestBuilder.contacts(page=1).build(),
             [error_response(503), ContactsPage().with_record(contact("1")).build()],
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -343,7 +378,7 @@ class TestErrors(TestCase):
             RequestBuilder.contacts(page=1).build(),
             [error_response(429, {"Retry-After": "0.01"}), ContactsPage().with_record(contact("1")).build()],
         )
-        _given_nothing_deleted_since(http_mocker)
+        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
