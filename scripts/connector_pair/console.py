@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from connector_pair.sync import Progress
 
 TARGET_TITLES = {"crm": "CRM", "client_contacts": "Client Contacts"}
-COUNT_COLUMNS = ("created", "updated", "unchanged", "deleted", "rejected")
+COUNT_COLUMNS = ("created", "updated", "unchanged", "deleted", "already_gone", "rejected")
 
 
 class Console:
@@ -67,4 +67,4 @@ class Console:
             [TARGET_TITLES.get(target, target), *(counts.get(column, 0) for column in COUNT_COLUMNS)]
             for target, counts in totals.items()
         ]
-        self.table(["target", *COUNT_COLUMNS], rows)
+        self.table(["target", *(column.replace("_", " ") for column in COUNT_COLUMNS)], rows)

@@ -34,6 +34,7 @@ class Cycle:
     number: int
     churn: dict[str, int] = field(default_factory=dict)
     churn_during_sync: dict[str, int] = field(default_factory=dict)
+    changed_during_sync: list[str] = field(default_factory=list)
     faults: dict[str, dict[str, float]] = field(default_factory=dict)
     attempts: list[str] = field(default_factory=list)  # "ok" or the error of each attempt
     records_read: int = 0
@@ -51,6 +52,7 @@ class Cycle:
             "cycle": self.number,
             "churn": self.churn,
             "churn_during_sync": self.churn_during_sync,
+            "changed_during_sync": self.changed_during_sync,
             "faults": self.faults,
             "attempts": self.attempts,
             "records_read": self.records_read,
@@ -164,6 +166,7 @@ class FidelityRun:
                     break
         finally:
             self.admin.clear_faults()
+        cycle.changed_during_sync = sorted(unsettled, key=lambda key: (len(key), key))
         if cycle.attempts[-1] == "ok":
             self._check(cycle, unsettled)
         return cycle
