@@ -1,16 +1,14 @@
-"""Fixtures of the end-to-end tests: sandboxes as real processes, and the connectors' configs."""
+"""Options and fixtures of the end-to-end tests; the sandbox fixtures come from its pytest plugin."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from contacts_sandbox.testing import SandboxProcess
 
 pytest_plugins = ["contacts_sandbox.pytest_plugin"]
 
@@ -54,10 +52,3 @@ def write_config(tmp_path: Path) -> Callable[[str, dict[str, Any]], Path]:
         return path
 
     return write
-
-
-@pytest.fixture
-def fresh_sandbox() -> Iterator[SandboxProcess]:
-    """A sandbox of its own, for a test that changes faults or data it must not share."""
-    with SandboxProcess(contacts=120, seed=3) as process:
-        yield process

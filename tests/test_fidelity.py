@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from connector_pair.examples import example_config
 from connector_pair.fidelity import Cycle, FidelityRun
-from connector_pair.mirror import KNOWN_GAPS, compare, custom_source_records
+from connector_pair.mirror import (
+    KNOWN_GAPS,
+    client_contact_keys,
+    company_source_records,
+    compare,
+    custom_source_records,
+)
 from connector_pair.sync import configured_catalog, discover, run_sync, write_json
 
 from contacts_sandbox.testing import SandboxProcess
@@ -95,3 +101,65 @@ def test_given_contacts_whose_phone_the_source_removes_when_synced_then_the_crm_
         source = custom_source_records(sandbox.admin.dump("custom"))
         difference = compare("crm", {key: source[key] for key in lost_phone}, sandbox.admin.dump("crm"))
         assert difference.known_gaps == {}, difference.details()
+
+
+def test_given_the_company_api_when_incremental_then_full_refresh_overwrite_then_deletions_are_mirrored_too(
+    tmp_path: Path,
+) -> None:
+    """The Company Contacts API reports no deletions: incremental syncs carry creates and updates,
+    and a full refresh in overwrite mode then removes what the source deleted, under faults."""
+    company = "company-a-key"
+    with SandboxProcess(contacts=100, seed=21) as sandbox:
+        source_config = tmp_path / "source.json"
+        destination_config = tmp_path / "destination.json"
+        rejected_path = tmp_path / "rejected.jsonl"
+        write_json(source_config, example_config("source-custom-contacts.company-api.json", sandbox.url))
+        write_json(
+            destination_config,
+            {
+                **example_config("destination-crm-contacts.json", sandbox.url),
+                "rejected_records_path": str(rejected_path),
+                "request_timeout_seconds": 1.5,
+            },
+        )
+        streams = discover(source_config)
+        state = tmp_path / "state.json"
+
+        def sync(name: str, full_refresh: bool = False) -> None:
+            for target in ("crm", "client_contacts"):
+                sandbox.admin.set_faults(
+                    target, error_rate=0.05, drop_rate=0.03, late_create_rate=0.1, late_create_delay_s=2.5
+                )
+            try:
+                result = run_sync(
+                    source_config,
+                    destination_config,
+                    configured_catalog(streams, full_refresh=full_refresh),
+                    state,
+                    tmp_path / name,
+                )
+            finally:
+                sandbox.admin.clear_faults()
+            assert result.ok, f"{result.errors}; log in {result.log_path}"
+
+        def differences(exempt: set[str]) -> list[str]:
+            source = company_source_records(sandbox.admin.dump("company"), company)
+            rejected = [json.loads(line) for line in rejected_path.read_text().splitlines()]
+            found = [
+                compare(target, source, sandbox.admin.dump(target), rejected, exempt=exempt)
+                for target in ("crm", "client_contacts")
+            ]
+            return [difference.details() for difference in found if not difference.ok]
+
+        sync("first")
+        churn = sandbox.admin.churn("company", create=6, update=8, delete=4, seed=3, company=company)
+        sync("incremental")
+        assert differences(exempt=set(churn["deleted"])) == []
+        held = {
+            key for document in sandbox.admin.dump("client_contacts") for key in client_contact_keys(document)
+        }
+        assert set(churn["deleted"]) <= held, "an incremental sync of this API cannot carry deletions"
+
+        sync("overwrite", full_refresh=True)
+
+        assert differences(exempt=set()) == []
