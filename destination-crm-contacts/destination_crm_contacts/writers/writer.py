@@ -210,7 +210,7 @@ class ContactWriter:
                 self._totals.outcome(target.name, outcome)
         if failure is not None:
             raise AirbyteTracedException(
-                message=f"Writing to {str(failure).split(':')[0]} failed: {failure}",
+                message=str(failure),
                 internal_message=str(failure),
                 failure_type=failure.failure_type,
                 exception=failure,
