@@ -9,9 +9,16 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import pytest
 import requests
 
-from destination_crm_contacts.clients.base import EvenPacing, Throttle, request_budget, retry_after_seconds
+from destination_crm_contacts.clients.base import (
+    EvenPacing,
+    Throttle,
+    build_session,
+    request_budget,
+    retry_after_seconds,
+)
 from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm import parse_contacts
 from destination_crm_contacts.config import TargetLimits
@@ -156,3 +163,19 @@ class TestEvenPacing:
         policy = request_budget(TargetLimits(requests_per_second=100)).get_matching_policy(object())
         assert isinstance(policy, EvenPacing)
         assert request_budget(TargetLimits(requests_per_second=0)).get_matching_policy(object()) is None
+
+
+class TestSession:
+    def test_given_proxy_and_ca_bundle_in_the_environment_then_the_session_uses_them(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+        monkeypatch.setenv("NO_PROXY", "crm.local")
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company.pem")
+
+        proxied = build_session("https://crm.example.com/api", TargetLimits())
+        bypassed = build_session("https://crm.local/api", TargetLimits())
+
+        assert proxied.proxies["https"] == "http://proxy.internal:3128"
+        assert proxied.verify == "/etc/ssl/company.pem"
+        assert "https" not in bypassed.proxies

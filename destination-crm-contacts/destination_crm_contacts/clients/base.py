@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -220,7 +221,7 @@ def request_budget(limits: TargetLimits) -> APIBudget:
     return APIBudget(policies=[EvenPacing(limits.requests_per_second * PACING_MARGIN)])
 
 
-def _session(limits: TargetLimits) -> requests.Session:
+def build_session(base_url: str, limits: TargetLimits) -> requests.Session:
     session = LimiterSession(api_budget=request_budget(limits))
     # Every worker keeps its connection open: the default pool of 10 would drop and reopen them.
     adapter = requests.adapters.HTTPAdapter(
@@ -228,6 +229,13 @@ def _session(limits: TargetLimits) -> requests.Session:
     )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    # Proxies and the CA bundle come from the environment, read once here: requests would scan
+    # the environment on every request, a quarter of the client's time per write.
+    session.trust_env = False
+    session.proxies.update(requests.utils.get_environ_proxies(base_url))
+    ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if ca_bundle:
+        session.verify = ca_bundle
     return session
 
 
@@ -274,7 +282,7 @@ class TargetHttp:
         self.name = name
         self._base_url = base_url
         self._throttle = Throttle()
-        session = _session(limits)
+        session = build_session(base_url, limits)
 
         def client(retry_unsafe: bool) -> HttpClient:
             return _HttpClient(
