@@ -25,8 +25,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--fidelity-cycles",
         type=int,
-        default=int(os.environ.get("FIDELITY_CYCLES", "4")),
-        help="incremental sync cycles after the first full sync (env FIDELITY_CYCLES, default 4)",
+        default=int(os.environ.get("FIDELITY_CYCLES", "3")),
+        help="incremental sync cycles after the first full sync (env FIDELITY_CYCLES, default 3)",
     )
     group.addoption(
         "--fidelity-seed",
@@ -37,8 +37,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--fidelity-contacts",
         type=int,
-        default=int(os.environ.get("FIDELITY_CONTACTS", "150")),
-        help="contacts seeded into the source before the first sync (env FIDELITY_CONTACTS, default 150)",
+        default=int(os.environ.get("FIDELITY_CONTACTS", "120")),
+        help="contacts seeded into the source before the first sync (env FIDELITY_CONTACTS, default 120)",
     )
 
 

@@ -109,7 +109,7 @@ def test_given_the_company_api_when_incremental_then_full_refresh_overwrite_then
     """The Company Contacts API reports no deletions: incremental syncs carry creates and updates,
     and a full refresh in overwrite mode then removes what the source deleted, under faults."""
     company = "company-a-key"
-    with SandboxProcess(contacts=100, seed=21) as sandbox:
+    with SandboxProcess(contacts=60, seed=21) as sandbox:
         source_config = tmp_path / "source.json"
         destination_config = tmp_path / "destination.json"
         rejected_path = tmp_path / "rejected.jsonl"
