@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -140,16 +140,14 @@ class SeededCustomContact:
     changed_at: float
 
 
-def custom_contacts(seed: int, count: int) -> list[SeededCustomContact]:
-    """`count` contacts with ids that grow by uneven steps, from one digit to several."""
+def custom_contacts(seed: int, count: int) -> Iterator[SeededCustomContact]:
+    """`count` contacts with ids that grow by uneven steps, from one digit to several; drawn lazily."""
     rng = random.Random(f"custom:{seed}")
-    contacts = []
     contact_id = FIRST_CUSTOM_ID
     for position in range(count):
         contact_id += 1 + _below(rng, 3)
         changed_at = SEED_EPOCH + _below(rng, SEED_SPAN_SECONDS)
-        contacts.append(SeededCustomContact(custom_contact(rng, contact_id, position), changed_at))
-    return contacts
+        yield SeededCustomContact(custom_contact(rng, contact_id, position), changed_at)
 
 
 def company_tags(rng: random.Random, first_id: int, company_index: int) -> list[dict[str, Any]]:
@@ -194,21 +192,22 @@ def company_contact(
 @dataclass(frozen=True)
 class SeededCompany:
     key: str
-    contacts: list[dict[str, Any]]
     tags: list[dict[str, Any]]
+    # Drawn as they are read, once: hundreds of thousands of contacts are never all in memory as dicts.
+    contacts: Iterator[dict[str, Any]]
 
 
-def companies(seed: int, count: int, keys: tuple[str, ...]) -> list[SeededCompany]:
+def _company_contacts(
+    rng: random.Random, count: int, first_id: int, tags: list[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    for position in range(count):
+        yield company_contact(rng, first_id + position * 7 + _below(rng, 7), position, tags)
+
+
+def companies(seed: int, count: int, keys: tuple[str, ...]) -> Iterator[SeededCompany]:
     """`count` contacts and a few tags per company key; ids are unique across companies."""
-    seeded = []
     for index, key in enumerate(keys):
         rng = random.Random(f"company:{seed}:{key}")
         tags = company_tags(rng, first_id=(index + 1) * 100, company_index=index)
         # Each company's ids in their own range: room for ten million contacts each.
-        first_contact_id = (index + 1) * 100_000_000
-        contacts = [
-            company_contact(rng, first_contact_id + position * 7 + _below(rng, 7), position, tags)
-            for position in range(count)
-        ]
-        seeded.append(SeededCompany(key, contacts, tags))
-    return seeded
+        yield SeededCompany(key, tags, _company_contacts(rng, count, (index + 1) * 100_000_000, tags))
