@@ -60,6 +60,7 @@ class FaultsAndStatsMiddleware:
         if api is None:
             await self.app(scope, receive, send)
             return
+        self.sandbox.stats.arrived(api)
         faults = self.sandbox.faults
         latency = faults.latency_seconds(api)
         if latency:

@@ -1,8 +1,9 @@
-"""The fault injector's decisions, with the clock in the test's hands."""
+"""The fault injector's decisions and the busiest-second counter, with the clock in the test's hands."""
 
 from __future__ import annotations
 
 from contacts_sandbox.faults import ApiFaults, FaultInjector, Verdict
+from contacts_sandbox.stats import RequestStats
 
 
 def test_given_a_rate_limit_when_requests_come_in_one_second_then_the_excess_is_limited_until_the_next() -> (
@@ -46,3 +47,14 @@ def test_given_a_token_ttl_fault_when_asking_the_ttl_then_it_wins_over_the_defau
     assert faults.token_ttl(3600) == 2
     faults.clear()
     assert faults.token_ttl(3600) == 3600
+
+
+def test_given_arrivals_when_reading_the_peak_then_the_busiest_sliding_second_counts() -> None:
+    stats = RequestStats()
+    for moment in (10.0, 10.5, 10.9, 11.2, 11.4, 11.8, 13.0):
+        stats.arrived("crm", now=moment)
+    # 10.9, 11.2, 11.4 and 11.8 fall within one second though no fixed second holds more than three.
+    assert stats.snapshot()["peak_per_second"]["crm"] == 4
+    assert stats.snapshot()["peak_per_second"]["custom"] == 0
+    stats.reset()
+    assert stats.snapshot()["peak_per_second"]["crm"] == 0
