@@ -68,7 +68,7 @@ class ClientContactsTarget(Target):
                         f"key {key}; writing to {index[key].id}"
                     )
                     continue
-                index[key] = Managed(str(document_id), document)
+                index[key] = Managed(str(document_id), self._kept(document))
             self._index = index
             self._logger.info(f"client_contacts: {len(index)} documents carry a source key")
 
@@ -92,7 +92,7 @@ class ClientContactsTarget(Target):
         if not self._client.update(existing.id, update):
             self._forget(contact.key)
             return self._create(contact.key, document)
-        self._remember(contact.key, Managed(existing.id, {**existing.document, **update}))
+        self._remember(contact.key, Managed(existing.id, self._kept({**existing.document, **update})))
         return Outcome.UPDATED
 
     def create(self, contact: Contact) -> Outcome:
@@ -113,6 +113,10 @@ class ClientContactsTarget(Target):
         with self._lock:
             return set(self._index or {})
 
+    def _kept(self, document: Mapping[str, Any]) -> dict[str, Any]:
+        """What the index keeps of a document: the fields the connector writes, to compare."""
+        return {field: document.get(field) for field in (*self._mapping.managed, self._key_path[0])}
+
     def key_of(self, document: Mapping[str, Any]) -> str | None:
         value: Any = document
         for step in self._key_path:
@@ -122,12 +126,12 @@ class ClientContactsTarget(Target):
     def _create(self, key: str, document: Mapping[str, Any]) -> Outcome:
         body = self._with_key({field: value for field, value in document.items() if value is not None}, key)
         if self._dry_run:
-            self._remember(key, Managed("", body))
+            self._remember(key, Managed("", self._kept(body)))
             return Outcome.CREATED
         for attempt in range(self._create_retry.attempts):
             document_id = self._client.create(body)
             if document_id:
-                self._remember(key, Managed(document_id, body))
+                self._remember(key, Managed(document_id, self._kept(body)))
                 return Outcome.CREATED
             if document_id is None:
                 self._logger.warning(
@@ -148,7 +152,7 @@ class ClientContactsTarget(Target):
         for documents in self._client.pages({"name": name}):
             for document in documents:
                 if self.key_of(document) == key and document.get("_id"):
-                    return Managed(str(document["_id"]), document)
+                    return Managed(str(document["_id"]), self._kept(document))
         return None
 
     def _with_key(

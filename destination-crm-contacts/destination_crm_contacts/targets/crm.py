@@ -23,7 +23,8 @@ from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome,
 
 MARKER_PREFIX = "[source-id:"
 _MARKERS = re.compile(r"\[source-id:([^\]]+)\]")
-EDITABLE = ("name", "email", "phone")
+# What the index keeps of a contact: the fields an edit can change, to compare.
+COMPARED = ("first_name", "last_name", "email", "phone")
 
 
 def marker(key: str) -> str:
@@ -80,7 +81,7 @@ class CrmTarget(Target):
                             f"writing to {index[key].id}"
                         )
                         continue
-                    index[key] = contact
+                    index[key] = kept(contact)
             self._index = index
             self._logger.info(f"crm: {len(index)} contacts carry a source-id marker")
 
@@ -200,12 +201,18 @@ class CrmTarget(Target):
     def _remember(self, key: str, contact: CrmContact) -> None:
         if self._index is not None:
             with self._lock:
-                self._index[key] = contact
+                self._index[key] = kept(contact)
 
     def _forget(self, key: str) -> None:
         if self._index is not None:
             with self._lock:
                 self._index.pop(key, None)
+
+
+def kept(contact: CrmContact) -> CrmContact:
+    if contact.fields is None:
+        return contact
+    return CrmContact(contact.id, {field: contact.fields.get(field) for field in COMPARED})
 
 
 def editable_fields(fields: Mapping[str, str]) -> dict[str, str]:
