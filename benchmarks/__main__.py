@@ -67,11 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     run_notes: list[str] = []
     with ExitStack() as stack:
         if args.sandbox_url:
-            url, admin = args.sandbox_url.rstrip("/"), admin_client(args.sandbox_url)
+            url, admin, pid = args.sandbox_url.rstrip("/"), admin_client(args.sandbox_url), None
         else:
             print("Starting the sandbox...", flush=True)
-            url, admin = stack.enter_context(running_sandbox(contacts=10))
-        bench = Bench(url, admin, sizes)
+            url, admin, pid = stack.enter_context(running_sandbox(contacts=10))
+        bench = Bench(url, admin, sizes, sandbox_pid=pid)
         stack.callback(bench.close)
         for name in chosen:
             title, scenario = SCENARIOS[name]
@@ -93,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             + ")."
         )
     seconds = time.perf_counter() - started
+    run_notes.append(
+        f"Load average at the end: {machine.describe()['load average at start']} (2 cores are shared: "
+        "other work on the machine slows every program, which is why only ratios are targets)."
+    )
 
     path = report.write(
         output,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from benchmarks.paths import REPO
 from benchmarks.runner import ChildRun, run_child, scratch_dir
+from benchmarks.sandbox import cpu_seconds
 from contacts_sandbox.testing import AdminClient
 
 
@@ -44,8 +45,11 @@ QUICK = Sizes(
 
 
 class Bench:
-    def __init__(self, sandbox_url: str, admin: AdminClient, sizes: Sizes) -> None:
+    def __init__(
+        self, sandbox_url: str, admin: AdminClient, sizes: Sizes, sandbox_pid: int | None = None
+    ) -> None:
         self.sandbox_url = sandbox_url
+        self.sandbox_pid = sandbox_pid
         self.admin = admin
         self.sizes = sizes
         self.scratch = scratch_dir()
@@ -77,4 +81,13 @@ class Bench:
         time.sleep(1.05 - time.time() % 1.0)
 
     def run(self, argv: Sequence[str], workdir: Path, *, stdin: Path | None = None) -> ChildRun:
-        return run_child(argv, workdir=workdir, stdin_path=stdin, env=self.env, cwd=REPO)
+        """Run one program to completion; notes the CPU time the sandbox spent serving it."""
+        before = self._sandbox_cpu()
+        run = run_child(argv, workdir=workdir, stdin_path=stdin, env=self.env, cwd=REPO)
+        after = self._sandbox_cpu()
+        if before is not None and after is not None:
+            run.sandbox_cpu_seconds = after - before
+        return run
+
+    def _sandbox_cpu(self) -> float | None:
+        return None if self.sandbox_pid is None else cpu_seconds(self.sandbox_pid)

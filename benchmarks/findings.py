@@ -1,7 +1,9 @@
 """What the numbers cannot say themselves: how each section measures, and why a target misses.
 
-The explanations of misses come from profiling the connectors; they are shown in the report only
-while the section's target is missed.
+The explanations come from profiling the connectors (py-spy on the running processes, cProfile
+on the source's main thread) against this sandbox; they are printed in the report only while
+the section's target is missed. The measured context beside each figure (wall time, the
+program's own CPU time, the sandbox's CPU time, start-up alone) is what ties them to a run.
 """
 
 from __future__ import annotations
@@ -17,8 +19,114 @@ METHOD: dict[str, str] = {
         "`source-declarative-manifest` with the manifest injected into its config, as the platform "
         "runs a Connector Builder source; and `tutorial_source.py`, one `HttpStream` with "
         "sequential pages as the CDK tutorial writes it. Neither normalises labels or types, "
-        "which our source does."
+        "which our source does. Same sandbox data, same page size, record counts checked."
+    ),
+    "latency": (
+        "the sandbox's latency fault delays every request of the Custom Contact Source API; the "
+        "floor is the same sequential loop as in section 1. Both processes, start-up included."
+    ),
+    "incremental": (
+        "a first incremental read with no state gives the state; the sandbox then churns 1% of "
+        "the contacts; the second read starts from that state. Requests are the sandbox's own "
+        "counters for the second read alone."
+    ),
+    "destination": (
+        "one final STATE closes the input, so every write must finish before the process exits; "
+        "the target's contents are checked through the sandbox's dump."
     ),
 }
 
-FINDINGS: dict[str, str] = {}
+_START_UP = (
+    "**Start-up.** Before its first request the connector spends 1.5-3 s of CPU importing "
+    "`airbyte_cdk` (the `spec` command alone takes as long); the floor imports `requests` and "
+    "`orjson` in about 0.2 s. Three things dominate the import: serpyco-rs builds the protocol "
+    "serializers at import time and reads the dataclasses' source with `inspect.getsource` and "
+    "`ast.parse` for their field docs (`airbyte_cdk.models.airbyte_protocol_serializers`, "
+    "about 40% of the import); `airbyte_cdk.sources.streams.call_rate` imports `requests_cache`, "
+    "whose DynamoDB backend imports `boto3` whenever it is installed, as it is in this shared "
+    "virtualenv because PyAirbyte is (about 0.5 s); and `airbyte_cdk.sources.streams.http` pulls "
+    "in the declarative framework's pydantic models. A connector image without PyAirbyte would "
+    "skip boto3; the rest is the CDK's and costs every Python connector, the peers included."
+)
+
+_PER_RECORD = (
+    "**Per record.** The source is CPU-bound: its CPU time is close to its wall time, while the "
+    "sandbox serves a page of 1,000 contacts in a few milliseconds, so fetching ahead has little "
+    "waiting to hide. On the main thread a profile of a 200,000-contact read splits roughly into "
+    "the source's normalisation (about a fifth) and the CDK's per-message path (about two "
+    "thirds): `Stream.read` -> `stream_data_to_airbyte_message` (a `TypeTransformer` pass and "
+    "`isinstance` checks against `typing` generics) -> `AbstractSource._get_message` -> the "
+    "entrypoint's `handle_record_counts`, `airbyte_message_to_string` (serpyco-rs dump, then "
+    "orjson), a `print` through the CDK's `PrintBuffer`, and a memory-monitor call per message. "
+    "The floor does one `orjson.dumps` and one buffered write per record. Parsing the pages "
+    "(orjson in the page threads) competes for the same interpreter lock."
+)
+
+_CLOSE_SOURCE = (
+    "**What would close it.** In the connector: yield ready `AirbyteMessage` records from "
+    "`read_records` (the CDK passes them through without `stream_data_to_airbyte_message` and "
+    "its transformer), and keep normalisation to one pass over each page. In the CDK: write a "
+    "page of messages with one serialisation and one write instead of a `print` per message, "
+    "and import `requests_cache` and the declarative models only when used. In deployment: "
+    "install the connectors without PyAirbyte (no boto3 at import). Start-up alone is a fixed "
+    "1.5-3 s, so the 1.5x target against a bare loop can only hold for reads long enough to "
+    "amortise it; the note above gives the ratio without start-up."
+)
+
+FINDINGS: dict[str, str] = {
+    "source_floor": "\n\n".join((_START_UP, _PER_RECORD, _CLOSE_SOURCE)),
+    "source_peers": (
+        "All three are CDK connectors and pay the same start-up and the same per-message path "
+        "(see section 1), and the sandbox answers a page in milliseconds: with next to no "
+        "network wait to overlap, fetching ahead cannot make ours twice as fast as a sequential "
+        "CDK source; what separates them is CPU per record. Ours parses pages with orjson "
+        "while the tutorial source uses `response.json()` and checkpoints a state message per "
+        "page, and the declarative runtime adds its record selector, extractor and "
+        "transformations per record, which is why the low-code peer is the slowest. Closing the "
+        "gap to the tutorial peer needs the per-message savings listed in section 1; against a "
+        "remote API with real latency the concurrency alone would do it (section 3)."
+    ),
+    "latency": (
+        "The fetching itself is fast: with 16 pages in flight the read proceeds at the "
+        "configured request rate, and the note above gives the ratio without start-up. What is "
+        "left is the connector's fixed start-up (see section 1): importing the CDK costs about "
+        "as much as the whole concurrent read. The prefetcher also asks for up to "
+        "`concurrent_requests - 1` pages past the end, since /contacts states no total; they "
+        "count against the rate limit but are few. Closing the gap: the start-up savings of "
+        "section 1, or reads long enough (more pages, or a higher rate limit) for the fixed "
+        "cost to matter less."
+    ),
+    "incremental": (
+        "The delta read asks for pages in parallel before it knows where the change list ends, "
+        "so up to `concurrent_requests - 1` pages past the end are requested and discarded. "
+        "They are a constant, not a share of the data: with fewer changes than a page the "
+        "overshoot dominates the ratio. Asking the first page alone and fetching ahead only "
+        "when it is full would remove it."
+    ),
+    "destination": (
+        "The destination is bound by CPU and by its batch rhythm, not by the API's latency. Each "
+        "request goes through the CDK's `HttpClient` (error handler, backoff decorators, a logger "
+        "lookup, the rate-limit session) and costs the destination about 2 ms of CPU here (its CPU "
+        "time less start-up, over its requests), on one "
+        "interpreter lock shared by its 32 worker threads, while the sandbox spends about 1 ms "
+        "per request on the other core; with two cores shared by both, the ceiling is a few "
+        "hundred requests a second, and a 10x lead over a writer that waits 20 ms per request "
+        "needs over 400. The writer also reads a batch (1,000 records), then writes it with "
+        "every worker and waits for the slowest request before reading the next: the input "
+        "parsing does not overlap the writes, and each batch ends with idle workers. What would "
+        "close it: overlap the next batch's reading with the current writes (a bounded queue "
+        "between them, states still emitted only once all earlier writes are done); send the "
+        "hot requests through a plain `requests.Session` with the retry policy applied once per "
+        "call rather than the full `HttpClient` stack; and for the CRM, read the contacts that "
+        "could be adopted once at the start, as it already reads the marked ones, instead of "
+        "one email search per new contact, which halves its requests."
+    ),
+    "memory": (
+        "A connector whose peak grows with the data holds something per record: the source "
+        "keeps the ids it emitted during a full read (to repair offset shifts caused by "
+        "deletions), and the destination keeps an index of the contacts it manages in each "
+        "target. Both grow by a few dozen bytes to a few hundred bytes per contact; bounding them "
+        "(ids in a compact array or a set of ints, the index spilled to disk or limited to keys) "
+        "would flatten the curve."
+    ),
+}

@@ -39,10 +39,21 @@ class ChildRun:
     seconds: float
     peak_rss_bytes: int
     exit_code: int
+    # User plus system CPU time of the child: near `seconds`, the program is CPU-bound.
+    cpu_seconds: float = 0.0
+    # CPU time the sandbox spent meanwhile, when the benchmark knows its process.
+    sandbox_cpu_seconds: float | None = None
     records: int = 0
     states: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     stderr_tail: str = ""
+
+    def cpu_text(self) -> str:
+        """Where the time went: this program's CPU, and the sandbox's, against the wall clock."""
+        text = f"{self.seconds:.2f} s, CPU {self.cpu_seconds:.1f} s"
+        if self.sandbox_cpu_seconds is not None:
+            text += f" + sandbox {self.sandbox_cpu_seconds:.1f} s"
+        return text
 
     @property
     def ok(self) -> bool:
@@ -93,6 +104,7 @@ def run_child(
         # Linux reports ru_maxrss in kibibytes.
         peak_rss_bytes=usage.ru_maxrss * 1024,
         exit_code=process.returncode,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
         stderr_tail=stderr_path.read_text(errors="replace")[-2000:],
     )
     _summarise_output(stdout_path, run)

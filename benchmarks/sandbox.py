@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from contacts_sandbox.testing import AdminClient, SandboxProcess
 
@@ -18,10 +20,24 @@ def admin_client(url: str) -> AdminClient:
 
 
 @contextmanager
-def running_sandbox(contacts: int, seed: int = 42) -> Iterator[tuple[str, AdminClient]]:
-    """Start the sandbox as its own process (data in memory) and always stop it."""
+def running_sandbox(contacts: int, seed: int = 42) -> Iterator[tuple[str, AdminClient, int]]:
+    """Start the sandbox as its own process (data in memory) and always stop it.
+
+    Yields its URL, an admin client and its process id (to read the CPU time it spends).
+    """
     with SandboxProcess(contacts=contacts, seed=seed) as sandbox:
-        yield sandbox.url, admin_client(sandbox.url)
+        assert sandbox.process is not None
+        yield sandbox.url, admin_client(sandbox.url), sandbox.process.pid
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time a running process has used so far (Linux), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # utime and stime are the 14th and 15th fields; after the ")" they are at 11 and 12.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def requests_of(stats: dict, api: str) -> dict[str, int]:

@@ -50,7 +50,7 @@ def measure(bench: Bench) -> tuple[Section]:
                 ratio=sequential_estimate / ours.seconds,
                 target=at_least(10),
                 context=(
-                    f"ours {ours.seconds:.2f} s ({our_requests} requests: "
+                    f"ours {ours.cpu_text()} ({our_requests} requests: "
                     f"{_routes(requests_of(stats, target))}); sequential {seconds:.2f} s for {sample:,} "
                     f"upserts ({sequential_per_upsert:.2f} requests each), so {sequential_estimate:.1f} s "
                     f"for {upserts:,}"
