@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     seconds = time.perf_counter() - started
     run_notes.append(
-        f"Load average at the end: {machine.describe()['load average at start']} (2 cores are shared: "
+        f"Load average at the end: {machine.load_average()} (the cores are shared: "
         "other work on the machine slows every program, which is why only ratios are targets)."
     )
 

@@ -35,7 +35,7 @@ def _version(distribution: str) -> str:
         return "not installed"
 
 
-def _load() -> str:
+def load_average() -> str:
     try:
         one, five, _ = os.getloadavg()
     except OSError:
@@ -52,5 +52,5 @@ def describe() -> dict[str, str]:
         "Python": platform.python_version(),
         "airbyte-cdk": _version("airbyte-cdk"),
         "requests": _version("requests"),
-        "load average at start": _load(),
+        "load average at start": load_average(),
     }
