@@ -1,7 +1,10 @@
 """Run one connector command as a child process and measure it.
 
-Wall time runs from spawn to exit, so start-up is always included. Peak RSS comes from
-`os.wait4`, which reports the resource usage of exactly that child. Standard output goes to a
+Wall time runs from spawn to exit, so start-up is always included. CPU time comes from
+`os.wait4`, the resource usage of exactly that child. Peak RSS does not: Linux carries the
+high-water mark of the memory a child had before `exec` (the benchmark's own, after a fork or
+vfork) into its `ru_maxrss`, so the peak is read instead from the child's `VmHWM` in
+/proc/PID/status while it runs, which counts only the program's own memory. Standard output goes to a
 file in memory-backed storage (as cheap to write as /dev/null), and is read only after the
 clock has stopped, to count records and pick up the last state.
 """
@@ -90,7 +93,7 @@ def run_child(
             list(argv), stdin=stdin, stdout=stdout, stderr=stderr, env=child_env, cwd=cwd
         )
         try:
-            status, usage = _wait_with_timeout(process, timeout_s)
+            status, usage, peak_rss = _wait_with_timeout(process, timeout_s)
         except BaseException:
             # Interrupted: the child must not outlive the benchmark.
             process.kill()
@@ -101,8 +104,7 @@ def run_child(
     run = ChildRun(
         argv=list(argv),
         seconds=seconds,
-        # Linux reports ru_maxrss in kibibytes.
-        peak_rss_bytes=usage.ru_maxrss * 1024,
+        peak_rss_bytes=peak_rss,
         exit_code=process.returncode,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         stderr_tail=stderr_path.read_text(errors="replace")[-2000:],
@@ -112,18 +114,38 @@ def run_child(
     return run
 
 
-def _wait_with_timeout(process: subprocess.Popen, timeout_s: float) -> tuple[int, resource.struct_rusage]:
+def _wait_with_timeout(
+    process: subprocess.Popen, timeout_s: float
+) -> tuple[int, resource.struct_rusage, int]:
+    """Reap the child; meanwhile follow its peak RSS. Returns (status, usage, peak RSS in bytes)."""
     deadline = time.monotonic() + timeout_s
+    status_path = Path(f"/proc/{process.pid}/status")
+    peak = 0
+    polls = 0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
-            return status, usage
+            return status, usage, peak
+        if polls % 10 == 0:
+            peak = max(peak, _high_water_mark(status_path))
+        polls += 1
         if time.monotonic() > deadline:
             process.kill()
             _, status, usage = os.wait4(process.pid, 0)
-            return status, usage
+            return status, usage, peak
         # Short naps keep the harness off the CPU without blurring the wall time by much.
         time.sleep(0.002)
+
+
+def _high_water_mark(status_path: Path) -> int:
+    """The process's peak resident set so far (VmHWM), in bytes; 0 once it has exited."""
+    try:
+        for line in status_path.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 # Every message starts with its type (the CDK serialises `type` first), so looking at the head of

@@ -68,7 +68,9 @@ def measure(bench: Bench) -> tuple[Section]:
             if not run.ok:
                 section.notes.append(f"{name} at {count:,}: {run.describe_failure()}")
     section.notes.append(
-        "Peak RSS is the child's own `ru_maxrss` (from `wait4`), one fresh process per run. The "
+        "Peak RSS is the program's own high-water mark (`VmHWM`, read from /proc every ~20 ms "
+        "while it runs; `ru_maxrss` would carry the benchmark's own memory in), one fresh "
+        "process per run. The "
         f"destination runs against {DESTINATION_TARGET} with `dry_run` on: every record is read, "
         "mapped, batched and decided as in a real sync, only the writes are left out (100,000 real "
         "creates would take minutes here; section 5 exercises the write path)."
