@@ -17,6 +17,7 @@ from integration_tests.connector import (
     state_line,
     tombstone,
     write,
+    write_in_process,
 )
 
 WRITE_ROUTES = ("POST ", "PUT ", "PATCH ", "DELETE ")
@@ -63,7 +64,7 @@ class TestChanges:
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
         before = source_contacts(sandbox)
-        write(tmp_path, config_for(sandbox), [record_line(c) for c in before] + [state_line(1)])
+        write_in_process(config_for(sandbox), [record_line(c) for c in before] + [state_line(1)])
         churn = sandbox.admin.churn("custom", create=5, update=10, delete=7, seed=3)
         now = {c["id"]: c for c in source_contacts(sandbox)}
         changed = [now[key] for key in churn["created"] + churn["updated"] if key in now]
@@ -87,10 +88,9 @@ class TestChanges:
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
         contact = next(c for c in source_contacts(sandbox) if expected_crm([c]))
-        write(tmp_path, config_for(sandbox), [record_line(contact), state_line(1)])
+        write_in_process(config_for(sandbox), [record_line(contact), state_line(1)])
 
-        run = write(
-            tmp_path,
+        run = write_in_process(
             config_for(sandbox, batch_max_records=1),
             [
                 record_line({**contact, "first_name": "Changed"}),
@@ -146,9 +146,9 @@ class TestOverwrite:
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
         contacts = source_contacts(sandbox)[:20]
-        write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts] + [state_line(1)])
+        write_in_process(config_for(sandbox), [record_line(c) for c in contacts] + [state_line(1)])
 
-        run = write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts[:12]], mode="overwrite")
+        run = write_in_process(config_for(sandbox), [record_line(c) for c in contacts[:12]], mode="overwrite")
 
         assert run.returncode == 0, run.stderr
         assert held_crm(sandbox) == expected_crm(contacts[:12])
