@@ -100,8 +100,9 @@ def test_given_contacts_updated_between_pages_of_a_delta_read_when_read_then_no_
 def test_given_tokens_that_expire_within_a_second_when_read_then_the_read_renews_them_and_completes(
     sandbox: SandboxProcess,
 ):
-    sandbox.admin.set_faults("custom", token_ttl_seconds=1, latency_ms=120)
-    config = {**custom_config(sandbox, page_size=20), "concurrent_requests": 1}
+    # A token lives one to two seconds (its exp is rounded up); 21 requests of 150 ms outlast it.
+    sandbox.admin.set_faults("custom", token_ttl_seconds=1, latency_ms=150)
+    config = {**custom_config(sandbox, page_size=10), "concurrent_requests": 1}
 
     records = records_of(read_source(config, _FULL))
 
@@ -112,7 +113,7 @@ def test_given_tokens_that_expire_within_a_second_when_read_then_the_read_renews
 def test_given_rate_limits_and_server_errors_when_read_then_retries_deliver_every_contact(
     sandbox: SandboxProcess,
 ):
-    sandbox.admin.set_faults("custom", error_rate=0.3, rate_limit_per_second=6, retry_after_seconds=1)
+    sandbox.admin.set_faults("custom", error_rate=0.3, rate_limit_per_second=3, retry_after_seconds=1)
     config = custom_config(sandbox, page_size=20)
 
     records = records_of(read_source(config, _FULL))
@@ -126,7 +127,7 @@ def test_given_rate_limits_and_server_errors_when_read_then_retries_deliver_ever
 def test_given_dropped_connections_when_read_then_retries_deliver_every_contact(sandbox: SandboxProcess):
     sandbox.admin.set_faults("custom", drop_rate=0.25)
 
-    records = records_of(read_source(custom_config(sandbox, page_size=20), _FULL))
+    records = records_of(read_source(custom_config(sandbox, page_size=10), _FULL))
 
     assert Counter(record["id"] for record in records) == Counter(_live_contacts(sandbox).keys())
     assert sandbox.admin.stats()["status"]["custom"].get("dropped", 0) > 0
