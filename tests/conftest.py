@@ -42,6 +42,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A long fidelity run needs more than the suite's default timeout: about two minutes a cycle
+    # on a busy two-core machine.
+    cycles = config.getoption("--fidelity-cycles")
+    for item in items:
+        if item.get_closest_marker("fidelity_cycles") is not None:
+            item.add_marker(pytest.mark.timeout(300 + 120 * cycles))
+
+
 @pytest.fixture
 def write_config(tmp_path: Path) -> Callable[[str, dict[str, Any]], Path]:
     """Writes a config where a connector's `--config` can read it."""

@@ -44,6 +44,7 @@ def describe(cycle: Cycle) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.fidelity_cycles
 def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every_target_mirrors_the_source(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
@@ -51,13 +52,19 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
     seed = request.config.getoption("--fidelity-seed")
     contacts = request.config.getoption("--fidelity-contacts")
     report: list[str] = []
+    results = tmp_path / "fidelity.json"
+
+    def record(cycle: Cycle) -> None:
+        # Written after every cycle, so that a run stopped halfway still tells how far it got.
+        report.append(describe(cycle))
+        results.write_text(json.dumps([done.as_dict() for done in run.cycles], indent=2))
 
     with SandboxProcess(contacts=contacts, seed=seed) as sandbox:
         run = FidelityRun(sandbox.url, sandbox.admin, tmp_path, seed=seed, scale=contacts)
-        done = run.run(cycles, on_cycle=lambda cycle: report.append(describe(cycle)))
+        done = run.run(cycles, on_cycle=record)
 
-    (tmp_path / "fidelity.json").write_text(json.dumps([cycle.as_dict() for cycle in done], indent=2))
     print("\n".join(report))
+    print(f"results: {results}")
     failed = [cycle for cycle in done if not cycle.ok]
     assert not failed, (
         f"seed {seed}, {contacts} contacts: cycle {failed[0].number} failed; logs in {tmp_path}\n"

@@ -39,6 +39,7 @@ class Cycle:
     attempts: list[str] = field(default_factory=list)  # "ok" or the error of each attempt
     records_read: int = 0
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
+    answers: dict[str, dict[str, int]] = field(default_factory=dict)  # per API: status -> requests
     differences: dict[str, Difference] = field(default_factory=dict)
 
     @property
@@ -57,6 +58,7 @@ class Cycle:
             "attempts": self.attempts,
             "records_read": self.records_read,
             "totals": self.totals,
+            "answers": self.answers,
             "checks": {target: difference.summary() for target, difference in self.differences.items()},
         }
 
@@ -149,6 +151,7 @@ class FidelityRun:
             custom = cycle.faults["custom"]
             custom["latency_ms"] = max(custom["latency_ms"], 150)
         unsettled: set[str] = set()
+        self.admin.reset_stats()
         for api, faults in cycle.faults.items():
             # Only the faults that are on: the sandbox takes a rate limit of 0 as "no request allowed".
             self.admin.set_faults(api, **{name: value for name, value in faults.items() if value})
@@ -166,6 +169,7 @@ class FidelityRun:
                     break
         finally:
             self.admin.clear_faults()
+            cycle.answers = self.admin.stats().get("status", {})
         cycle.changed_during_sync = sorted(unsettled, key=lambda key: (len(key), key))
         if cycle.attempts[-1] == "ok":
             self._check(cycle, unsettled)
