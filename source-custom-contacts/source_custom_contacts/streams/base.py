@@ -13,6 +13,8 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from source_custom_contacts.pagination import EmptyPageLoopError
+
 
 @cache
 def load_schema(name: str) -> Mapping[str, Any]:
@@ -40,6 +42,13 @@ class SchemaFileStream(Stream):
     """A stream whose JSON schema is a file in schemas/, named independently of the stream."""
 
     schema_file: str
+
+    def get_error_display_message(self, exception: BaseException) -> str | None:
+        if isinstance(exception, EmptyPageLoopError):
+            return (
+                f"The API's paging is inconsistent ({exception}); the read stopped rather than loop forever."
+            )
+        return None
 
     # The base class caches this per instance with lru_cache; load_schema already reads each file once.
     def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]

@@ -27,8 +27,8 @@ from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.streams.base import SchemaFileStream, rfc3339, unreadable_state
 
 STATE_KEY = "timestamp"
-# Rounds of re-reading after deletions during a full read; each round covers the deletions of
-# the one before, so more than a few only happen under constant deletion.
+# Rounds of re-reading after contacts moved during a read; each round covers the moves made
+# during the one before, so more than a few only happen under constant churn.
 MAX_REPAIR_ROUNDS = 3
 
 DeltaItems = tuple[list[Any], list[Any]]

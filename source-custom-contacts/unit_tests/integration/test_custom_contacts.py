@@ -438,3 +438,19 @@ class TestErrors(TestCase):
 
         assert output.errors[0].trace.error.failure_type == FailureType.system_error
         assert "has_more" in output.errors[0].trace.error.message
+
+
+class TestPaging(TestCase):
+    @HttpMocker()
+    def test_given_an_empty_page_that_claims_more_when_read_then_the_read_stops_with_a_message_that_says_so(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), ContactsPage().with_more().build())
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        assert output.errors[0].trace.error.failure_type == FailureType.system_error
+        assert "paging is inconsistent" in output.errors[0].trace.error.message
