@@ -91,17 +91,19 @@ FINDINGS: dict[str, str] = {
         "configured request rate, and the note above gives the ratio without start-up. What is "
         "left is the connector's fixed start-up (see section 1): importing the CDK costs about "
         "as much as the whole concurrent read. The prefetcher also asks for up to "
-        "`concurrent_requests - 1` pages past the end, since /contacts states no total; they "
+        "`concurrent_requests` pages past the end, since /contacts states no total; they "
         "count against the rate limit but are few. Closing the gap: the start-up savings of "
         "section 1, or reads long enough (more pages, or a higher rate limit) for the fixed "
         "cost to matter less."
     ),
     "incremental": (
         "The delta read asks for pages in parallel before it knows where the change list ends, "
-        "so up to `concurrent_requests - 1` pages past the end are requested and discarded. "
+        "so up to `concurrent_requests` pages past the end are requested and discarded. "
         "They are a constant, not a share of the data: with fewer changes than a page the "
-        "overshoot dominates the ratio. Asking the first page alone and fetching ahead only "
-        "when it is full would remove it."
+        "overshoot dominates the ratio. The source already asks the first page alone (a delta "
+        "that fits one page costs one request); widening the look-ahead gradually (1, 2, 4...) "
+        "instead of jumping to `concurrent_requests` would bound the overshoot by the pages "
+        "already read."
     ),
     "destination": (
         "The destination is bound by CPU and by its batch rhythm, not by the API's latency. Each "

@@ -55,6 +55,11 @@ def measure(bench: Bench) -> tuple[Section, Section]:
             extra_checks={**counted("ours"), **counted("floor")},
         )
     )
+    cpu = {label: run.cpu_seconds for label, run in runs.items()}
+    overhead.notes.append(
+        "CPU time, steadier than wall time on a busy machine: "
+        f"ours ÷ floor = {cpu['ours'] / cpu['floor']:.2f}x."
+    )
     overhead.notes.append(
         f"Without start-up (run less `spec` time) the ratio would be "
         f"{(ours_s - startup['ours']) / (floor_s - startup['floor']):.2f}x; start-up alone is "
@@ -73,6 +78,11 @@ def measure(bench: Bench) -> tuple[Section, Section]:
                 extra_checks={**counted("ours"), **counted(label)},
             )
         )
+    peers.notes.append(
+        "CPU time, steadier than wall time on a busy machine: "
+        f"ours ÷ low-code = {cpu['ours'] / cpu['declarative']:.2f}x, "
+        f"ours ÷ tutorial = {cpu['ours'] / cpu['tutorial']:.2f}x."
+    )
     for section in (overhead, peers):
         section.notes.append(
             "Every run is a separate process timed from spawn to exit (start-up included), "
