@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 
 from connector_pair.sync import Progress
@@ -16,6 +17,7 @@ class Console:
         self.stream = stream
         self.live = stream.isatty()
         self._progress_shown = False
+        self._last_line = 0.0
 
     def _bold(self, text: str) -> str:
         return f"\033[1m{text}\033[0m" if self.live else text
@@ -34,12 +36,17 @@ class Console:
         self.line(self._bold(f"{number}. {text}"))
 
     def progress(self, progress: Progress) -> None:
-        if not self.live:
-            return
         text = (
             f"  ... {progress.records_read} records read, "
             f"{progress.records_confirmed} written and confirmed ({progress.states_confirmed} states)"
         )
+        if not self.live:
+            # Into a log: a line every few seconds rather than a line redrawn in place.
+            now = time.monotonic()
+            if now - self._last_line >= 5:
+                self._last_line = now
+                self.line(text)
+            return
         self.stream.write("\r" + text.ljust(90))
         self.stream.flush()
         self._progress_shown = True

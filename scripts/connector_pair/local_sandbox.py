@@ -47,8 +47,9 @@ class LocalSandbox:
         while not self.healthy():
             if self.process.poll() is not None:
                 raise RuntimeError(
-                    f"the sandbox exited with {self.process.returncode}; is port {self.port} taken by "
-                    f"another program? Its output is in {self.log}"
+                    f"the sandbox exited with {self.process.returncode}; its output is in {self.log}. "
+                    f"Is port {self.port} taken by another program, or was {self.db} written by an "
+                    "older sandbox (remove it to start with fresh data)?"
                 )
             if time.monotonic() > deadline:
                 self.stop()

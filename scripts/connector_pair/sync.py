@@ -235,12 +235,20 @@ def run_sync(
                 target=_drain, args=(destination.stderr, "destination stderr", note), daemon=True
             ),
         ]
+        finished = threading.Event()
+        if on_progress is not None:
+            report = on_progress
+
+            def tick() -> None:
+                while not finished.wait(0.5):
+                    report(progress)
+
+            threads.append(threading.Thread(target=tick, name="progress", daemon=True))
         for thread in threads:
             thread.start()
         watchdog = threading.Timer(timeout, _kill, args=(source, destination, errors, timeout))
         watchdog.start()
         try:
-            last_report = 0.0
             for line in destination.stdout:
                 kind = _message_type(line)
                 if kind == b"STATE":
@@ -256,17 +264,15 @@ def run_sync(
                         totals = event.get("targets", {})
                 elif line.strip():
                     note("destination", line.decode(errors="replace").rstrip())
-                now = time.monotonic()
-                if on_progress is not None and now - last_report > 0.2:
-                    last_report = now
-                    on_progress(progress)
             destination_exit = destination.wait()
             if destination_exit != 0 and source.poll() is None:
                 source.kill()
             source_exit = source.wait()
+            finished.set()
             for thread in threads:
                 thread.join(timeout=10)
         finally:
+            finished.set()
             watchdog.cancel()
             _kill(source, destination, None, timeout)
         if on_progress is not None:
