@@ -14,6 +14,7 @@ import http.client
 import multiprocessing
 import os
 import platform
+import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -97,12 +98,47 @@ def run(pages: int, clients: int) -> dict[str, float]:
     }
 
 
+RUNS_HEADING = "## Runs, newest first"
+RUNS_KEPT = 12
+
+
+def _earlier_runs() -> list[str]:
+    """The rows of the runs table already in the report, so each run adds to the history."""
+    if not REPORT.exists():
+        return []
+    lines = REPORT.read_text().splitlines()
+    if RUNS_HEADING not in lines:
+        return []
+    table = lines[lines.index(RUNS_HEADING) + 1 :]
+    return [line for line in table if line.startswith("| 2")]
+
+
+def _commit() -> str:
+    try:
+        answer = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPORT.parent,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+    return answer.stdout.strip()
+
+
 def write_report(result: dict[str, float], clients: int) -> str:
-    figure = (
-        f"**{result['pages_per_s']:,.0f} pages/s** of {PAGE_SIZE} contacts "
-        f"(**{result['pages_per_s'] * PAGE_SIZE:,.0f} contacts/s**)"
+    pages_per_s = result["pages_per_s"]
+    contacts_per_s = pages_per_s * PAGE_SIZE
+    figure = f"**{pages_per_s:,.0f} pages/s** of {PAGE_SIZE} contacts (**{contacts_per_s:,.0f} contacts/s**)"
+    measured = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    row = (
+        f"| {measured} | {pages_per_s:,.0f} | {pages_per_s * PAGE_SIZE:,.0f} | {result['load_before']:.2f} "
+        f"| {clients} | {_commit()} |"
     )
-    report = f"""# Sandbox benchmark
+    runs = [row, *_earlier_runs()][:RUNS_KEPT]
+    report = (
+        f"""# Sandbox benchmark
 
 {figure}, serving `GET /custom/contacts?limit={PAGE_SIZE}`
 (about {result["page_bytes"] / 1024:.0f} KiB a page) from one server process to {clients} client processes
@@ -111,16 +147,25 @@ on keep-alive connections.
 | measure | value |
 |---|---|
 | pages served | {result["pages"]:,.0f} in {result["seconds"]:.2f} s |
-| pages/s | {result["pages_per_s"]:,.0f} |
-| contacts/s | {result["pages_per_s"] * PAGE_SIZE:,.0f} |
+| pages/s | {pages_per_s:,.0f} |
+| contacts/s | {pages_per_s * PAGE_SIZE:,.0f} |
 | machine | `nproc` = {len(os.sched_getaffinity(0))}, {cpu_model()} |
 | load average before the run | {result["load_before"]:.2f} (other work on the machine lowers the figure) |
 | Python | {platform.python_version()} |
-| measured | {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")} |
+| measured | {measured} |
 
 The clients share the machine with the server, so on two cores this is a floor for the
-server's own rate. Run it again with `.venv/bin/python sandbox/bench/bench_sandbox.py`.
+server's own rate; other work on the machine lowers it further, hence the load average.
+Run it again with `.venv/bin/python sandbox/bench/bench_sandbox.py`.
+
+{RUNS_HEADING}
+
+| measured | pages/s | contacts/s | load average | clients | commit |
+|---|---|---|---|---|---|
 """
+        + "\n".join(runs)
+        + "\n"
+    )
     REPORT.write_text(report)
     return figure
 
