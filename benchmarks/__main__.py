@@ -87,9 +87,11 @@ def main(argv: list[str] | None = None) -> int:
                 report.print_section(section)
             sections += produced
         seeding = sum(seconds for _, seconds in bench.resets)
+        largest = sorted(bench.resets, reverse=True)[:3]
         run_notes.append(
-            f"Of which {seeding:.0f} s went into reseeding the sandbox ("
-            + ", ".join(f"{contacts:,} contacts in {seconds:.1f} s" for contacts, seconds in bench.resets)
+            f"Of which {seeding:.0f} s went into reseeding the sandbox {len(bench.resets)} times "
+            "(the largest: "
+            + ", ".join(f"{contacts:,} contacts in {seconds:.1f} s" for contacts, seconds in largest)
             + ")."
         )
     seconds = time.perf_counter() - started

@@ -50,11 +50,13 @@ _START_UP = (
 )
 
 _PER_RECORD = (
-    "**Per record.** The source is CPU-bound: its CPU time is close to its wall time, while the "
-    "sandbox serves a page of 1,000 contacts in a few milliseconds, so fetching ahead has little "
-    "waiting to hide. On the main thread a profile of a 200,000-contact read splits roughly into "
-    "the source's normalisation (about a fifth) and the CDK's per-message path (about two "
-    "thirds): `Stream.read` -> `stream_data_to_airbyte_message` (a `TypeTransformer` pass and "
+    "**Per record.** What sets the source's pace is its own CPU, not the sandbox: the sandbox "
+    "spends a few milliseconds per page of 1,000 contacts, so fetching ahead has little waiting "
+    "to hide, and the source burns several times the floor's CPU for the same records (the "
+    "CPU-time ratio above; on a busy machine the wall clock follows the CPU share each process "
+    "gets). On the main thread a profile of a 200,000-contact read splits roughly into the "
+    "source's normalisation (about a fifth) and the CDK's per-message path (about two thirds): "
+    "`Stream.read` -> `stream_data_to_airbyte_message` (a `TypeTransformer` pass and "
     "`isinstance` checks against `typing` generics) -> `AbstractSource._get_message` -> the "
     "entrypoint's `handle_record_counts`, `airbyte_message_to_string` (serpyco-rs dump, then "
     "orjson), a `print` through the CDK's `PrintBuffer`, and a memory-monitor call per message. "
@@ -87,8 +89,9 @@ FINDINGS: dict[str, str] = {
         "remote API with real latency the concurrency alone would do it (section 3)."
     ),
     "latency": (
-        "The fetching itself is fast: with 16 pages in flight the read proceeds at the "
-        "configured request rate, and the note above gives the ratio without start-up. What is "
+        "The fetching itself is fast: with 16 pages in flight the read runs at well over a hundred "
+        "requests a second (the rate is in the context), and the note above gives the ratio "
+        "without start-up. What is "
         "left is the connector's fixed start-up (see section 1): importing the CDK costs about "
         "as much as the whole concurrent read. The prefetcher also asks for up to "
         "`concurrent_requests` pages past the end, since /contacts states no total; they "
@@ -110,10 +113,11 @@ FINDINGS: dict[str, str] = {
         "request goes through the CDK's `HttpClient` (error handler, backoff decorators, a logger "
         "lookup, the rate-limit session) and costs the destination about 2 ms of CPU here (its CPU "
         "time less start-up, over its requests), on one "
-        "interpreter lock shared by its 32 worker threads, while the sandbox spends about 1 ms "
-        "per request on the other core; with two cores shared by both, the ceiling is a few "
+        "interpreter lock shared by its 32 worker threads, while the sandbox spends 1-1.5 ms "
+        "per request on the other core (the CRM's substring search scans a growing table); "
+        "with two cores shared by both, the ceiling is a few "
         "hundred requests a second, and a 10x lead over a writer that waits 20 ms per request "
-        "needs over 400. The writer also reads a batch (1,000 records), then writes it with "
+        "needs about 400. The writer also reads a batch (1,000 records), then writes it with "
         "every worker and waits for the slowest request before reading the next: the input "
         "parsing does not overlap the writes, and each batch ends with idle workers. What would "
         "close it: overlap the next batch's reading with the current writes (a bounded queue "
@@ -124,11 +128,15 @@ FINDINGS: dict[str, str] = {
         "one email search per new contact, which halves its requests."
     ),
     "memory": (
-        "A connector whose peak grows with the data holds something per record: the source "
-        "keeps the ids it emitted during a full read (to repair offset shifts caused by "
-        "deletions), and the destination keeps an index of the contacts it manages in each "
-        "target. Both grow by a few dozen bytes to a few hundred bytes per contact; bounding them "
-        "(ids in a compact array or a set of ints, the index spilled to disk or limited to keys) "
-        "would flatten the curve."
+        "Both connectors hold something per contact for the whole sync, by design. The source "
+        "keeps every id it emitted during a full read, with its page (a dict of str -> int, about "
+        "a hundred bytes a contact), to repair the offset shift a deletion causes mid-read; a set "
+        "of ints, or only the ids of the pages still at risk, would shrink it. The destination "
+        "keeps, per target, an index of the contacts it manages (source id -> target id and the "
+        "fields it compares), built from the target at the start and extended with each create, "
+        "several hundred bytes a contact; it saves a lookup request per contact, and is what "
+        "makes upserts cheap. Bounding it means either a lookup per contact (the CRM's search "
+        "by marker, a request each) or keeping only ids and a hash of the compared fields "
+        "(a few dozen bytes a contact), or an on-disk index (sqlite) for very large syncs."
     ),
 }

@@ -55,7 +55,9 @@ class Figure:
     def ratio_text(self) -> str:
         if self.ratio is None:
             return "n/a"
-        return f"{self.ratio:.2f}{self.unit}" if self.unit == "x" else f"{self.ratio:.3g} {self.unit}"
+        # Two decimals, or three where two would round onto the target and hide the verdict.
+        digits = 3 if round(self.ratio, 2) == self.target.value else 2
+        return f"{self.ratio:.{digits}f}{self.unit}" if self.unit == "x" else f"{self.ratio:.3g} {self.unit}"
 
     def verdict(self) -> str:
         if self.error is not None:

@@ -16,6 +16,10 @@ TARGETS = ("crm", "client_contacts")
 # The rate-limited runs: the destination's own limit, under the sandbox's 429 threshold.
 RATE_LIMIT = 100
 SANDBOX_RATE_LIMIT = 125
+# The sandbox counts a request when it answers, after the added latency and any queueing in its
+# event loop; requests sent a second apart can be counted closer together. The sandbox's own
+# 429 threshold is the hard check.
+JITTER = 0.1
 # The sandbox's fault switches name the APIs as the destination's config does.
 STORES = {"crm": "crm", "client_contacts": "client_contacts"}
 
@@ -96,7 +100,9 @@ def measure(bench: Bench) -> tuple[Section]:
                 extra_checks={
                     "destination exited cleanly": limited.ok,
                     "no 429 from the sandbox": rejected == 0,
-                    f"busiest second within the configured {RATE_LIMIT}/s": busiest <= RATE_LIMIT,
+                    f"busiest second within the configured {RATE_LIMIT}/s (+{JITTER:.0%})": (
+                        busiest <= RATE_LIMIT * (1 + JITTER)
+                    ),
                 },
             )
         )
