@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -56,6 +57,8 @@ def acceptance_configs(sandbox_process: SandboxProcess) -> Iterator[Path]:
         (SANDBOX_CONFIGS / name).write_text(json.dumps(config, indent=2))
     yield SANDBOX_CONFIGS
     shutil.rmtree(SANDBOX_CONFIGS, ignore_errors=True)
+    with contextlib.suppress(OSError):  # secrets/ may hold the user's own configs: only an empty one goes
+        SANDBOX_CONFIGS.parent.rmdir()
 
 
 @pytest.fixture(autouse=True)
