@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import
 from source_custom_contacts.errors import malformed_response
 
 Clock = Callable[[], float]
+logger = logging.getLogger("airbyte")
 
 # Renew this long before `exp`, but never more than this share of the token's life.
 RENEW_MARGIN_SECONDS = 30.0
@@ -97,5 +99,13 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
         expiry = jwt_expiry(value)
         if expiry is None:
             return AccessToken(value, renew_at=None)
-        margin = min(RENEW_MARGIN_SECONDS, max(0.0, expiry - fetched_at) * RENEW_MARGIN_SHARE)
+        if expiry <= fetched_at:
+            # Our clock is ahead of the API's: trusting `exp` would fetch a token per request.
+            logger.warning(
+                "The new token expires at %s, before this machine's clock; check the clock. "
+                "The token is renewed only when the API refuses it.",
+                expiry,
+            )
+            return AccessToken(value, renew_at=None)
+        margin = min(RENEW_MARGIN_SECONDS, (expiry - fetched_at) * RENEW_MARGIN_SHARE)
         return AccessToken(value, renew_at=expiry - margin)

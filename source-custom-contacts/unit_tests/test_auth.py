@@ -93,3 +93,15 @@ def test_given_a_token_answer_without_token_when_fetched_then_system_error_says_
 )
 def test_given_a_token_when_its_expiry_is_read_then_only_a_jwt_exp_counts(token: str, expected: float | None):
     assert jwt_expiry(token) == expected
+
+
+def test_given_a_token_already_expired_by_our_clock_when_used_then_it_is_kept_until_the_api_refuses_it():
+    clock = ManualClock(_START)
+    client = _client(clock)
+    with requests_mock.Mocker() as mocker:
+        token = mocker.get(f"{_BASE}/token", json={"token": jwt("skewed", _START - 120)})
+        mocker.get(f"{_BASE}/contacts", json={"contacts": [], "has_more": False})
+        for page in (1, 2, 3):
+            client.get_json("/contacts", {"page": page})
+
+    assert token.call_count == 1
