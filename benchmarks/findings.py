@@ -130,7 +130,7 @@ FINDINGS: dict[str, str] = {
     "memory": (
         "Both connectors hold something per contact for the whole sync, by design. The source "
         "keeps every id it emitted during a full read, with its page (a dict of str -> int, about "
-        "a hundred bytes a contact), to repair the offset shift a deletion causes mid-read; a set "
+        "150 bytes a contact as measured), to repair the offset shift a deletion causes mid-read; a set "
         "of ints, or only the ids of the pages still at risk, would shrink it. The destination "
         "keeps, per target, an index of the contacts it manages (source id -> target id and the "
         "fields it compares), built from the target at the start and extended with each create, "
