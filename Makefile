@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := sandbox source-custom-contacts destination-crm-contacts
 SANDBOX_PORT ?= 8765
 
-.PHONY: install lock sandbox test lint format unit demo bench clean
+.PHONY: install lock sandbox test lint format demo bench bench-quick bench-sandbox clean
 
 install: $(STAMP)
 
@@ -51,6 +51,13 @@ demo: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# A smoke run at small sizes; it writes to .bench/ and leaves the committed report alone.
+bench-quick: install
+	$(BIN)/python -m benchmarks --quick
+
+bench-sandbox: install
+	$(BIN)/python sandbox/bench/bench_sandbox.py
 
 clean:
 	rm -rf $(VENV) .sandbox .demo .pytest_cache .mypy_cache .ruff_cache
