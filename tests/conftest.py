@@ -25,8 +25,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--fidelity-cycles",
         type=int,
-        default=int(os.environ.get("FIDELITY_CYCLES", "3")),
-        help="incremental sync cycles after the first full sync (env FIDELITY_CYCLES, default 3)",
+        default=int(os.environ.get("FIDELITY_CYCLES", "5")),
+        help="incremental sync cycles after the first full sync (env FIDELITY_CYCLES, default 5)",
     )
     group.addoption(
         "--fidelity-seed",
