@@ -69,10 +69,10 @@ def test_given_contacts_deleted_between_pages_of_a_full_read_when_read_then_no_l
     config = {**custom_config(sandbox, page_size=20), "concurrent_requests": 1}
     stream = SourceCustomContacts().streams(config)[0]
     records = iter(stream.read_records(SyncMode.full_refresh))
-    first_half = [next(records)["id"] for _ in range(100)]
+    first_half = [next(records).record.data["id"] for _ in range(100)]
 
     deleted = sandbox.admin.churn("custom", delete=30, seed=11)["deleted"]
-    rest = [record["id"] for record in records]
+    rest = [message.record.data["id"] for message in records]
 
     assert set(deleted) & set(first_half), "the deletions must shift pages that were already read"
     assert set(_live_contacts(sandbox)) <= set(first_half) | set(rest)
@@ -88,10 +88,10 @@ def test_given_contacts_updated_between_pages_of_a_delta_read_when_read_then_no_
     stream = SourceCustomContacts().streams(config)[0]
     stream.state = {"timestamp": since}
     records = iter(stream.read_records(SyncMode.incremental))
-    first_pages = [next(records)["id"] for _ in range(30)]
+    first_pages = [next(records).record.data["id"] for _ in range(30)]
 
     changed_again = sandbox.admin.churn("custom", update=20, seed=22)["updated"]
-    rest = [record["id"] for record in records]
+    rest = [message.record.data["id"] for message in records]
 
     assert set(changed_again) & set(first_pages), "the updates must move contacts out of pages already read"
     assert set(changed) <= set(first_pages) | set(rest)

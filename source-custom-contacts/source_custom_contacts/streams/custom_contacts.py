@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from functools import partial
 from typing import Any
 
-from airbyte_cdk.models import SyncMode
+from airbyte_cdk.models import AirbyteMessage, SyncMode
 from airbyte_cdk.sources.streams import CheckpointMixin
 
 from source_custom_contacts.auth import Clock
@@ -24,7 +24,13 @@ from source_custom_contacts.client import ApiClient
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
-from source_custom_contacts.streams.base import SchemaFileStream, rfc3339, unreadable_state
+from source_custom_contacts.streams.base import (
+    SchemaFileStream,
+    now_millis,
+    record_message,
+    rfc3339,
+    unreadable_state,
+)
 
 STATE_KEY = "timestamp"
 # Rounds of re-reading after contacts moved during a read; each round covers the moves made
@@ -82,7 +88,8 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
         cursor_field: list[str] | None = None,
         stream_slice: Mapping[str, Any] | None = None,
         stream_state: Mapping[str, Any] | None = None,
-    ) -> Iterable[Mapping[str, Any]]:
+    ) -> Iterable[AirbyteMessage]:
+        """Yields record messages rather than dicts: see `record_message`."""
         started = int(self._clock())
         seen_at = rfc3339(started)
         if sync_mode == SyncMode.incremental and self._since is not None:
@@ -103,10 +110,10 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
 
     def _read_with_shift_repair(
         self,
-        read_pass: Callable[[int, dict[str, int]], Iterator[Mapping[str, Any]]],
+        read_pass: Callable[[int, dict[str, int]], Iterator[AirbyteMessage]],
         moved_since: Callable[[int], set[str]],
         started: int,
-    ) -> Iterator[Mapping[str, Any]]:
+    ) -> Iterator[AirbyteMessage]:
         emitted_on_page: dict[str, int] = {}
         first_page, pass_began = 1, started
         for _ in range(MAX_REPAIR_ROUNDS + 1):
@@ -130,16 +137,17 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
 
     # Full read: /contacts is ordered by id, so only deletions move contacts.
 
-    def _read_all(self, started: int, seen_at: str) -> Iterator[Mapping[str, Any]]:
-        def read_pass(first_page: int, emitted_on_page: dict[str, int]) -> Iterator[Mapping[str, Any]]:
+    def _read_all(self, started: int, seen_at: str) -> Iterator[AirbyteMessage]:
+        def read_pass(first_page: int, emitted_on_page: dict[str, int]) -> Iterator[AirbyteMessage]:
             pages = fetch_pages_in_order(self._contacts_page, self._max_in_flight, first_page, _has_no_items)
+            name = self.name
             for page in pages:
-                number = page.number
+                number, emitted_at = page.number, now_millis()
                 for record in self._live_records(page.items, seen_at):
                     contact_id = record["id"]
                     if contact_id not in emitted_on_page:
                         emitted_on_page[contact_id] = number
-                        yield record
+                        yield record_message(name, record, emitted_at)
 
         def deleted_since(timestamp: int) -> set[str]:
             return {str(i) for page in self._delta_pages(timestamp, 1) for i in page.items[1]}
@@ -162,23 +170,24 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
     # Delta: ordered by change time, so a contact updated or deleted during the read leaves its
     # place in `updated` for the end of a list. Deleted ids only ever join the end of `deleted`.
 
-    def _read_delta(self, since: int, started: int, seen_at: str) -> Iterator[Mapping[str, Any]]:
+    def _read_delta(self, since: int, started: int, seen_at: str) -> Iterator[AirbyteMessage]:
         tombstoned: set[str] = set()
 
-        def read_pass(first_page: int, emitted_on_page: dict[str, int]) -> Iterator[Mapping[str, Any]]:
+        def read_pass(first_page: int, emitted_on_page: dict[str, int]) -> Iterator[AirbyteMessage]:
+            name = self.name
             for page in self._delta_pages(since, first_page):
                 updated, deleted = page.items
-                number = page.number
+                number, emitted_at = page.number, now_millis()
                 for record in self._live_records(updated, seen_at):
                     contact_id = record["id"]
                     if contact_id not in emitted_on_page:
                         emitted_on_page[contact_id] = number
-                        yield record
+                        yield record_message(name, record, emitted_at)
                 for raw_id in deleted:
                     contact_id = str(raw_id)
                     if contact_id not in tombstoned:
                         tombstoned.add(contact_id)
-                        yield tombstone(contact_id, seen_at)
+                        yield record_message(name, tombstone(contact_id, seen_at), emitted_at)
 
         def changed_since(timestamp: int) -> set[str]:
             changed: set[str] = set()
