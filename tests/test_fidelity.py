@@ -74,8 +74,11 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
     assert (
         sum(1 for cycle in done if any(cycle.faults[api].get("late_create_rate") for api in cycle.faults)) > 0
     )
-    deleted = sum(cycle.totals.get("client_contacts", {}).get("deleted", 0) for cycle in done)
-    assert deleted > 0 or cycles == 0, "no cycle deleted anything: the run proves nothing about deletions"
+    if cycles >= 2:
+        deleted = sum(cycle.totals.get("client_contacts", {}).get("deleted", 0) for cycle in done)
+        assert deleted > 0, "no cycle deleted anything: the run proves nothing about deletions"
+        answers = [status for cycle in done for statuses in cycle.answers.values() for status in statuses]
+        assert {"401", "429", "503", "dropped"} <= set(answers), "every kind of fault must have bitten"
 
 
 @pytest.mark.xfail(strict=True, reason=KNOWN_GAPS["crm"]["phone"])

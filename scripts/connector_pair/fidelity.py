@@ -94,6 +94,22 @@ def draw_faults(rng: random.Random) -> dict[str, dict[str, float]]:
     return faults
 
 
+def scheduled_faults(number: int) -> dict[str, dict[str, float]]:
+    """Faults certain to bite, on a schedule, so that even a short run meets each of them."""
+    if number % 4 == 1:
+        # Tokens live one to two seconds and every request waits 0.6 s before the API checks its
+        # token: the second request on a token finds it expired (401), and the source must fetch
+        # a new one and try again.
+        return {"custom": {"token_ttl_seconds": 1, "latency_ms": 600}}
+    if number % 4 == 2:
+        # A rate limit every API reaches: 429 with Retry-After.
+        return {
+            "custom": {"rate_limit_per_second": 2, "retry_after_seconds": 1},
+            **{target: {"rate_limit_per_second": 4, "retry_after_seconds": 1} for target in TARGETS},
+        }
+    return {}
+
+
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
@@ -145,6 +161,8 @@ class FidelityRun:
             cycle.churn = draw_churn(rng, self.scale)
             self.admin.churn("custom", **cycle.churn)
         cycle.faults = draw_faults(rng)
+        for api, faults in scheduled_faults(number).items():
+            cycle.faults[api].update(faults)
         during = draw_churn(rng, self.scale) if number == 0 or rng.random() < 0.5 else None
         if during is not None:
             # Slow pages, so that the churn lands between two pages of the read.
