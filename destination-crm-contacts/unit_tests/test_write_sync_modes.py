@@ -77,6 +77,20 @@ class TestAppendDedup:
         [document] = client_contacts.by_key("1")
         assert (document["name"], document["email"]) == ("Ada King", "ada@king.test")
 
+    def test_given_a_contact_edited_in_a_sync_when_sent_again_unchanged_then_it_is_not_edited_twice(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        write(ConfigBuilder().build(), catalog(), [record(custom_contact("1")), state(1)])
+        changed = custom_contact("1", last_name="King", emails=[{"email": "Ada@King.test"}])
+        crm.calls.clear()
+        client_contacts.calls.clear()
+
+        # Each state closes a batch: the second send is decided from what the index kept of the edit.
+        write(ConfigBuilder().build(), catalog(), [record(changed), state(2), record(changed), state(3)])
+
+        assert crm.count("POST", "/contacts/edit") == 1
+        assert client_contacts.count("PUT", "/contacts/<id>") == 1
+
     def test_given_a_phone_removed_at_the_source_when_written_then_the_client_contact_loses_it(
         self, client_contacts: FakeClientContacts
     ) -> None:

@@ -2,18 +2,23 @@
 (`integration_meta.external_id` by default).
 
 The API cannot filter on that field, so the connector reads every document once per sync, at its
-first write, into an index of the contacts it manages (source key -> `_id` and the fields it
-writes), and keeps the index current as it writes.
+first write, into an index of the contacts it manages, and keeps the index current as it writes.
+The index holds per source key only the `_id` and a digest of the fields the connector writes
+(plus what lives beside the key in its container, when anything does), so it stays a few dozen
+bytes a contact however many fields are mapped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
 from destination_crm_contacts.clients.client_contacts import ClientContactsClient, Document
@@ -22,10 +27,16 @@ from destination_crm_contacts.mapping import DEFAULT_CLIENT_CONTACT_MAPPING, Fie
 from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Managed:
+    """A document the connector manages, as the index keeps it."""
+
     id: str
-    document: Mapping[str, Any]
+    # Digest of the written fields as stored (see `digest`): equal digests mean "unchanged".
+    digest: bytes
+    # The container of the match key (e.g. `integration_meta`) when it holds more than the key,
+    # so an update keeps its other values; None in the usual case, to keep the index small.
+    beside: Mapping[str, Any] | None
 
 
 class ClientContactsTarget(Target):
@@ -68,7 +79,7 @@ class ClientContactsTarget(Target):
                         f"key {key}; writing to {index[key].id}"
                     )
                     continue
-                index[key] = Managed(str(document_id), self._kept(document))
+                index[key] = self._managed(str(document_id), document, key)
             self._index = index
             self._logger.info(f"client_contacts: {len(index)} documents carry a source key")
 
@@ -84,15 +95,15 @@ class ClientContactsTarget(Target):
         existing = self._known(contact.key)
         if existing is None:
             return self._create(contact.key, document)
-        if not differs(existing.document, document):
+        if existing.digest == desired_digest(document):
             return Outcome.UNCHANGED
         if self._dry_run:
             return Outcome.UPDATED
-        update = self._with_key(document, contact.key, existing.document)
+        update = self._with_key(document, contact.key, existing.beside)
         if not self._client.update(existing.id, update):
             self._forget(contact.key)
             return self._create(contact.key, document)
-        self._remember(contact.key, Managed(existing.id, self._kept({**existing.document, **update})))
+        self._remember(contact.key, self._managed(existing.id, update, contact.key))
         return Outcome.UPDATED
 
     def create(self, contact: Contact) -> Outcome:
@@ -113,9 +124,15 @@ class ClientContactsTarget(Target):
         with self._lock:
             return set(self._index or {})
 
-    def _kept(self, document: Mapping[str, Any]) -> dict[str, Any]:
-        """What the index keeps of a document: the fields the connector writes, to compare."""
-        return {field: document.get(field) for field in (*self._mapping.managed, self._key_path[0])}
+    def _managed(self, document_id: str, document: Mapping[str, Any], key: str) -> Managed:
+        """What the index keeps of a stored document: its id, the digest of the fields the
+        connector writes, and the key's container only when it holds anything else."""
+        root = self._key_path[0]
+        container = document.get(root)
+        beside = None
+        if isinstance(container, Mapping) and container != self._with_key({}, key)[root]:
+            beside = container
+        return Managed(document_id, stored_digest(document, self._mapping.managed), beside)
 
     def key_of(self, document: Mapping[str, Any]) -> str | None:
         value: Any = document
@@ -126,12 +143,12 @@ class ClientContactsTarget(Target):
     def _create(self, key: str, document: Mapping[str, Any]) -> Outcome:
         body = self._with_key({field: value for field, value in document.items() if value is not None}, key)
         if self._dry_run:
-            self._remember(key, Managed("", self._kept(body)))
+            self._remember(key, self._managed("", body, key))
             return Outcome.CREATED
         for attempt in range(self._create_retry.attempts):
             document_id = self._client.create(body)
             if document_id:
-                self._remember(key, Managed(document_id, self._kept(body)))
+                self._remember(key, self._managed(document_id, body, key))
                 return Outcome.CREATED
             if document_id is None:
                 self._logger.warning(
@@ -152,22 +169,20 @@ class ClientContactsTarget(Target):
         for documents in self._client.pages({"name": name}):
             for document in documents:
                 if self.key_of(document) == key and document.get("_id"):
-                    return Managed(str(document["_id"]), self._kept(document))
+                    return self._managed(str(document["_id"]), document, key)
         return None
 
     def _with_key(
-        self, document: Mapping[str, Any], key: str, existing: Mapping[str, Any] | None = None
+        self, document: Mapping[str, Any], key: str, beside: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
         """The document with the source key at its match path, keeping what else lives beside it
-        (e.g. `integration_meta.sync_status`)."""
+        in its stored container `beside` (e.g. `integration_meta.sync_status`)."""
         body = dict(document)
         root, *rest = self._key_path
         if not rest:
             body[root] = key
             return body
-        container = (
-            dict(existing.get(root) or {}) if existing and isinstance(existing.get(root), Mapping) else {}
-        )
+        container = dict(beside) if isinstance(beside, Mapping) else {}
         node = container
         for step in rest[:-1]:
             child = node.get(step)
@@ -207,8 +222,23 @@ class ClientContactsTarget(Target):
                 self._index.pop(key, None)
 
 
-def differs(stored: Mapping[str, Any], document: Mapping[str, Any]) -> bool:
-    return any(str(stored.get(field) or "").strip() != (value or "") for field, value in document.items())
+def stored_digest(stored: Mapping[str, Any], fields: Sequence[str]) -> bytes:
+    """Digest of a stored document's written fields, compared as text with blanks trimmed."""
+    return _digest([str(stored.get(field) or "").strip() for field in fields])
+
+
+def desired_digest(document: Mapping[str, Any]) -> bytes:
+    """Digest of the fields to write, in the mapping's order; equal to `stored_digest` exactly
+    when every field is already stored as wanted."""
+    values = [value or "" for value in document.values()]
+    if not all(isinstance(value, str) for value in values):
+        return b""  # a non-text value never equals its stored text: always rewrite
+    return _digest(values)
+
+
+def _digest(values: list[Any]) -> bytes:
+    # 16 bytes: a false "unchanged" would need a collision among the contacts of one sync.
+    return hashlib.blake2b(orjson.dumps(values), digest_size=16).digest()
 
 
 def _unique(documents: list[Document]) -> list[Document]:

@@ -9,10 +9,12 @@ name, email and phone, so the marker cannot be added to an adopted contact, and 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
@@ -23,8 +25,9 @@ from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome,
 
 MARKER_PREFIX = "[source-id:"
 _MARKERS = re.compile(r"\[source-id:([^\]]+)\]")
-# What the index keeps of a contact: the fields an edit can change, to compare.
-COMPARED = ("first_name", "last_name", "email", "phone")
+# What the index keeps of a contact: a digest of each field an edit can change, in this order.
+COMPARED = ("name", "email", "phone")
+_PART = 8  # bytes of digest per compared field
 
 
 def marker(key: str) -> str:
@@ -33,6 +36,16 @@ def marker(key: str) -> str:
 
 def markers_in(text: Any) -> list[str]:
     return _MARKERS.findall(text) if isinstance(text, str) else []
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A CRM contact as the index keeps it: its id and a digest per field an edit can change
+    (name, email, phone, see `COMPARED`), so "unchanged" is still told without keeping the fields.
+    `digest` is None when the CRM's answer carried no fields: nothing can be compared."""
+
+    id: str
+    digest: bytes | None
 
 
 class CrmTarget(Target):
@@ -56,7 +69,7 @@ class CrmTarget(Target):
         self._prepared = False
         # Source key -> contact, read once per sync; None when the CRM's search answers carry
         # no fields, and each contact is then searched by its marker.
-        self._index: dict[str, CrmContact] | None = None
+        self._index: dict[str, Known] | None = None
 
     def check(self) -> None:
         self._client.search(self._config.identity_field, marker("connection-check"))
@@ -72,7 +85,7 @@ class CrmTarget(Target):
                     "crm: search answers carry only ids, so each contact is looked up by its marker"
                 )
                 return
-            index: dict[str, CrmContact] = {}
+            index: dict[str, Known] = {}
             for contact in managed:
                 for key in markers_in((contact.fields or {}).get(self._config.identity_field)):
                     if key in index:
@@ -99,7 +112,8 @@ class CrmTarget(Target):
         fields = self.desired(contact)
         existing = self._find(contact.key)
         if existing is None:
-            existing = self._adoptable(fields)
+            adoptable = self._adoptable(fields)
+            existing = kept(adoptable) if adoptable is not None else None
             if existing is not None:
                 self._logger.info(
                     f"crm: adopting contact {existing.id} for source key {contact.key} by "
@@ -109,16 +123,14 @@ class CrmTarget(Target):
         if existing is None:
             return self._create(contact.key, fields)
         changes = editable_fields(fields)
-        if existing.fields is not None and not differs(existing.fields, changes):
+        if existing.digest is not None and not differs(existing.digest, changes):
             return Outcome.UNCHANGED
         if self._dry_run:
             return Outcome.UPDATED
         if not self._client.edit(existing.id, changes):
             self._forget(contact.key)
             return self._create(contact.key, fields)
-        self._remember(
-            contact.key, CrmContact(existing.id, {**(existing.fields or {}), **split_name(changes)})
-        )
+        self._remember(contact.key, Known(existing.id, edited(existing.digest, changes)))
         return Outcome.UPDATED
 
     def create(self, contact: Contact) -> Outcome:
@@ -127,14 +139,14 @@ class CrmTarget(Target):
     def delete(self, key: str) -> Outcome:
         if self._index is not None:
             known = self._index.get(key)
-            found = [known] if known else []
+            found = [known.id] if known else []
         else:
-            found = self._search_marker(key)
+            found = [contact.id for contact in self._search_marker(key)]
         if not found:
             return Outcome.ALREADY_GONE
         if self._dry_run:
             return Outcome.DELETED
-        deleted = [self._client.delete(contact.id) for contact in found]
+        deleted = [self._client.delete(contact_id) for contact_id in found]
         self._forget(key)
         return Outcome.DELETED if any(deleted) else Outcome.ALREADY_GONE
 
@@ -150,31 +162,31 @@ class CrmTarget(Target):
 
     def _create(self, key: str, fields: Mapping[str, str]) -> Outcome:
         if self._dry_run:
-            self._remember(key, CrmContact("", dict(fields)))
+            self._remember(key, kept(CrmContact("", fields)))
             return Outcome.CREATED
         for attempt in range(self._create_retry.attempts):
             contact_id = self._client.create(fields)
             if contact_id:
-                self._remember(key, CrmContact(contact_id, dict(fields)))
+                self._remember(key, kept(CrmContact(contact_id, fields)))
                 return Outcome.CREATED
             if contact_id is None:
                 self._logger.warning(f"crm: the answer to creating source key {key} was lost; looking it up")
                 self._create_retry.pause(attempt)
             found = self._search_marker(key)
             if found:
-                self._remember(key, found[0])
+                self._remember(key, kept(found[0]))
                 return Outcome.CREATED
         raise TargetError(
             f"crm: creating the contact of source key {key} failed {self._create_retry.attempts} times "
             "(no answer, and no contact with its marker)"
         )
 
-    def _find(self, key: str) -> CrmContact | None:
+    def _find(self, key: str) -> Known | None:
         if self._index is not None:
             with self._lock:
                 return self._index.get(key)
         found = self._search_marker(key)
-        return found[0] if found else None
+        return kept(found[0]) if found else None
 
     def _search_marker(self, key: str) -> list[CrmContact]:
         term = marker(key)
@@ -198,10 +210,10 @@ class CrmTarget(Target):
                 return candidate
         return None
 
-    def _remember(self, key: str, contact: CrmContact) -> None:
+    def _remember(self, key: str, contact: Known) -> None:
         if self._index is not None:
             with self._lock:
-                self._index[key] = kept(contact)
+                self._index[key] = contact
 
     def _forget(self, key: str) -> None:
         if self._index is not None:
@@ -209,10 +221,25 @@ class CrmTarget(Target):
                 self._index.pop(key, None)
 
 
-def kept(contact: CrmContact) -> CrmContact:
+def kept(contact: CrmContact) -> Known:
     if contact.fields is None:
-        return contact
-    return CrmContact(contact.id, {field: contact.fields.get(field) for field in COMPARED})
+        return Known(contact.id, None)
+    return Known(contact.id, b"".join(_hash(part) for part in stored_parts(contact.fields)))
+
+
+def stored_parts(stored: Mapping[str, Any]) -> tuple[str, str, str]:
+    """A stored contact's name, email and phone, as `differs` compares them."""
+    name = " ".join(str(stored.get(part) or "").strip() for part in ("first_name", "last_name")).strip()
+    return name, str(stored.get("email") or "").strip().casefold(), _digits(stored.get("phone"))
+
+
+def _hash(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=_PART).digest()
+
+
+def _part(digest: bytes, field: str) -> bytes:
+    start = COMPARED.index(field) * _PART
+    return digest[start : start + _PART]
 
 
 def editable_fields(fields: Mapping[str, str]) -> dict[str, str]:
@@ -231,18 +258,26 @@ def split_name(changes: Mapping[str, str]) -> dict[str, str]:
     return stored
 
 
-def differs(stored: Mapping[str, Any], changes: Mapping[str, str]) -> bool:
-    for field, value in changes.items():
-        if field == "name":
-            current = " ".join(str(stored.get(part) or "").strip() for part in ("first_name", "last_name"))
-            if current.strip() != value:
-                return True
-        elif field == "email":
-            if str(stored.get("email") or "").strip().casefold() != value.casefold():
-                return True
-        elif field == "phone" and _digits(stored.get("phone")) != _digits(value):
-            return True
-    return False
+def differs(stored: bytes, changes: Mapping[str, str]) -> bool:
+    """Whether an edit would change the stored contact (name as is, email case-insensitive,
+    phone by its digits), given the digest `kept` made of it."""
+    wanted = {"name": changes.get("name"), "email": changes.get("email"), "phone": changes.get("phone")}
+    if wanted["email"] is not None:
+        wanted["email"] = wanted["email"].casefold()
+    if wanted["phone"] is not None:
+        wanted["phone"] = _digits(wanted["phone"])
+    return any(value is not None and _part(stored, field) != _hash(value) for field, value in wanted.items())
+
+
+def edited(stored: bytes | None, changes: Mapping[str, str]) -> bytes:
+    """The digest of the contact once the edit `changes` is applied to it (fields it leaves out
+    keep their value; the CRM splits the name at its first space)."""
+    after = stored_parts(split_name(changes))
+    before = stored if stored is not None else b"".join(_hash(part) for part in stored_parts({}))
+    return b"".join(
+        _hash(after[position]) if (field in changes) else _part(before, field)
+        for position, field in enumerate(COMPARED)
+    )
 
 
 def _digits(value: Any) -> str:
