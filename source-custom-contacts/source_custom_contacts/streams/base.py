@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -12,6 +12,7 @@ from typing import Any
 
 from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, FailureType, Type
 from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.sources.streams.core import StreamData
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_custom_contacts.pagination import EmptyPageLoopError
@@ -40,6 +41,14 @@ def record_message(stream_name: str, data: dict[str, Any], emitted_at: int) -> A
     return AirbyteMessage(
         type=Type.RECORD, record=AirbyteRecordMessage(stream=stream_name, data=data, emitted_at=emitted_at)
     )
+
+
+def page_messages(stream_name: str, items: Iterable[Any]) -> Iterator[StreamData]:
+    """One page of the API's items as record messages. An item that is not an object is passed on
+    as it is, for the CDK to refuse as it would any such record."""
+    emitted_at = now_millis()
+    for item in items:
+        yield record_message(stream_name, item, emitted_at) if item.__class__ is dict else item
 
 
 def unreadable_state(stream_name: str, state: Mapping[str, Any], expected: str) -> AirbyteTracedException:

@@ -15,10 +15,11 @@ from typing import Any
 
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.sources.streams import CheckpointMixin
+from airbyte_cdk.sources.streams.core import StreamData
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.streams.base import SchemaFileStream, rfc3339, unreadable_state
+from source_custom_contacts.streams.base import SchemaFileStream, page_messages, rfc3339, unreadable_state
 from source_custom_contacts.streams.company_pages import company_pages
 
 CURSOR = "updated_at"
@@ -78,17 +79,16 @@ class CompanyContacts(SchemaFileStream, CheckpointMixin):
         cursor_field: list[str] | None = None,
         stream_slice: Mapping[str, Any] | None = None,
         stream_state: Mapping[str, Any] | None = None,
-    ) -> Iterable[Mapping[str, Any]]:
+    ) -> Iterable[StreamData]:
+        """Yields record messages rather than dicts: see `record_message`."""
         started = self._clock()
         since = self._since if sync_mode == SyncMode.incremental else None
         pages = company_pages(
             self._client, "/api/v1/contacts", self._page_size, self._search, self._max_in_flight
         )
         for page in pages:
-            if since is None:
-                yield from page.items
-            else:
-                yield from self._changed(page.items, since)
+            items = page.items if since is None else self._changed(page.items, since)
+            yield from page_messages(self.name, items)
         if sync_mode == SyncMode.incremental:
             self._state = {CURSOR: rfc3339(started - self._lookback)}
 

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from airbyte_cdk.models import SyncMode
+from airbyte_cdk.sources.streams.core import StreamData
 
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.streams.base import SchemaFileStream
+from source_custom_contacts.streams.base import SchemaFileStream, page_messages
 from source_custom_contacts.streams.company_pages import company_pages
 
 
@@ -28,8 +29,8 @@ class ContactTags(SchemaFileStream):
         cursor_field: list[str] | None = None,
         stream_slice: Mapping[str, Any] | None = None,
         stream_state: Mapping[str, Any] | None = None,
-    ) -> Iterable[Mapping[str, Any]]:
+    ) -> Iterable[StreamData]:
         for page in company_pages(
             self._client, "/api/v1/contacts/tags", self._page_size, None, self._max_in_flight
         ):
-            yield from page.items
+            yield from page_messages(self.name, page.items)
