@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -43,12 +44,15 @@ def record_message(stream_name: str, data: dict[str, Any], emitted_at: int) -> A
     )
 
 
-def page_messages(stream_name: str, items: Iterable[Any]) -> Iterator[StreamData]:
-    """One page of the API's items as record messages. An item that is not an object is passed on
-    as it is, for the CDK to refuse as it would any such record."""
+def page_messages(stream_name: str, items: Iterable[Any], logger: logging.Logger) -> Iterator[StreamData]:
+    """One page of the API's items as record messages. An item that is not a JSON object cannot
+    be a record: it is logged as an error, with what it was, and the read goes on."""
     emitted_at = now_millis()
     for item in items:
-        yield record_message(stream_name, item, emitted_at) if item.__class__ is dict else item
+        if item.__class__ is dict:
+            yield record_message(stream_name, item, emitted_at)
+        else:
+            logger.error("Skipping an item of stream '%s' that is not a JSON object: %r", stream_name, item)
 
 
 def unreadable_state(stream_name: str, state: Mapping[str, Any], expected: str) -> AirbyteTracedException:

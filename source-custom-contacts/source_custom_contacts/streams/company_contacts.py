@@ -88,7 +88,7 @@ class CompanyContacts(SchemaFileStream, CheckpointMixin):
         )
         for page in pages:
             items = page.items if since is None else self._changed(page.items, since)
-            yield from page_messages(self.name, items)
+            yield from page_messages(self.name, items, self.logger)
         if sync_mode == SyncMode.incremental:
             self._state = {CURSOR: rfc3339(started - self._lookback)}
 
@@ -98,6 +98,9 @@ class CompanyContacts(SchemaFileStream, CheckpointMixin):
 
     def _changed(self, contacts: list[Any], since: datetime) -> Iterable[Mapping[str, Any]]:
         for contact in contacts:
+            if not isinstance(contact, dict):
+                yield contact  # not a record at all: page_messages reports it
+                continue
             updated_at = parse_time(contact.get(CURSOR))
             if updated_at is None:
                 # Without a readable time we cannot tell it is unchanged: emitting it loses nothing.

@@ -33,4 +33,4 @@ class ContactTags(SchemaFileStream):
         for page in company_pages(
             self._client, "/api/v1/contacts/tags", self._page_size, None, self._max_in_flight
         ):
-            yield from page_messages(self.name, page.items)
+            yield from page_messages(self.name, page.items, self.logger)

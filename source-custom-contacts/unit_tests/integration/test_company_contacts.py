@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from unittest import TestCase
 
 from airbyte_cdk.models import FailureType, SyncMode
-from airbyte_cdk.test.mock_http import HttpMocker
+from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 from airbyte_cdk.test.state_builder import StateBuilder
 
 from unit_tests.integration.config import ConfigBuilder
@@ -116,6 +117,26 @@ class TestContactsIncremental(TestCase):
 
         assert record_ids(output) == ["1"]
         assert output.is_in_logs("no readable updated_at")
+
+    @HttpMocker()
+    def test_given_items_that_are_not_objects_when_read_then_they_are_logged_and_the_rest_emitted(
+        self, http_mocker: HttpMocker
+    ):
+        page = {
+            "data": [company_contact("1").build(), "not a contact", 7, company_contact("2").build()],
+            "currentPage": 1,
+            "totalPages": 1,
+            "totalRecords": 4,
+        }
+        http_mocker.get(RequestBuilder.company_contacts(1).build(), HttpResponse(json.dumps(page), 200))
+        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2000-01-01T00:00:00Z"}).build()
+
+        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+
+        assert record_ids(output) == ["1", "2"]
+        assert output.errors == []
+        assert output.is_in_logs("not a JSON object: 'not a contact'")
+        assert output.is_in_logs("not a JSON object: 7")
 
     def test_given_a_state_the_connector_cannot_read_when_read_then_config_error_says_so(self):
         state = StateBuilder().with_stream_state("contacts", {"updated_at": 42}).build()
