@@ -14,7 +14,7 @@ from unit_tests.builders import (
     stream_status,
     tombstone,
 )
-from unit_tests.conftest import write
+from unit_tests.conftest import states_of, write
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
 WRITES = (("POST", "/contacts"), ("POST", "/contacts/edit"), ("DELETE", "/contacts"))
@@ -138,6 +138,27 @@ class TestAppendDedup:
         assert client_contacts.by_key("1") == []
         assert [c["first_name"] for c in crm.by_marker("2")] == ["Back"]
         assert [d["name"] for d in client_contacts.by_key("2")] == ["Back Lovelace"]
+
+    def test_given_a_contact_changed_again_two_batches_later_then_the_later_change_wins(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        # Batches of other contacts are written side by side; one that holds a contact of any
+        # batch still being written waits for it.
+        config = ConfigBuilder().with_option(batch_max_records=1).build()
+        messages = [
+            record(custom_contact("1")),
+            record(custom_contact("2")),
+            record(custom_contact("1", first_name="Augusta")),
+            tombstone("2"),
+            state(1),
+        ]
+
+        output = write(config, catalog(), messages)
+
+        assert [c["first_name"] for c in crm.by_marker("1")] == ["Augusta"]
+        assert [d["name"] for d in client_contacts.by_key("1")] == ["Augusta Lovelace"]
+        assert (crm.by_marker("2"), client_contacts.by_key("2")) == ([], [])
+        assert [m.state.destinationStats.recordCount for m in states_of(output)] == [4.0]
 
     def test_given_a_tombstone_for_a_contact_already_gone_then_the_sync_succeeds(
         self, crm: FakeCrm, client_contacts: FakeClientContacts

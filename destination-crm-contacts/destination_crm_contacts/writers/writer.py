@@ -1,5 +1,11 @@
 """The write loop: read changes into a batch, write each batch to every target concurrently, and
-pass a STATE on only once everything before it is written or rejected."""
+pass a STATE on only once everything before it is written or rejected.
+
+A batch is written while the next one is read: up to `BATCHES_IN_FLIGHT` batches are being written
+at once, so the workers are not idle while stdin is parsed or while a batch's last requests finish.
+A batch that touches a contact of a batch still being written waits for every earlier batch, so
+changes to one contact never overtake each other.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +44,15 @@ from destination_crm_contacts.writers.rejections import RejectedRecords
 from destination_crm_contacts.writers.stats import Totals
 
 DELETED_AT = "_ab_cdc_deleted_at"
+BATCHES_IN_FLIGHT = 2
+
+
+@dataclass
+class _Writing:
+    """A batch whose writes are submitted: their futures, and the source keys it touches."""
+
+    futures: dict[Future[Any], tuple[Target, Change | None]]
+    keys: frozenset[str]
 
 
 def stream_name(namespace: str | None, name: str) -> str:
@@ -95,6 +110,7 @@ class ContactWriter:
         self._seen_in_overwrite: set[str] = set()
         self._stream_status: dict[str, AirbyteStreamStatus] = {}
         self._source_failed = False
+        self._writing: list[_Writing] = []
 
     @property
     def totals(self) -> Totals:
@@ -120,12 +136,14 @@ class ContactWriter:
                         self._take(message.record)
                     elif message.type == Type.STATE and message.state is not None:
                         self._flush()
+                        self._settle(0)
                         yield self._confirmed(message.state)
                     elif message.type == Type.TRACE and message.trace is not None:
                         self._note_trace(message.trace)
                     if self._batch.is_full:
                         self._flush()
                 self._flush()
+                self._settle(0)
                 self._mirror_overwrite()
             finally:
                 self._rejected.flush()
@@ -160,21 +178,39 @@ class ContactWriter:
         )
 
     def _flush(self) -> None:
+        """Start writing the batch, once the batches it must not overtake are written."""
         changes = self._batch.drain()
         if not changes:
             return
+        keys = frozenset(change.key for change in changes)
+        if any(writing.keys & keys for writing in self._writing):
+            self._settle(0)
+        else:
+            self._settle(BATCHES_IN_FLIGHT - 1)
         self._run(
             {self._pools[target.name].submit(target.prepare): (target, None) for target in self._targets}
         )
-        self._run(
-            {
-                self._pools[target.name].submit(self._apply, target, change): (target, change)
-                for change in changes
-                for target in self._targets
-            }
-        )
-        self._rejected.flush()
-        self._check_rejected_share()
+        futures: dict[Future[Any], tuple[Target, Change | None]] = {
+            self._pools[target.name].submit(self._apply, target, change): (target, change)
+            for change in changes
+            for target in self._targets
+        }
+        self._writing.append(_Writing(futures, keys))
+
+    def _settle(self, keep: int) -> None:
+        """Wait for the oldest batches being written until at most `keep` remain."""
+        while len(self._writing) > keep:
+            try:
+                self._run(self._writing.pop(0).futures)
+                self._rejected.flush()
+                self._check_rejected_share()
+            except BaseException:
+                # The sync fails: later batches are not started (their STATE will never be sent).
+                for writing in self._writing:
+                    for future in writing.futures:
+                        future.cancel()
+                self._writing.clear()
+                raise
 
     @staticmethod
     def _apply(target: Target, change: Change) -> Outcome:
