@@ -49,11 +49,13 @@ class FieldMapping:
         self._paths: dict[str, tuple[str, ...]] = {name: tuple(paths) for name, paths in defaults.items()}
         for name, path in overrides.items():
             self._paths[name] = (path,) if path else ()
+        # Read for every write: computed once.
+        self._managed = tuple(name for name, paths in self._paths.items() if paths)
 
     @property
     def managed(self) -> tuple[str, ...]:
         """Fields the mapping writes; the others are left as the target holds them."""
-        return tuple(name for name, paths in self._paths.items() if paths)
+        return self._managed
 
     def resolve(self, record: Record) -> dict[str, str]:
         """Every mapped field that has a value, as text."""
