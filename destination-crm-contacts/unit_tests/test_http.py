@@ -139,14 +139,23 @@ class TestEvenPacing:
             late = next(lateness)
             time.sleep(seconds + late)
 
+        # The time a call leaves is the policy's last clock reading in that thread, taken under its
+        # lock when it grants the call: reading the clock after try_acquire returns would add the
+        # thread scheduler's delays, which bunch calls on a busy machine and make the test flaky.
+        last_reading = threading.local()
+
+        def clock() -> float:
+            last_reading.value = time.monotonic()
+            return last_reading.value
+
         lateness = itertools.cycle([0.0, 0.0, 0.15])
-        pacing = EvenPacing(100.0, sleep=late_sleep)
+        pacing = EvenPacing(100.0, clock=clock, sleep=late_sleep)
         sent: list[float] = []
 
         def worker() -> None:
             for _ in range(10):
                 pacing.try_acquire(object(), weight=1)
-                sent.append(time.monotonic())
+                sent.append(last_reading.value)
 
         threads = [threading.Thread(target=worker) for _ in range(15)]
         for thread in threads:
