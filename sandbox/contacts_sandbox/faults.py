@@ -94,7 +94,7 @@ class FaultInjector:
         faults = state.faults
         if faults.drop_rate and state.rng.random() < faults.drop_rate:
             return Verdict.DROP
-        if faults.rate_limit_per_second is not None:
+        if faults.rate_limit_per_second:  # zero, like null, means no limit
             moment = time.monotonic() if now is None else now
             if moment - state.window_start >= 1.0:
                 state.window_start, state.window_count = moment, 0

@@ -58,3 +58,9 @@ def test_given_arrivals_when_reading_the_peak_then_the_busiest_sliding_second_co
     assert stats.snapshot()["peak_per_second"]["custom"] == 0
     stats.reset()
     assert stats.snapshot()["peak_per_second"]["crm"] == 0
+
+
+def test_given_a_rate_limit_of_zero_when_requests_come_then_none_is_limited() -> None:
+    faults = FaultInjector(seed=1)
+    faults.set("crm", ApiFaults(rate_limit_per_second=0))
+    assert {faults.verdict("crm", now=100.0 + n * 0.01) for n in range(20)} == {Verdict.PASS}
