@@ -102,6 +102,19 @@ class TestAppendDedup:
         [document] = client_contacts.by_key("1")
         assert (document["phone1"], document["phone2"]) == (None, None)
 
+    def test_given_a_phone_removed_at_the_source_when_written_then_the_crm_contact_loses_it_once(
+        self, crm: FakeCrm
+    ) -> None:
+        config = ConfigBuilder().only_crm().build()
+        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        assert crm.by_marker("1")[0]["phone"]
+        without_phone = record(custom_contact("1", phones=[]))
+
+        write(config, catalog(), [without_phone, state(2), without_phone, state(3)])
+
+        assert crm.by_marker("1")[0]["phone"] is None
+        assert crm.count("POST", "/contacts/edit") == 1
+
     def test_given_an_update_then_a_tombstone_in_one_batch_then_the_contact_ends_deleted(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:

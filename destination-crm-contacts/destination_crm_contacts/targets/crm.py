@@ -122,7 +122,7 @@ class CrmTarget(Target):
                 )
         if existing is None:
             return self._create(contact.key, fields)
-        changes = editable_fields(fields)
+        changes = editable_fields(fields, clears_phone="phone" in self._mapping.managed)
         if existing.digest is not None and not differs(existing.digest, changes):
             return Outcome.UNCHANGED
         if self._dry_run:
@@ -242,34 +242,42 @@ def _part(digest: bytes, field: str) -> bytes:
     return digest[start : start + _PART]
 
 
-def editable_fields(fields: Mapping[str, str]) -> dict[str, str]:
-    """What an edit can send: the full name, email and phone."""
+def editable_fields(fields: Mapping[str, str], clears_phone: bool) -> dict[str, str | None]:
+    """What an edit can send: the full name, email and phone. A phone the record no longer has
+    is sent as null, so the CRM drops it rather than keep a stale one, when phone is a mapped
+    field at all."""
     name = " ".join(part for part in (fields.get("first_name"), fields.get("last_name")) if part)
-    changes = {"name": name, "email": fields.get("email"), "phone": fields.get("phone")}
-    return {field: value for field, value in changes.items() if value}
+    changes: dict[str, str | None] = {
+        "name": name,
+        "email": fields.get("email"),
+        "phone": fields.get("phone"),
+    }
+    edit: dict[str, str | None] = {field: value for field, value in changes.items() if value}
+    if clears_phone and "phone" not in edit:
+        edit["phone"] = None
+    return edit
 
 
-def split_name(changes: Mapping[str, str]) -> dict[str, str]:
+def split_name(changes: Mapping[str, str | None]) -> dict[str, str | None]:
     """The stored fields after an edit: the CRM splits the name at its first space."""
     stored = {field: value for field, value in changes.items() if field != "name"}
     if "name" in changes:
-        first, _, last = changes["name"].partition(" ")
+        first, _, last = (changes["name"] or "").partition(" ")
         stored.update(first_name=first, last_name=last)
     return stored
 
 
-def differs(stored: bytes, changes: Mapping[str, str]) -> bool:
+def differs(stored: bytes, changes: Mapping[str, str | None]) -> bool:
     """Whether an edit would change the stored contact (name as is, email case-insensitive,
-    phone by its digits), given the digest `kept` made of it."""
-    wanted = {"name": changes.get("name"), "email": changes.get("email"), "phone": changes.get("phone")}
-    if wanted["email"] is not None:
-        wanted["email"] = wanted["email"].casefold()
-    if wanted["phone"] is not None:
-        wanted["phone"] = _digits(wanted["phone"])
-    return any(value is not None and _part(stored, field) != _hash(value) for field, value in wanted.items())
+    phone by its digits, a null phone as none), given the digest `kept` made of it."""
+    wanted = stored_parts(split_name(changes))
+    return any(
+        field in changes and _part(stored, field) != _hash(wanted[position])
+        for position, field in enumerate(COMPARED)
+    )
 
 
-def edited(stored: bytes | None, changes: Mapping[str, str]) -> bytes:
+def edited(stored: bytes | None, changes: Mapping[str, str | None]) -> bytes:
     """The digest of the contact once the edit `changes` is applied to it (fields it leaves out
     keep their value; the CRM splits the name at its first space)."""
     after = stored_parts(split_name(changes))
