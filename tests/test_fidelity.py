@@ -16,7 +16,6 @@ import pytest
 from connector_pair.examples import example_config
 from connector_pair.fidelity import Cycle, FidelityRun
 from connector_pair.mirror import (
-    KNOWN_GAPS,
     client_contact_keys,
     company_source_records,
     compare,
@@ -81,7 +80,6 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
         assert {"401", "429", "503", "dropped"} <= set(answers), "every kind of fault must have bitten"
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_GAPS["crm"]["phone"])
 def test_given_contacts_whose_phone_the_source_removes_when_synced_then_the_crm_clears_their_phone(
     tmp_path: Path,
 ) -> None:

@@ -262,9 +262,7 @@ def compare(
 
 
 # Target -> field -> why. A field the source emptied that the destination leaves as it was.
-KNOWN_GAPS: dict[str, dict[str, str]] = {
-    "crm": {"phone": "the destination does not clear a CRM phone the source removed"},
-}
+KNOWN_GAPS: dict[str, dict[str, str]] = {}
 
 
 def _known_gap(target: str, name: str, held: str | None, want: str | None) -> bool:
