@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, FailureType, Type
-from airbyte_cdk.sources.streams import Stream
+from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.core import StreamData
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -80,3 +80,29 @@ class SchemaFileStream(Stream):
     # The base class caches this per instance with lru_cache; load_schema already reads each file once.
     def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]
         return load_schema(self.schema_file)
+
+
+Since = TypeVar("Since")
+
+
+class SyncStartStateStream(SchemaFileStream, CheckpointMixin, Generic[Since]):
+    """A stream whose state is the time a sync began less the lookback. Each stream says only how
+    it reads a saved state, in `_read_state`; an empty state means a first sync."""
+
+    _state: MutableMapping[str, Any]
+    _since: Since | None
+
+    @property
+    def state(self) -> MutableMapping[str, Any]:
+        return self._state
+
+    @state.setter
+    def state(self, value: MutableMapping[str, Any]) -> None:
+        if not value:
+            self._state, self._since = {}, None
+            return
+        self._state, self._since = self._read_state(value)
+
+    def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], Since]:
+        """The state to keep and the time it stands for; raises `unreadable_state` if it can't."""
+        raise NotImplementedError

@@ -14,12 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from airbyte_cdk.models import SyncMode
-from airbyte_cdk.sources.streams import CheckpointMixin
 from airbyte_cdk.sources.streams.core import StreamData
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.streams.base import SchemaFileStream, page_messages, rfc3339, unreadable_state
+from source_custom_contacts.streams.base import SyncStartStateStream, page_messages, rfc3339, unreadable_state
 from source_custom_contacts.streams.company_pages import company_pages
 
 CURSOR = "updated_at"
@@ -35,7 +34,7 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-class CompanyContacts(SchemaFileStream, CheckpointMixin):
+class CompanyContacts(SyncStartStateStream[datetime]):
     name = "contacts"
     primary_key = "id"
     cursor_field = CURSOR
@@ -59,19 +58,11 @@ class CompanyContacts(SchemaFileStream, CheckpointMixin):
         self._state: MutableMapping[str, Any] = {}
         self._since: datetime | None = None
 
-    @property
-    def state(self) -> MutableMapping[str, Any]:
-        return self._state
-
-    @state.setter
-    def state(self, value: MutableMapping[str, Any]) -> None:
-        if not value:
-            self._state, self._since = {}, None
-            return
+    def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], datetime]:
         since = parse_time(value.get(CURSOR))
         if since is None:
             raise unreadable_state(self.name, value, '{"updated_at": "<RFC 3339 time>"}')
-        self._state, self._since = dict(value), since
+        return dict(value), since
 
     def read_records(
         self,

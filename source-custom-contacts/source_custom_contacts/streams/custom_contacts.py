@@ -17,7 +17,6 @@ from functools import partial
 from typing import Any
 
 from airbyte_cdk.models import AirbyteMessage, SyncMode
-from airbyte_cdk.sources.streams import CheckpointMixin
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
@@ -25,7 +24,7 @@ from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.streams.base import (
-    SchemaFileStream,
+    SyncStartStateStream,
     now_millis,
     record_message,
     rfc3339,
@@ -46,7 +45,7 @@ def _has_no_items(items: DeltaItems | list[Any]) -> bool:
     return not items
 
 
-class CustomContacts(SchemaFileStream, CheckpointMixin):
+class CustomContacts(SyncStartStateStream[int]):
     name = "contacts"
     primary_key = "id"
     cursor_field = UPDATED_AT
@@ -68,19 +67,11 @@ class CustomContacts(SchemaFileStream, CheckpointMixin):
         self._state: MutableMapping[str, Any] = {}
         self._since: int | None = None
 
-    @property
-    def state(self) -> MutableMapping[str, Any]:
-        return self._state
-
-    @state.setter
-    def state(self, value: MutableMapping[str, Any]) -> None:
-        if not value:
-            self._state, self._since = {}, None
-            return
+    def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], int]:
         since = value.get(STATE_KEY)
         if isinstance(since, bool) or not isinstance(since, int) or since < 0:
             raise unreadable_state(self.name, value, '{"timestamp": <UNIX seconds>}')
-        self._state, self._since = {STATE_KEY: since}, since
+        return {STATE_KEY: since}, since
 
     def read_records(
         self,
