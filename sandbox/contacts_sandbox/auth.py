@@ -47,6 +47,8 @@ async def require_basic_client(request: Request) -> str:
 async def require_custom_token(request: Request) -> None:
     sandbox = sandbox_from(request)
     token = _credentials(request, "Bearer")
+    if token is not None and sandbox.faults.revokes_tokens_now():
+        sandbox.tokens.revoke_all()
     problem = "missing bearer token" if token is None else sandbox.tokens.check(token)
     if problem is not None:
         raise ApiError("custom", 401, problem, {"WWW-Authenticate": "Bearer"})

@@ -1,4 +1,4 @@
-"""Fault injection, per API: latency, 5xx, rate limiting, dropped connections, late creates, token TTL.
+"""Fault injection, per API: latency, 5xx, rate limiting, dropped connections, late creates, tokens.
 
 Every draw comes from a random generator per API seeded from the server's seed, so the same
 requests in the same order meet the same faults. Setting, clearing or resetting faults reseeds.
@@ -38,6 +38,15 @@ class ApiFaults(BaseModel):
     token_ttl_seconds: int | None = Field(
         default=None, ge=0, description="Custom API only: time to live of tokens issued from now on."
     )
+    revoke_tokens_at_request: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Custom API only: the n-th request with a bearer token from now on revokes every token "
+            "issued so far (as a rotated signing key would), once; it and later requests with an "
+            "old token get 401, a new token works."
+        ),
+    )
 
 
 class Verdict:
@@ -57,6 +66,7 @@ class _ApiFaultState:
     create_rng: random.Random
     window_start: float = 0.0
     window_count: int = 0
+    token_requests: int = 0
 
 
 class FaultInjector:
@@ -117,3 +127,12 @@ class FaultInjector:
 
     def token_ttl(self, default: int) -> int:
         return self._state["custom"].faults.token_ttl_seconds or default
+
+    def revokes_tokens_now(self) -> bool:
+        """Counts one request with a bearer token; True for the one that revokes the tokens issued so far."""
+        state = self._state["custom"]
+        at = state.faults.revoke_tokens_at_request
+        if not at:
+            return False
+        state.token_requests += 1
+        return state.token_requests == at

@@ -15,8 +15,16 @@ class TokenIssuer:
     """Signs and checks the custom API's JWTs; remembers the expiry of tokens already verified."""
 
     def __init__(self, secret: str) -> None:
+        self._base_secret = secret
         self._secret = secret
+        self._revocations = 0
         self._verified: dict[str, float] = {}
+
+    def revoke_all(self) -> None:
+        """Every token issued so far stops working: the signing key changes, as a rotation would."""
+        self._revocations += 1
+        self._secret = f"{self._base_secret}:{self._revocations}"
+        self._verified.clear()
 
     def issue(self, subject: str, ttl_seconds: int, now: float | None = None) -> str:
         issued = time.time() if now is None else now

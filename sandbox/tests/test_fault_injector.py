@@ -64,3 +64,12 @@ def test_given_a_rate_limit_of_zero_when_requests_come_then_none_is_limited() ->
     faults = FaultInjector(seed=1)
     faults.set("crm", ApiFaults(rate_limit_per_second=0))
     assert {faults.verdict("crm", now=100.0 + n * 0.01) for n in range(20)} == {Verdict.PASS}
+
+
+def test_given_a_token_revocation_at_the_third_request_when_counting_then_only_the_third_revokes() -> None:
+    faults = FaultInjector(seed=1)
+    assert [faults.revokes_tokens_now() for _ in range(3)] == [False] * 3
+    faults.set("custom", ApiFaults(revoke_tokens_at_request=3))
+    assert [faults.revokes_tokens_now() for _ in range(6)] == [False, False, True, False, False, False]
+    faults.set("custom", ApiFaults(revoke_tokens_at_request=1))
+    assert faults.revokes_tokens_now()

@@ -147,6 +147,27 @@ def test_given_a_short_token_ttl_when_the_token_outlives_it_then_401_and_a_new_t
     )
 
 
+def test_given_a_token_revocation_when_the_nth_request_comes_then_old_tokens_get_401_and_a_new_one_works(
+    sandbox: SandboxProcess,
+) -> None:
+    def get_token() -> str:
+        answer = requests.get(f"{sandbox.url}/custom/token", auth=("test_id", "test_secret"), timeout=5)
+        token: str = answer.json()["token"]
+        return token
+
+    def status_with(token: str) -> int:
+        contacts = f"{sandbox.url}/custom/contacts"
+        return requests.get(contacts, headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code
+
+    sandbox.admin.set_faults("custom", revoke_tokens_at_request=2)
+    first, second = get_token(), get_token()
+    assert status_with(first) == 200
+    assert status_with(second) == 401
+    assert status_with(first) == 401
+    renewed = get_token()
+    assert [status_with(renewed) for _ in range(3)] == [200] * 3
+
+
 def test_given_faults_on_one_api_when_calling_another_then_it_is_untouched(sandbox: SandboxProcess) -> None:
     sandbox.admin.set_faults("crm", error_rate=1)
     assert set(_company_statuses(sandbox, 20)) == {200}

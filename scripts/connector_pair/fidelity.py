@@ -96,10 +96,15 @@ def draw_faults(rng: random.Random) -> dict[str, dict[str, float]]:
 
 def scheduled_faults(number: int) -> dict[str, dict[str, float]]:
     """Faults certain to bite, on a schedule, so that even a short run meets each of them."""
+    if number % 4 == 0:
+        # The second request with a token revokes every token issued so far: that request and
+        # those in flight beside it get 401 whatever the timing, and the source must fetch a new
+        # token and try again. (The full read of the first cycle makes several requests.)
+        return {"custom": {"revoke_tokens_at_request": 2}}
     if number % 4 == 1:
         # Tokens live one to two seconds and every request waits 0.6 s before the API checks its
-        # token: the second request on a token finds it expired (401), and the source must fetch
-        # a new one and try again.
+        # token: a request sent just before the source renews finds it expired (401). This one
+        # depends on timing; the revocation above does not.
         return {"custom": {"token_ttl_seconds": 1, "latency_ms": 600}}
     if number % 4 == 2:
         # A rate limit every API reaches: 429 with Retry-After. (At 2 a second for the source API
