@@ -70,28 +70,34 @@ def copy_example_configs(console: Console) -> None:
             console.line(f"  copied {example.relative_to(ROOT)} to {copy.relative_to(ROOT)}")
 
 
-def destination_config() -> Path:
-    """The destination config from `secrets/`, with a rejected-records file in `.demo/` unless the
-    config names its own."""
+def key_prefix(api: Api) -> str:
+    return f"{api.key}:"
+
+
+def destination_config(api: Api) -> Path:
+    """The destination config from `secrets/` for one source API: its own key prefix, since both
+    APIs write into the same targets and their ids may collide, and a rejected-records file in
+    `.demo/` unless the config names its own."""
     config = json.loads((SECRETS / DESTINATION_CONFIG).read_text())
+    config["key_prefix"] = key_prefix(api)
     if not config.get("rejected_records_path"):
-        config["rejected_records_path"] = str(DEMO / "rejected-records.jsonl")
-    path = DEMO / "destination-config.json"
+        config["rejected_records_path"] = str(DEMO / f"rejected-records-{api.key}.jsonl")
+    path = DEMO / f"destination-config-{api.key}.json"
     write_json(path, config)
     return path
 
 
 class Story:
-    def __init__(self, console: Console, sandbox: LocalSandbox, destination: Path) -> None:
+    def __init__(self, console: Console, sandbox: LocalSandbox) -> None:
         self.console = console
         self.sandbox = sandbox
-        self.destination = destination
         self.sync_number = 0
 
     def run(self, number: int, api: Api) -> bool:
         console = self.console
         console.heading(f"Part {number}: {api.title} -> CRM + Client Contacts")
         source_config = SECRETS / api.config_file
+        destination = destination_config(api)
         state_file = DEMO / "state" / f"{api.key}.json"
         catalog = configured_catalog(discover(source_config))
         streams = ", ".join(
@@ -99,13 +105,17 @@ class Story:
             for entry in catalog["streams"]
         )
         console.line(f"  source config {source_config.relative_to(ROOT)}; streams: {streams}")
+        console.line(
+            f"  destination config {destination.relative_to(ROOT)}; its ids are stored under the key "
+            f"prefix {key_prefix(api)!r}, apart from the other API's"
+        )
 
         if state_file.exists():
             first = "Incremental sync, continuing from the saved state"
         else:
             first = "Full sync (no saved state yet)"
         console.step(f"{number}.1", first)
-        if not self.sync(api, source_config, catalog, state_file, "first"):
+        if not self.sync(api, source_config, destination, catalog, state_file, "first"):
             return False
 
         console.step(f"{number}.2", f"Churn in the {api.title}")
@@ -119,7 +129,7 @@ class Story:
         before = {target: self.sandbox.admin.dump(target) for target in TARGETS}
 
         console.step(f"{number}.3", "Incremental sync of those changes")
-        result = self.sync(api, source_config, catalog, state_file, "incremental")
+        result = self.sync(api, source_config, destination, catalog, state_file, "incremental")
         if result is None:
             return False
         expected = sum(
@@ -135,16 +145,22 @@ class Story:
             )
         )
         after = {target: self.sandbox.admin.dump(target) for target in TARGETS}
-        self.show_before_after(changes, before, after)
-        return self.check_mirror(api, changes, after)
+        self.show_before_after(key_prefix(api), changes, before, after)
+        return self.check_mirror(api, destination, changes, after)
 
     def sync(
-        self, api: Api, source_config: Path, catalog: dict[str, Any], state_file: Path, label: str
+        self,
+        api: Api,
+        source_config: Path,
+        destination: Path,
+        catalog: dict[str, Any],
+        state_file: Path,
+        label: str,
     ) -> SyncResult | None:
         self.sync_number += 1
         work_dir = DEMO / "syncs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{self.sync_number}-{api.key}-{label}"
         result = run_sync(
-            source_config, self.destination, catalog, state_file, work_dir, on_progress=self.console.progress
+            source_config, destination, catalog, state_file, work_dir, on_progress=self.console.progress
         )
         console = self.console
         records = ", ".join(f"{count} {stream}" for stream, count in sorted(result.streams_read.items()))
@@ -166,6 +182,7 @@ class Story:
 
     def show_before_after(
         self,
+        prefix: str,
         changes: Mapping[str, list[str]],
         before: Mapping[str, list[dict[str, Any]]],
         after: Mapping[str, list[dict[str, Any]]],
@@ -181,45 +198,45 @@ class Story:
                         key if target == TARGETS[0] else "",
                         change if target == TARGETS[0] else "",
                         TARGET_TITLES[target],
-                        _describe(target, _held(target, before[target], key)),
-                        _describe(target, _held(target, after[target], key)),
+                        _describe(target, _held(target, before[target], prefix + key)),
+                        _describe(target, _held(target, after[target], prefix + key)),
                     ]
                 )
         self.console.line()
         self.console.line("  A few contacts before and after (email, phone):")
         self.console.table(["contact", "change", "target", "before", "after"], rows)
 
-    def check_mirror(self, api: Api, changes: Mapping[str, list[str]], after: Mapping[str, Any]) -> bool:
+    def check_mirror(
+        self, api: Api, destination: Path, changes: Mapping[str, list[str]], after: Mapping[str, Any]
+    ) -> bool:
         records = self.source_records(api)
-        # Both source APIs write into the same targets: tell their contacts apart by the Custom
-        # Contact Source API's ids, live and deleted.
-        custom = self.sandbox.admin.dump("custom")
-        custom_ids = set(custom_source_records(custom)) | {str(key) for key in custom["deleted"]}
-
-        def mine(document: Mapping[str, Any], target: str) -> bool:
-            keys = SHAPES[target].keys(document)
-            return any((key in custom_ids) == (api.key == "custom") for key in keys)
-
-        rejected = _read_jsonl(Path(json.loads(self.destination.read_text())["rejected_records_path"]))
+        prefix = key_prefix(api)
+        rejected = _read_jsonl(Path(json.loads(destination.read_text())["rejected_records_path"]))
+        # Both source APIs write into the same targets: their contacts are told apart by prefix.
         held = {
-            target: [document for document in after[target] if mine(document, target)] for target in TARGETS
+            target: [
+                document
+                for document in after[target]
+                if any(key.startswith(prefix) for key in SHAPES[target].keys(document))
+            ]
+            for target in TARGETS
         }
         # An API that reports no deletions leaves every contact it deleted (in this demo or an
         # earlier one) in the targets until a full refresh in overwrite mode.
         gone = set()
         if not api.carries_deletions:
             gone = {
-                key
+                key.removeprefix(prefix)
                 for target in TARGETS
                 for document in held[target]
                 for key in SHAPES[target].keys(document)
-                if key not in records
+                if key.startswith(prefix) and key.removeprefix(prefix) not in records
             }
         self.console.line()
         self.console.line(f"  Do the targets mirror the {api.title}?")
         ok = True
         for target in TARGETS:
-            difference = compare(target, records, held[target], rejected, exempt=gone)
+            difference = compare(target, records, held[target], rejected, exempt=gone, key_prefix=prefix)
             ok = ok and difference.ok
             verdict = "yes" if difference.ok else "NO"
             self.console.line(f"  {verdict:>3}  {difference.details(limit=3)}")
@@ -281,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         else:
             console.line(f"  using the sandbox already serving on {sandbox.url}")
-        story = Story(console, sandbox, destination_config())
+        story = Story(console, sandbox)
         results = [story.run(number, api) for number, api in enumerate(APIS, start=1)]
         ok = all(results)
         if sandbox.started_here:
@@ -291,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     for text in (
         "state files (the next `make demo` continues from them): .demo/state/",
         "each sync's catalog, input state and connector log: .demo/syncs/",
-        "records a target refused, with the reason: .demo/rejected-records.jsonl",
+        "records a target refused, with the reason: .demo/rejected-records-<api>.jsonl",
         "the configs used: secrets/ (edit them to point at real systems)",
         "the sandbox's data: .demo/sandbox.db; `make sandbox` serves the APIs, docs at /docs",
         "the connectors: source-custom-contacts/README.md, destination-crm-contacts/README.md",

@@ -19,6 +19,8 @@ CLIENT_CONTACT_FIELDS = (
     "cover_photo",
 )
 _DOTTED_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# Brackets would break the CRM marker; spaces would not survive a search.
+_KEY_PREFIX = re.compile(r"^[A-Za-z0-9_.:/-]{0,64}$")
 
 
 class ConfigError(ValueError):
@@ -72,6 +74,7 @@ class WriteOptions:
     rejected_share_min_records: int = 100
     ignored_streams: tuple[str, ...] = ("contact_tags",)
     dry_run: bool = False
+    key_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,12 @@ def _write_options(config: Mapping[str, Any]) -> WriteOptions:
     timeout = float(config.get("request_timeout_seconds", defaults.request_timeout_seconds))
     if timeout <= 0:
         raise ConfigError(f"request_timeout_seconds must be positive, not {timeout}.")
+    key_prefix = str(config.get("key_prefix") or "")
+    if not _KEY_PREFIX.match(key_prefix):
+        raise ConfigError(
+            f"key_prefix {key_prefix!r} may hold only letters, digits and _ . : / - (at most 64), "
+            "such as 'company-a:'."
+        )
     return WriteOptions(
         request_timeout_seconds=timeout,
         max_retries=int(config.get("max_retries", defaults.max_retries)),
@@ -168,6 +177,7 @@ def _write_options(config: Mapping[str, Any]) -> WriteOptions:
         ),
         ignored_streams=tuple(config.get("ignored_streams", defaults.ignored_streams)),
         dry_run=bool(config.get("dry_run", False)),
+        key_prefix=key_prefix,
     )
 
 

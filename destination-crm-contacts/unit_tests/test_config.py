@@ -43,6 +43,11 @@ class TestConfig:
         with pytest.raises(ConfigError, match=message):
             DestinationConfig.from_mapping(ConfigBuilder().with_crm(**settings).build())
 
+    @pytest.mark.parametrize("prefix", ["company a:", "[a]", "x" * 65])
+    def test_given_a_key_prefix_a_marker_cannot_hold_then_the_error_names_it(self, prefix: str) -> None:
+        with pytest.raises(ConfigError, match=r"key_prefix .* may hold only letters"):
+            DestinationConfig.from_mapping(ConfigBuilder().with_option(key_prefix=prefix).build())
+
     def test_given_a_match_key_that_is_not_a_path_then_the_error_names_it(self) -> None:
         config = ConfigBuilder().with_client_contacts(match_key="integration meta").build()
         with pytest.raises(ConfigError, match=r"client_contacts\.match_key 'integration meta'"):

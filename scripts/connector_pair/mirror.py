@@ -200,6 +200,7 @@ def compare(
     rejected_lines: Iterable[Mapping[str, Any]] = (),
     exempt: Iterable[str] = (),
     unsettled: Iterable[str] = (),
+    key_prefix: str = "",
 ) -> Difference:
     """Compare one target's dump with the source's live records (source id -> record).
 
@@ -208,14 +209,16 @@ def compare(
     `exempt` keys are allowed to be held although the source no longer has them (the Company
     Contacts API reports no deletions, so an incremental sync cannot carry them). `unsettled` keys
     changed while the sync ran, so it may or may not carry them: they are left out of this check
-    but for duplicates.
+    but for duplicates. `key_prefix` is the destination's: documents store `<prefix><source id>`,
+    and those under another prefix belong to another source and are left out.
     """
     shape = TARGETS[target]
     difference = Difference(target)
     held: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for document in documents:
         for key in shape.keys(document):
-            held[key].append(document)
+            if key.startswith(key_prefix):
+                held[key.removeprefix(key_prefix)].append(document)
     difference.held = len(held)
     reported: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for line in rejected_lines:

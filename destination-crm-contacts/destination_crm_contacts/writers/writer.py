@@ -161,7 +161,7 @@ class ContactWriter:
             self._ignored_streams[stream] += 1
             return
         try:
-            key = primary_key_of(data, plan.primary_key)
+            key = self._options.key_prefix + primary_key_of(data, plan.primary_key)
         except InvalidRecordError as error:
             self._reject_everywhere(stream, None, str(error), data)
             return
@@ -234,7 +234,9 @@ class ContactWriter:
                 if change is None:
                     raise
                 self._totals.rejected(target.name)
-                self._rejected.add(target.name, change.stream, change.key, str(error), change.record)
+                self._rejected.add(
+                    target.name, change.stream, self._source_key(change.key), str(error), change.record
+                )
                 continue
             except TargetError as error:
                 if failure is None:
@@ -292,8 +294,11 @@ class ContactWriter:
                 f"{', '.join(unfinished) or 'its read'}; the next complete sync will"
             )
             return
+        prefix = self._options.key_prefix
         for target in self._targets:
-            stale = sorted(target.managed_keys() - self._seen_in_overwrite)
+            # Other connections may write into the same target under their own key prefix.
+            ours = {key for key in target.managed_keys() if key.startswith(prefix)}
+            stale = sorted(ours - self._seen_in_overwrite)
             self._logger.info(
                 f"{target.name}: overwrite deletes {len(stale)} contacts missing from this sync"
             )
@@ -306,6 +311,10 @@ class ContactWriter:
                     for key in stale
                 }
             )
+
+    def _source_key(self, key: str) -> str:
+        """The record's own primary key, without the prefix the targets store it with."""
+        return key.removeprefix(self._options.key_prefix)
 
     def _reject_everywhere(
         self, stream: str, key: str | None, reason: str, record: Mapping[str, Any]
