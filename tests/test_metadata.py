@@ -122,6 +122,32 @@ class TestMetadata:
         assert spec["documentationUrl"] == raw_metadata(connector)["data"]["documentationUrl"]
 
 
+def spec_paths(schema: dict[str, Any], prefix: str = "") -> set[str]:
+    """Dotted paths of every property in a JSON schema, through the branches of a oneOf."""
+    paths = set()
+    for branch in [schema, *schema.get("oneOf", [])]:
+        for name, child in branch.get("properties", {}).items():
+            paths.add(prefix + name)
+            paths |= spec_paths(child, f"{prefix}{name}.")
+    return paths
+
+
+@pytest.mark.parametrize("connector", CONNECTORS)
+def test_given_allowed_hosts_then_each_names_a_base_url_of_the_spec_airbyte_can_fill_in(
+    connector: str,
+) -> None:
+    """Airbyte fills `${a.b}` from the config at that dotted path, keeps the URL's host, and drops an
+    entry it cannot fill: a misspelt path would let the connector reach no host at all."""
+    hosts = raw_metadata(connector)["data"]["allowedHosts"]["hosts"]
+    properties = spec_paths(spec_of(connector)["connectionSpecification"])
+
+    referenced = [match for host in hosts for match in re.findall(r"\$\{([^}]+)\}", host)]
+
+    assert referenced, "allowedHosts should follow the configured base URLs"
+    assert [path for path in referenced if path not in properties] == []
+    assert all(path.endswith("base_url") for path in referenced)
+
+
 def test_given_the_destination_spec_then_it_supports_every_mode_a_contacts_mirror_needs() -> None:
     spec = spec_of("destination-crm-contacts")
 
