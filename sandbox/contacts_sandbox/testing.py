@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections import deque
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -94,7 +95,10 @@ class AdminClient:
 
 
 class SandboxProcess:
-    """`contacts-sandbox` in a child process on a free port; always stopped on exit."""
+    """`contacts-sandbox` in a child process, on a free port unless told one; always stopped on exit.
+
+    Its output is kept (the last lines, for error messages) and, with `log`, appended to that file.
+    """
 
     def __init__(
         self,
@@ -103,6 +107,8 @@ class SandboxProcess:
         db: str = ":memory:",
         token_ttl: int | None = None,
         host: str = "127.0.0.1",
+        port: int = 0,
+        log: Path | None = None,
         startup_timeout: float = 30.0,
         extra_args: list[str] | None = None,
     ) -> None:
@@ -113,7 +119,7 @@ class SandboxProcess:
             "--host",
             host,
             "--port",
-            "0",
+            str(port),
             "--db",
             db,
             "--contacts",
@@ -125,6 +131,7 @@ class SandboxProcess:
             self.command += ["--token-ttl", str(token_ttl)]
         self.command += extra_args or []
         self.startup_timeout = startup_timeout
+        self.log = log
         self.process: subprocess.Popen[str] | None = None
         self._url: str | None = None
         self._admin: AdminClient | None = None
@@ -164,13 +171,24 @@ class SandboxProcess:
             raise SandboxStartError("the sandbox process was not started")
         stdout = process.stdout
         found: list[str] = []
+        log = None
+        if self.log is not None:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+            log = self.log.open("a", encoding="utf-8")
 
         def read_output() -> None:
-            for line in stdout:
-                self._output.append(line)
-                match = LISTENING.search(line)
-                if match and not found:
-                    found.append(match.group(1))
+            try:
+                for line in stdout:
+                    self._output.append(line)
+                    if log is not None:
+                        log.write(line)
+                        log.flush()
+                    match = LISTENING.search(line)
+                    if match and not found:
+                        found.append(match.group(1))
+            finally:
+                if log is not None:
+                    log.close()
 
         # The reader drains the pipe for the process's whole life, so the server never blocks on it.
         threading.Thread(target=read_output, name="sandbox-output", daemon=True).start()

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import socket
 import time
+from pathlib import Path
 
 import jwt
 import pytest
 import requests
 
 from contacts_sandbox.testing import SandboxProcess, SandboxStartError
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def test_given_a_running_sandbox_when_its_context_ends_then_the_process_is_gone() -> None:
@@ -34,6 +43,19 @@ def test_given_a_failing_test_body_when_the_context_unwinds_then_the_process_is_
         _check_the_ttl_then_fail(sandbox)
     assert sandbox.process is not None
     assert sandbox.process.poll() is not None
+
+
+def test_given_a_port_a_file_and_a_log_when_restarted_then_the_data_and_the_log_carry_over(
+    tmp_path: Path,
+) -> None:
+    port, db, log = free_port(), tmp_path / "sandbox.db", tmp_path / "logs" / "sandbox.log"
+    with SandboxProcess(contacts=5, db=str(db), port=port, log=log) as first:
+        assert first.url == f"http://127.0.0.1:{port}"
+        first.admin.churn("custom", create=2, update=0, delete=0, seed=1)
+    with SandboxProcess(contacts=5, db=str(db), port=port, log=log) as second:
+        assert len(second.admin.dump("custom")["contacts"]) == 7
+
+    assert log.read_text().count(f"listening on http://127.0.0.1:{port}") == 2
 
 
 def test_given_bad_arguments_when_starting_then_a_start_error_carrying_the_servers_output() -> None:
