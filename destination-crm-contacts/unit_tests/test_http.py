@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,14 +14,15 @@ import pytest
 import requests
 
 from destination_crm_contacts.clients.base import (
-    EvenPacing,
+    PacedBudget,
     Throttle,
     build_session,
-    request_budget,
+    pacing_for,
     retry_after_seconds,
 )
 from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm import parse_contacts
+from destination_crm_contacts.clients.pacing import EvenPacing
 from destination_crm_contacts.config import TargetLimits
 
 
@@ -168,11 +170,6 @@ class TestEvenPacing:
         assert len(sent) == 150
         assert busiest <= 100
 
-    def test_given_a_configured_rate_then_the_budget_paces_under_it(self) -> None:
-        policy = request_budget(TargetLimits(requests_per_second=100)).get_matching_policy(object())
-        assert isinstance(policy, EvenPacing)
-        assert request_budget(TargetLimits(requests_per_second=0)).get_matching_policy(object()) is None
-
 
 class TestSession:
     def test_given_proxy_and_ca_bundle_in_the_environment_then_the_session_uses_them(
@@ -182,8 +179,9 @@ class TestSession:
         monkeypatch.setenv("NO_PROXY", "crm.local")
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company.pem")
 
-        proxied = build_session("https://crm.example.com/api", TargetLimits())
-        bypassed = build_session("https://crm.local/api", TargetLimits())
+        budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
+        proxied = build_session("https://crm.example.com/api", TargetLimits(), budget)
+        bypassed = build_session("https://crm.local/api", TargetLimits(), budget)
 
         assert proxied.proxies["https"] == "http://proxy.internal:3128"
         assert proxied.verify == "/etc/ssl/company.pem"

@@ -18,16 +18,14 @@ import logging
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import orjson
 import requests
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.sources.streams.call_rate import APIBudget, BaseCallRatePolicy, LimiterSession
+from airbyte_cdk.sources.streams.call_rate import APIBudget, LimiterSession
 from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.streams.http.error_handlers import (
     BackoffStrategy,
@@ -36,11 +34,13 @@ from airbyte_cdk.sources.streams.http.error_handlers import (
     ResponseAction,
 )
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
+from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import (
     AbstractHeaderAuthenticator,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_crm_contacts.clients.pacing import PACING_MARGIN, AdaptivePacing
 from destination_crm_contacts.config import TargetLimits
 
 
@@ -164,67 +164,40 @@ def _error_mapping(target: str, *, retry_unsafe: bool) -> dict[Any, ErrorResolut
     return mapping
 
 
-class EvenPacing(BaseCallRatePolicy):
-    """Calls spread evenly at a fixed rate, and never more than the rate in any second.
+class PacedBudget(APIBudget):
+    """The CDK's call budget around the pace of one target, told of every answer the target gives.
 
-    The CDK's moving-window policy lets a whole window's calls out at once, and an API that
-    counts per second sees such bursts, shifted by network jitter, as more than the limit. Here
-    each call takes the next free slot of one schedule and sleeps until it. On a busy machine a
-    worker can wake late, and the calls queued behind it would then leave together: the count of
-    the last second, taken when each call actually leaves, caps that.
+    A 429 lowers the pace (its Retry-After, when longer than a second, is how long the 429s that
+    follow still belong to the same event); any other answer under 500 got through the limit.
     """
 
-    def __init__(
-        self,
-        calls_per_second: float,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        super().__init__(matchers=[])
-        self._interval = 1.0 / calls_per_second
-        self._per_second = max(1, int(calls_per_second))
-        self._clock = clock
-        self._sleep = sleep
-        self._next_slot = 0.0
-        self._sent: deque[float] = deque()
-        self._lock = threading.Lock()
+    def __init__(self, pacing: AdaptivePacing) -> None:
+        super().__init__(policies=[pacing])
+        self._pacing = pacing
 
-    def try_acquire(self, request: Any, weight: int) -> None:
-        with self._lock:
-            now = self._clock()
-            slot = max(self._next_slot, now)
-            self._next_slot = slot + self._interval * weight
-        if slot > now:
-            self._sleep(slot - now)
-        while True:
-            with self._lock:
-                now = self._clock()
-                while self._sent and self._sent[0] <= now - 1.0:
-                    self._sent.popleft()
-                if len(self._sent) < self._per_second:
-                    self._sent.extend([now] * weight)
-                    return
-                wait = self._sent[0] + 1.0 - now
-            self._sleep(wait)
-
-    def update(self, available_calls: int | None, call_reset_ts: datetime | None) -> None:
-        """The pace is the configured one; the API's own counters are not read."""
+    def update_from_response(self, request: Any, response: Any) -> None:
+        if not isinstance(response, requests.Response):
+            return
+        if response.status_code == 429:
+            self._pacing.rate_limited(retry_after_seconds(response) or 0.0)
+        elif response.status_code < 500:
+            self._pacing.got_through()
 
 
-# Paced under the configured rate: on a busy machine the network and the API's own scheduling
-# bunch requests, and an API counting per second saw up to 6% more in one of its seconds than
-# this side sent in any second.
-PACING_MARGIN = 0.9
+def pacing_for(
+    target: str,
+    limits: TargetLimits,
+    logger: logging.Logger,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> AdaptivePacing:
+    """Unpaced until a 429, unless a rate is configured: then paced under it from the start."""
+    ceiling = limits.requests_per_second * PACING_MARGIN if limits.requests_per_second > 0 else None
+    return AdaptivePacing(target, logger, ceiling, clock, sleep)
 
 
-def request_budget(limits: TargetLimits) -> APIBudget:
-    if limits.requests_per_second <= 0:
-        return APIBudget(policies=[])
-    return APIBudget(policies=[EvenPacing(limits.requests_per_second * PACING_MARGIN)])
-
-
-def build_session(base_url: str, limits: TargetLimits) -> requests.Session:
-    session = LimiterSession(api_budget=request_budget(limits))
+def build_session(base_url: str, limits: TargetLimits, budget: APIBudget) -> requests.Session:
+    session = LimiterSession(api_budget=budget)
     # Every worker keeps its connection open: the default pool of 10 would drop and reopen them.
     adapter = requests.adapters.HTTPAdapter(
         pool_connections=4, pool_maxsize=limits.max_concurrent_requests * 2 + 4
@@ -280,11 +253,15 @@ class TargetHttp:
         limits: TargetLimits,
         transport: Transport,
         logger: logging.Logger,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.name = name
         self._base_url = base_url
-        self._throttle = Throttle()
-        session = build_session(base_url, limits)
+        self._logger = logger
+        self._throttle = Throttle(clock, sleep)
+        self.pacing = pacing_for(name, limits, logger, clock, sleep)
+        session = build_session(base_url, limits, PacedBudget(self.pacing))
 
         def client(retry_unsafe: bool) -> HttpClient:
             return _HttpClient(
@@ -335,17 +312,50 @@ class TargetHttp:
         params: Mapping[str, Any] | None,
         json: Mapping[str, Any] | None,
     ) -> requests.Response | None:
-        self._throttle.wait()
-        try:
-            _, response = client.send_request(
-                method, self.url(path), request_kwargs={}, params=params, json=json
-            )
-        except AirbyteTracedException as error:
-            raise TargetError(
-                f"{self.name}: {method} {path} failed: {error.message}",
-                error.failure_type or FailureType.transient_error,
-            ) from error
-        return response
+        """One request through the CDK's client, given another round of retries for as long as
+        it meets only 429s while other calls of the target get through.
+
+        The CDK retries a 429 whose Retry-After the backoff strategy reads by raising
+        `UserDefinedBackoffException`, and its backoff handler counts those tries against
+        `max_retries` (and `max_time`) like any other; when they run out it raises "API rate limit
+        exceeded". Under a rate limit met by many workers that count measures bad luck, not a
+        broken target: the pace of the target has dropped, and a write that met the limit
+        `max_retries + 1` times in a row would get through at the new pace. So a request whose
+        rate-limit budget ran out starts a new round (the CDK's, unchanged: Retry-After, backoff,
+        the same budget) when some call of the target got through during the last one. A target
+        that lets nothing through fails as before, after one round; so does a request that stays
+        rate limited once the rest of the work has drained (the writer reads only a few batches
+        ahead of the oldest unfinished write), since nothing else gets through any more.
+        """
+        while True:
+            self._throttle.wait()
+            answered_before = self.pacing.answered
+            try:
+                _, response = client.send_request(
+                    method, self.url(path), request_kwargs={}, params=params, json=json
+                )
+            except AirbyteTracedException as error:
+                if _rate_limit_exhausted(error) and self.pacing.answered > answered_before:
+                    self._logger.info(
+                        f"{self.name}: {method} {path} still rate limited after its retries while "
+                        f"other calls get through at {self.pacing.rate or 0:.1f}/s; retrying at that pace"
+                    )
+                    continue
+                raise TargetError(
+                    f"{self.name}: {method} {path} failed: {error.message}",
+                    error.failure_type or FailureType.transient_error,
+                ) from error
+            return response
+
+
+def _rate_limit_exhausted(error: AirbyteTracedException) -> bool:
+    """Whether the CDK gave up on a request because its last answer was a 429."""
+    cause = error.__cause__ or error.__context__
+    return (
+        isinstance(cause, BaseBackoffException)
+        and isinstance(cause.response, requests.Response)
+        and cause.response.status_code == 429
+    )
 
 
 def json_body(response: requests.Response) -> Any:

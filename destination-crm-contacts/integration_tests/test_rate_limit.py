@@ -1,0 +1,40 @@
+"""A sustained rate limit slows the write down; it does not fail it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contacts_sandbox.testing import SandboxProcess
+from integration_tests.connector import (
+    config_for,
+    expected_client_contacts,
+    expected_crm,
+    held_client_contacts,
+    held_crm,
+    record_line,
+    state_line,
+    write,
+)
+
+# A new contact costs the CRM two calls (a search by email, then the create): at four calls a
+# second, about half a minute.
+CONTACTS = 64
+
+
+def test_given_a_limit_of_4_per_second_and_32_workers_then_every_contact_is_written_once(
+    sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    contacts = sandbox.admin.dump("custom")["contacts"][:CONTACTS]
+    sandbox.admin.set_faults("crm", rate_limit_per_second=4, retry_after_seconds=1)
+    # No requests_per_second: the pace is learnt from the 429s. Few retries: a write that met
+    # the limit a few times in a row would have failed the sync.
+    config = config_for(sandbox, max_retries=3)
+
+    run = write(tmp_path, config, [record_line(c) for c in contacts] + [state_line(1)])
+
+    assert run.returncode == 0, run.stderr
+    assert held_crm(sandbox) == expected_crm(contacts)
+    assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+    assert run.totals["targets"]["crm"]["created"] == len(expected_crm(contacts))
+    assert sandbox.admin.stats()["status"]["crm"].get("429", 0) > 0, "no 429 met: the test proves nothing"
+    assert any(message.startswith("crm: the API answered 429") for message in run.logs("INFO"))
