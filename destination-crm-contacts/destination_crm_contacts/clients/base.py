@@ -9,6 +9,10 @@ Every request goes through the CDK's `HttpClient`, in one of two modes:
 
 A 4xx other than 401/403/408/429 is handed back to the caller: it decides between "gone"
 (404 on a delete) and a rejected record (400 on a create).
+
+A 429 also slows the whole target down: every worker waits out its Retry-After, and from then on
+the target's requests are paced (`pacing.AdaptivePacing`), so a sustained limit makes the sync
+slower, not failed.
 """
 
 from __future__ import annotations
