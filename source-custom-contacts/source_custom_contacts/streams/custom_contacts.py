@@ -30,6 +30,7 @@ from source_custom_contacts.streams.base import (
     rfc3339,
     unreadable_state,
 )
+from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
 
 STATE_KEY = "timestamp"
 # Rounds of re-reading after contacts moved during a read; each round covers the moves made
@@ -101,16 +102,16 @@ class CustomContacts(SyncStartStateStream[int]):
 
     def _read_with_shift_repair(
         self,
-        read_pass: Callable[[int, dict[str, int]], Iterator[AirbyteMessage]],
+        read_pass: Callable[[int, EmittedIds], Iterator[AirbyteMessage]],
         moved_since: Callable[[int], set[str]],
         started: int,
+        emitted: EmittedIds,
     ) -> Iterator[AirbyteMessage]:
-        emitted_on_page: dict[str, int] = {}
         first_page, pass_began = 1, started
         for _ in range(MAX_REPAIR_ROUNDS + 1):
-            yield from read_pass(first_page, emitted_on_page)
+            yield from read_pass(first_page, emitted)
             checked_at = int(self._clock())
-            shifted_pages = [emitted_on_page[i] for i in moved_since(pass_began) if i in emitted_on_page]
+            shifted_pages = emitted.pages_of(moved_since(pass_began))
             if not shifted_pages:
                 return
             first_page, pass_began = min(shifted_pages), checked_at
@@ -129,21 +130,23 @@ class CustomContacts(SyncStartStateStream[int]):
     # Full read: /contacts is ordered by id, so only deletions move contacts.
 
     def _read_all(self, started: int, seen_at: str) -> Iterator[AirbyteMessage]:
-        def read_pass(first_page: int, emitted_on_page: dict[str, int]) -> Iterator[AirbyteMessage]:
+        def read_pass(first_page: int, emitted: EmittedIds) -> Iterator[AirbyteMessage]:
             pages = fetch_pages_in_order(self._contacts_page, self._max_in_flight, first_page, _has_no_items)
             name = self.name
             for page in pages:
                 number, emitted_at = page.number, now_millis()
+                seen = emitted.seen_near(number)
                 for record in self._live_records(page.items, seen_at):
                     contact_id = record["id"]
-                    if contact_id not in emitted_on_page:
-                        emitted_on_page[contact_id] = number
+                    if contact_id not in seen:
+                        emitted.emitted(number, contact_id)
                         yield record_message(name, record, emitted_at)
 
         def deleted_since(timestamp: int) -> set[str]:
             return {str(i) for page in self._delta_pages(timestamp, 1) for i in page.items[1]}
 
-        return self._read_with_shift_repair(read_pass, deleted_since, started)
+        # Every contact is emitted: remember them compactly (see `PageRuns`).
+        return self._read_with_shift_repair(read_pass, deleted_since, started, PageRuns())
 
     def _contacts_page(self, number: int) -> Page[list[Any]]:
         body = self._client.get_json("/contacts", {"limit": self._page_size, "page": number})
@@ -164,15 +167,16 @@ class CustomContacts(SyncStartStateStream[int]):
     def _read_delta(self, since: int, started: int, seen_at: str) -> Iterator[AirbyteMessage]:
         tombstoned: set[str] = set()
 
-        def read_pass(first_page: int, emitted_on_page: dict[str, int]) -> Iterator[AirbyteMessage]:
+        def read_pass(first_page: int, emitted: EmittedIds) -> Iterator[AirbyteMessage]:
             name = self.name
             for page in self._delta_pages(since, first_page):
                 updated, deleted = page.items
                 number, emitted_at = page.number, now_millis()
+                seen = emitted.seen_near(number)
                 for record in self._live_records(updated, seen_at):
                     contact_id = record["id"]
-                    if contact_id not in emitted_on_page:
-                        emitted_on_page[contact_id] = number
+                    if contact_id not in seen:
+                        emitted.emitted(number, contact_id)
                         yield record_message(name, record, emitted_at)
                 for raw_id in deleted:
                     contact_id = str(raw_id)
@@ -188,7 +192,9 @@ class CustomContacts(SyncStartStateStream[int]):
                 changed.update(str(i) for i in deleted)
             return changed
 
-        return self._read_with_shift_repair(read_pass, changed_since, started)
+        # A changed contact moves to the end of the list, far from the page it was emitted on:
+        # remember every id (a delta holds only the changes, so this stays small).
+        return self._read_with_shift_repair(read_pass, changed_since, started, EveryId())
 
     def _delta_pages(self, since: int, first_page: int) -> Iterator[Page[DeltaItems]]:
         return fetch_pages_in_order(
