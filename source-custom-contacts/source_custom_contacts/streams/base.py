@@ -16,6 +16,8 @@ from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.core import StreamData
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from source_custom_contacts.auth import Clock
+from source_custom_contacts.client import ApiClient
 from source_custom_contacts.pagination import EmptyPageLoopError
 
 
@@ -89,8 +91,21 @@ class SyncStartStateStream(SchemaFileStream, CheckpointMixin, Generic[Since]):
     """A stream whose state is the time a sync began less the lookback. Each stream says only how
     it reads a saved state, in `_read_state`; an empty state means a first sync."""
 
-    _state: MutableMapping[str, Any]
-    _since: Since | None
+    def __init__(
+        self,
+        client: ApiClient,
+        page_size: int,
+        lookback_window_seconds: int,
+        max_in_flight: int,
+        clock: Clock = time.time,
+    ) -> None:
+        self._client = client
+        self._page_size = page_size
+        self._lookback = lookback_window_seconds
+        self._max_in_flight = max_in_flight
+        self._clock = clock
+        self._state: MutableMapping[str, Any] = {}
+        self._since: Since | None = None
 
     @property
     def state(self) -> MutableMapping[str, Any]:

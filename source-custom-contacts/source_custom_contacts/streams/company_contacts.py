@@ -49,14 +49,8 @@ class CompanyContacts(SyncStartStateStream[datetime]):
         max_in_flight: int,
         clock: Clock = time.time,
     ) -> None:
-        self._client = client
-        self._page_size = page_size
+        super().__init__(client, page_size, lookback_window_seconds, max_in_flight, clock)
         self._search = search
-        self._lookback = lookback_window_seconds
-        self._max_in_flight = max_in_flight
-        self._clock = clock
-        self._state: MutableMapping[str, Any] = {}
-        self._since: datetime | None = None
 
     def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], datetime]:
         since = parse_time(value.get(CURSOR))

@@ -11,15 +11,12 @@ by asking the delta what moved meanwhile and reading again from the first page i
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from functools import partial
 from typing import Any
 
 from airbyte_cdk.models import AirbyteMessage, SyncMode
 
-from source_custom_contacts.auth import Clock
-from source_custom_contacts.client import ApiClient
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
@@ -51,22 +48,6 @@ class CustomContacts(SyncStartStateStream[int]):
     primary_key = "id"
     cursor_field = UPDATED_AT
     schema_file = "custom_contacts"
-
-    def __init__(
-        self,
-        client: ApiClient,
-        page_size: int,
-        lookback_window_seconds: int,
-        max_in_flight: int,
-        clock: Clock = time.time,
-    ) -> None:
-        self._client = client
-        self._page_size = page_size
-        self._lookback = lookback_window_seconds
-        self._max_in_flight = max_in_flight
-        self._clock = clock
-        self._state: MutableMapping[str, Any] = {}
-        self._since: int | None = None
 
     def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], int]:
         since = value.get(STATE_KEY)
