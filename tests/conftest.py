@@ -40,6 +40,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=int(os.environ.get("FIDELITY_CONTACTS", "120")),
         help="contacts seeded into the source before the first sync (env FIDELITY_CONTACTS, default 120)",
     )
+    group.addoption(
+        "--fidelity-rate-limits",
+        default=os.environ.get("FIDELITY_RATE_LIMITS", "5,10"),
+        help=(
+            "requests a second the source API and each target allow in the rate-limited cycles "
+            "(env FIDELITY_RATE_LIMITS, default 5,10)"
+        ),
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

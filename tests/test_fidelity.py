@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from connector_pair.examples import example_config
-from connector_pair.fidelity import Cycle, FidelityRun
+from connector_pair.fidelity import Cycle, FidelityRun, RateLimits
 from connector_pair.mirror import (
     client_contact_keys,
     company_source_records,
@@ -50,6 +50,9 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
     cycles = request.config.getoption("--fidelity-cycles")
     seed = request.config.getoption("--fidelity-seed")
     contacts = request.config.getoption("--fidelity-contacts")
+    source_limit, target_limit = (
+        int(n) for n in request.config.getoption("--fidelity-rate-limits").split(",")
+    )
     report: list[str] = []
     results = tmp_path / "fidelity.json"
 
@@ -59,7 +62,14 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
         results.write_text(json.dumps([done.as_dict() for done in run.cycles], indent=2))
 
     with SandboxProcess(contacts=contacts, seed=seed) as sandbox:
-        run = FidelityRun(sandbox.url, sandbox.admin, tmp_path, seed=seed, scale=contacts)
+        run = FidelityRun(
+            sandbox.url,
+            sandbox.admin,
+            tmp_path,
+            seed=seed,
+            scale=contacts,
+            rate_limits=RateLimits(source=source_limit, targets=target_limit),
+        )
         done = run.run(cycles, on_cycle=record)
 
     print("\n".join(report))

@@ -94,7 +94,15 @@ def draw_faults(rng: random.Random) -> dict[str, dict[str, float]]:
     return faults
 
 
-def scheduled_faults(number: int) -> dict[str, dict[str, float]]:
+@dataclass(frozen=True)
+class RateLimits:
+    """The limits of the rate-limited cycles, in requests a second: the source API's, each target's."""
+
+    source: int = 5
+    targets: int = 10
+
+
+def scheduled_faults(number: int, limits: RateLimits = RateLimits()) -> dict[str, dict[str, float]]:
     """Faults certain to bite, on a schedule, so that even a short run meets each of them."""
     if number % 4 == 0:
         # The second request with a token revokes every token issued so far: that request and
@@ -107,11 +115,13 @@ def scheduled_faults(number: int) -> dict[str, dict[str, float]]:
         # depends on timing; the revocation above does not.
         return {"custom": {"token_ttl_seconds": 1, "latency_ms": 600}}
     if number % 4 == 2:
-        # A rate limit every API reaches: 429 with Retry-After. (At 2 a second for the source API
-        # and 4 for the targets, syncs gave up once their retries were spent: see FIDELITY.md.)
+        # A rate limit every API reaches: 429 with Retry-After, for the whole sync.
         return {
-            "custom": {"rate_limit_per_second": 5, "retry_after_seconds": 1},
-            **{target: {"rate_limit_per_second": 10, "retry_after_seconds": 1} for target in TARGETS},
+            "custom": {"rate_limit_per_second": limits.source, "retry_after_seconds": 1},
+            **{
+                target: {"rate_limit_per_second": limits.targets, "retry_after_seconds": 1}
+                for target in TARGETS
+            },
         }
     return {}
 
@@ -125,8 +135,17 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 class FidelityRun:
     """Cycles of one source (the Custom Contact Source API) into both targets of one sandbox."""
 
-    def __init__(self, url: str, admin: AdminClient, work_dir: Path, seed: int, scale: int) -> None:
+    def __init__(
+        self,
+        url: str,
+        admin: AdminClient,
+        work_dir: Path,
+        seed: int,
+        scale: int,
+        rate_limits: RateLimits = RateLimits(),
+    ) -> None:
         self.admin = admin
+        self.rate_limits = rate_limits
         self.work_dir = work_dir
         self.rng = random.Random(seed)
         self.scale = scale
@@ -167,7 +186,7 @@ class FidelityRun:
             cycle.churn = draw_churn(rng, self.scale)
             self.admin.churn("custom", **cycle.churn)
         cycle.faults = draw_faults(rng)
-        for api, faults in scheduled_faults(number).items():
+        for api, faults in scheduled_faults(number, self.rate_limits).items():
             cycle.faults[api].update(faults)
         during = draw_churn(rng, self.scale) if number == 0 or rng.random() < 0.5 else None
         if during is not None:
