@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 import requests
-from airbyte_cdk.sources.streams.call_rate import APIBudget, LimiterSession, MovingWindowCallRatePolicy, Rate
+from airbyte_cdk.sources.streams.call_rate import MovingWindowCallRatePolicy, Rate
 from airbyte_cdk.sources.streams.http.error_handlers import HttpStatusErrorHandler
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
 from airbyte_cdk.sources.streams.http.requests_native_auth import BasicHttpAuthenticator, TokenAuthenticator
@@ -31,6 +31,7 @@ from source_custom_contacts.errors import (
     error_mapping,
     malformed_response,
 )
+from source_custom_contacts.rate_limit import BudgetSession, PatientHttpClient, RateLimitBudget
 
 CUSTOM_API_NAME = "Custom Contact Source API"
 COMPANY_API_NAME = "Company Contacts API"
@@ -57,16 +58,16 @@ class ApiClient:
         return body
 
 
-def rate_budget(settings: HttpSettings) -> APIBudget:
-    """One budget per API, shared by every client of that API."""
+def rate_budget(settings: HttpSettings) -> RateLimitBudget:
+    """One budget per API, shared by every client of that API: a 429 pauses them all."""
     if settings.max_requests_per_second is None:
-        return APIBudget(policies=[])
+        return RateLimitBudget(policies=[])
     rate = Rate(limit=settings.max_requests_per_second, interval=timedelta(seconds=1))
-    return APIBudget(policies=[MovingWindowCallRatePolicy(rates=[rate], matchers=[])])
+    return RateLimitBudget(policies=[MovingWindowCallRatePolicy(rates=[rate], matchers=[])])
 
 
-def _session(budget: APIBudget, settings: HttpSettings) -> requests.Session:
-    session = LimiterSession(api_budget=budget)
+def _session(budget: RateLimitBudget, settings: HttpSettings) -> requests.Session:
+    session = BudgetSession(api_budget=budget)
     # Enough pooled connections for every page in flight plus a token request, so none is discarded.
     adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=settings.concurrent_requests + 2)
     session.mount("http://", adapter)
@@ -77,13 +78,14 @@ def _session(budget: APIBudget, settings: HttpSettings) -> requests.Session:
 def _http_client(
     name: str,
     mapping: ErrorMapping,
-    budget: APIBudget,
+    budget: RateLimitBudget,
     settings: HttpSettings,
     logger: logging.Logger,
     authenticator: AuthBase | None,
     max_retries: int,
 ) -> HttpClient:
-    return HttpClient(
+    return PatientHttpClient(
+        budget=budget,
         name=name,
         logger=logger,
         error_handler=HttpStatusErrorHandler(logger=logger, error_mapping=mapping, max_retries=max_retries),
@@ -100,9 +102,10 @@ def custom_api_client(
     logger: logging.Logger,
     clock: Clock = time.time,
     max_retries: int = MAX_RETRIES,
+    budget: RateLimitBudget | None = None,
 ) -> ApiClient:
     """Token requests and data requests share one rate budget: the API counts both."""
-    budget = rate_budget(settings)
+    budget = rate_budget(settings) if budget is None else budget
     token_client = _http_client(
         "token",
         error_mapping(CUSTOM_API_NAME, credentials_refused(CUSTOM_API_NAME, "client id and client secret")),
@@ -131,7 +134,7 @@ def company_api_client(
     config: CompanyApiConfig,
     settings: HttpSettings,
     logger: logging.Logger,
-    budget: APIBudget,
+    budget: RateLimitBudget,
     stream_name: str,
     max_retries: int = MAX_RETRIES,
 ) -> ApiClient:
