@@ -42,10 +42,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--fidelity-rate-limits",
-        default=os.environ.get("FIDELITY_RATE_LIMITS", "5,10"),
+        default=os.environ.get("FIDELITY_RATE_LIMITS", "2,4"),
         help=(
             "requests a second the source API and each target allow in the rate-limited cycles "
-            "(env FIDELITY_RATE_LIMITS, default 5,10)"
+            "(env FIDELITY_RATE_LIMITS, default 2,4)"
         ),
     )
 

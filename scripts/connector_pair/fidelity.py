@@ -98,8 +98,8 @@ def draw_faults(rng: random.Random) -> dict[str, dict[str, float]]:
 class RateLimits:
     """The limits of the rate-limited cycles, in requests a second: the source API's, each target's."""
 
-    source: int = 5
-    targets: int = 10
+    source: int = 2
+    targets: int = 4
 
 
 def scheduled_faults(number: int, limits: RateLimits = RateLimits()) -> dict[str, dict[str, float]]:
