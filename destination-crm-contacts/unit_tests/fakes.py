@@ -237,3 +237,18 @@ class FakeClientContacts(FakeApi):
             context.status_code = 404
             return {"success": False, "error": "not found"}
         return {"success": True, "data": document}
+
+
+class FakeTime:
+    """A clock that moves only when something sleeps on it: pacing without real waits."""
+
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds

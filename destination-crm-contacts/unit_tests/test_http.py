@@ -24,6 +24,7 @@ from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm import parse_contacts
 from destination_crm_contacts.clients.pacing import EvenPacing
 from destination_crm_contacts.config import TargetLimits
+from unit_tests.fakes import FakeTime
 
 
 def response_with(headers: dict[str, str], status: int = 429) -> requests.Response:
@@ -97,22 +98,9 @@ class TestClientContactPages:
         assert parse_page([{"_id": str(i)} for i in range(100)], 1, 100).has_next
 
 
-class FakeTime:
-    def __init__(self, now: float = 10.0) -> None:
-        self.now = now
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
-
-
 class TestEvenPacing:
     def test_given_calls_at_once_then_each_waits_for_its_own_slot(self) -> None:
-        fake = FakeTime()
+        fake = FakeTime(10.0)
         starts = []
         pacing = EvenPacing(4.0, clock=fake.clock, sleep=fake.sleep)
 
@@ -125,7 +113,7 @@ class TestEvenPacing:
         assert starts == [0.0, 0.25, 0.5, 0.75]
 
     def test_given_an_idle_spell_then_the_next_call_goes_at_once_without_a_burst(self) -> None:
-        fake = FakeTime()
+        fake = FakeTime(10.0)
         pacing = EvenPacing(2.0, clock=fake.clock, sleep=fake.sleep)
         pacing.try_acquire(object(), weight=1)
 

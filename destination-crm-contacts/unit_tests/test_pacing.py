@@ -20,22 +20,10 @@ from destination_crm_contacts.clients.base import (
 )
 from destination_crm_contacts.clients.pacing import RATE_FLOOR, AdaptivePacing
 from destination_crm_contacts.config import TargetLimits
+from unit_tests.fakes import FakeTime
 
 LOGGER = logging.getLogger("airbyte")
 BASE_URL = "https://crm.test/api"
-
-
-class FakeTime:
-    def __init__(self, now: float = 100.0) -> None:
-        self.now = now
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
 
 
 def pacing(fake: FakeTime, ceiling: float | None = None) -> AdaptivePacing:
