@@ -75,6 +75,8 @@ class PageRuns:
     def pages_of(self, ids: Iterable[str]) -> list[int]:
         self._close_page()
         wanted = set(ids)
+        if not wanted:
+            return []  # the usual case after a pass: nothing moved, no need to walk every page
         pages: list[int] = []
         for number, runs in self._runs.items():
             for run in runs:
