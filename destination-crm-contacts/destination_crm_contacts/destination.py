@@ -106,19 +106,14 @@ class DestinationCrmContacts(Destination):
             rejected,
             logger,
         )
-        invalid_lines = (
-            (lambda: input_messages.invalid_lines)
-            if isinstance(input_messages, InputMessages)
-            else (lambda: 0)
-        )
         try:
-            yield from writer.write(input_messages, invalid_lines)
+            yield from writer.write(input_messages)
         finally:
             rejected.close()
 
     def run_cmd(self, parsed_args: argparse.Namespace) -> Iterable[AirbyteMessage]:
-        """`write` reads stdin with `InputMessages`, which reports a malformed line and goes on;
-        the CDK's reader would stop the sync on it. Everything else is the CDK's."""
+        """`write` reads stdin with `InputMessages`: one pass over bytes, and a malformed line
+        stops the sync with a message naming the line. Everything else is the CDK's."""
         if parsed_args.command != "write":
             yield from super().run_cmd(parsed_args)
             return
@@ -130,4 +125,4 @@ class DestinationCrmContacts(Destination):
         catalog = ConfiguredAirbyteCatalogSerializer.load(
             orjson.loads(Path(parsed_args.catalog).read_bytes())
         )
-        yield from self.write(config, catalog, InputMessages(sys.stdin.buffer, logger))
+        yield from self.write(config, catalog, InputMessages(sys.stdin.buffer))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import subprocess
 import sys
@@ -119,7 +118,7 @@ def write_in_process(config: Mapping[str, Any], lines: Iterable[str], mode: str 
     """The same write through the connector's code in this process: no start-up cost, for the
     tests that are about what lands in the targets rather than about the command line."""
     catalog = ConfiguredAirbyteCatalogSerializer.load(catalog_for(mode))
-    messages = InputMessages([line.encode() for line in lines], logging.getLogger("airbyte"))
+    messages = InputMessages([line.encode() for line in lines])
     output = DestinationCrmContacts().write(config, catalog, messages)
     return WriteRun(0, [AirbyteMessageSerializer.dump(message) for message in output], "")
 

@@ -156,19 +156,24 @@ class TestOverwrite:
 
 
 class TestBadInput:
-    def test_given_bad_lines_on_stdin_then_they_are_reported_and_the_rest_is_written(
+    def test_given_a_bad_line_before_a_state_then_the_sync_fails_naming_it_and_confirms_no_later_state(
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
         contacts = source_contacts(sandbox)[:6]
-        lines = (
-            [record_line(c) for c in contacts[:3]]
-            + ["{not json", "[]"]
-            + [record_line(c) for c in contacts[3:]]
-        )
+        lines = [
+            *(record_line(c) for c in contacts[:3]),
+            state_line(1),
+            "{not json",
+            *(record_line(c) for c in contacts[3:]),
+            state_line(2),
+        ]
 
-        run = write(tmp_path, config_for(sandbox), [*lines, state_line(1)])
+        run = write(tmp_path, config_for(sandbox), lines)
 
-        assert run.returncode == 0, run.stderr
-        assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
-        assert run.totals["invalid_input_lines"] == 2
-        assert [s["destinationStats"]["recordCount"] for s in run.states] == [6.0]
+        assert run.returncode != 0
+        assert [s["destinationStats"]["recordCount"] for s in run.states] == [3.0]
+        traces = [m["trace"] for m in run.messages if m["type"] == "TRACE"]
+        [error] = [trace["error"] for trace in traces if "error" in trace]
+        assert error["failure_type"] == "system_error"
+        assert "Input line 5 is not JSON" in error["message"]
+        assert held_client_contacts(sandbox) == expected_client_contacts(contacts[:3])

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from airbyte_cdk.models import AirbyteStreamStatus
+import pytest
+from airbyte_cdk.models import AirbyteStreamStatus, FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import (
     ConfigBuilder,
@@ -368,3 +370,18 @@ class TestKeyPrefix:
         [line] = [json.loads(text) for text in rejected_file.read_text().splitlines()]
         assert (line["target"], line["primary_key"]) == ("crm", "7")
         assert len(client_contacts.by_key("custom:7")) == 1
+
+
+class TestUnsupportedModes:
+    @pytest.mark.parametrize("mode", ["soft_delete", "update"])
+    def test_given_a_mode_outside_the_spec_when_writing_then_a_config_error_comes_before_any_write(
+        self, mode: str, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        with pytest.raises(AirbyteTracedException) as raised:
+            write(ConfigBuilder().build(), catalog(("contacts", mode)), [tombstone("1"), state(1)])
+
+        assert raised.value.failure_type == FailureType.config_error
+        assert f"destination sync mode {mode!r}" in str(raised.value.message)
+        assert "append, append_dedup, overwrite" in str(raised.value.message)
+        assert crm.calls == []
+        assert client_contacts.calls == []

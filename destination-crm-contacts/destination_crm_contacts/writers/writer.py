@@ -67,16 +67,37 @@ class StreamPlan:
     ignored: bool
 
 
+# The spec's supported_destination_sync_modes; any other mode would be guessed at, and a guess
+# such as a hard delete for `soft_delete` loses data.
+SUPPORTED_MODES = (
+    DestinationSyncMode.append,
+    DestinationSyncMode.append_dedup,
+    DestinationSyncMode.overwrite,
+)
+
+
 def plan_streams(catalog: ConfiguredAirbyteCatalog, ignored: Iterable[str]) -> dict[str, StreamPlan]:
+    """How each configured stream is written; refuses, before anything is written, a sync mode
+    the destination does not support."""
     ignored = set(ignored)
     plans = {}
     for configured in catalog.streams:
         stream = configured.stream
         name = stream_name(stream.namespace, stream.name)
+        mode = configured.destination_sync_mode or DestinationSyncMode.append_dedup
+        if mode not in SUPPORTED_MODES:
+            raise AirbyteTracedException(
+                message=(
+                    f"Stream {name!r} asks for destination sync mode {mode.value!r}, which this "
+                    f"destination does not support. Choose one of "
+                    f"{', '.join(m.value for m in SUPPORTED_MODES)} in the connection's settings."
+                ),
+                failure_type=FailureType.config_error,
+            )
         primary_key = configured.primary_key or stream.source_defined_primary_key or [["id"]]
         plans[name] = StreamPlan(
             name=name,
-            mode=configured.destination_sync_mode or DestinationSyncMode.append_dedup,
+            mode=mode,
             primary_key=primary_key,
             ignored=stream.name in ignored or name in ignored,
         )
@@ -116,9 +137,7 @@ class ContactWriter:
     def totals(self) -> Totals:
         return self._totals
 
-    def write(
-        self, messages: Iterable[AirbyteMessage], invalid_lines: Callable[[], int] = lambda: 0
-    ) -> Iterator[AirbyteMessage]:
+    def write(self, messages: Iterable[AirbyteMessage]) -> Iterator[AirbyteMessage]:
         for plan in self._plans.values():
             if plan.ignored:
                 self._logger.info(
@@ -147,7 +166,7 @@ class ContactWriter:
                 self._mirror_overwrite()
             finally:
                 self._rejected.flush()
-                self._log_totals(invalid_lines())
+                self._log_totals()
 
     def _take(self, record: AirbyteRecordMessage) -> None:
         stream = stream_name(record.namespace, record.stream)
@@ -337,13 +356,12 @@ class ContactWriter:
                     failure_type=FailureType.config_error,
                 )
 
-    def _log_totals(self, invalid_lines: int) -> None:
+    def _log_totals(self) -> None:
         summary = {
             "event": "crm_contacts_totals",
             "dry_run": self._options.dry_run,
             "targets": self._totals.as_dict(),
             "ignored_streams": dict(self._ignored_streams),
-            "invalid_input_lines": invalid_lines,
         }
         for target, counts in summary["targets"].items():  # type: ignore[attr-defined]
             verb = "would be" if self._options.dry_run else "were"
