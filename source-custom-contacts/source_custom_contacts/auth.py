@@ -3,6 +3,10 @@
 `GET /token` with Basic credentials answers a JWT. We read its `exp` claim (without verifying the
 signature: that is the API's job) to renew it a little before it runs out, and the CDK's
 HttpClient asks us to renew it once more if the API still answers 401.
+
+The config's secrets are masked in every output by the CDK; the Basic header (the same secret in
+base64) and each JWT are secrets learnt at run time, and are registered with the same filter
+before anything can log them.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import requests
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
+from airbyte_cdk.sources.streams.http.requests_native_auth import BasicHttpAuthenticator
 from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import AbstractHeaderAuthenticator
+from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 
 from source_custom_contacts.errors import malformed_response
 
@@ -47,6 +54,33 @@ def jwt_expiry(token: str) -> float | None:
         return None
     exp = claims.get("exp") if isinstance(claims, dict) else None
     return float(exp) if isinstance(exp, int | float) and not isinstance(exp, bool) else None
+
+
+class TokenRequestAuthenticator(BasicHttpAuthenticator):
+    """Basic credentials for `GET /token`, kept out of every log along with the token it answers.
+
+    The CDK logs an answer (with `--debug`) as soon as it arrives, before our code reads the token
+    from it, so the token is registered as a secret by a response hook, which runs first.
+    """
+
+    def __init__(self, username: str, password: str) -> None:
+        super().__init__(username, password)
+        add_to_secrets(self.token.split(" ", 1)[-1])
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        prepared = super().__call__(request)
+        prepared.register_hook("response", _mask_issued_token)
+        return prepared
+
+
+def _mask_issued_token(response: requests.Response, *args: object, **kwargs: object) -> None:
+    try:
+        body = response.json()
+    except ValueError:
+        return
+    token = body.get("token") if isinstance(body, dict) else None
+    if isinstance(token, str) and token:
+        add_to_secrets(token)
 
 
 class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):

@@ -18,10 +18,10 @@ import requests
 from airbyte_cdk.sources.streams.call_rate import MovingWindowCallRatePolicy, Rate
 from airbyte_cdk.sources.streams.http.error_handlers import HttpStatusErrorHandler
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
-from airbyte_cdk.sources.streams.http.requests_native_auth import BasicHttpAuthenticator, TokenAuthenticator
+from airbyte_cdk.sources.streams.http.requests_native_auth import TokenAuthenticator
 from requests.auth import AuthBase
 
-from source_custom_contacts.auth import Clock, CustomApiTokenAuthenticator
+from source_custom_contacts.auth import Clock, CustomApiTokenAuthenticator, TokenRequestAuthenticator
 from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, HttpSettings
 from source_custom_contacts.errors import (
     TOKEN_REJECTED_RETRY,
@@ -112,7 +112,7 @@ def custom_api_client(
         budget,
         settings,
         logger,
-        BasicHttpAuthenticator(config.client_id, config.client_secret),
+        TokenRequestAuthenticator(config.client_id, config.client_secret),
         max_retries,
     )
     authenticator = CustomApiTokenAuthenticator(
