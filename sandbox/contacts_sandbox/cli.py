@@ -11,6 +11,7 @@ import uvicorn
 import uvloop
 
 from contacts_sandbox.app import create_app
+from contacts_sandbox.profiles import PROFILES
 from contacts_sandbox.settings import Settings
 
 
@@ -25,6 +26,13 @@ def parse_args(argv: list[str] | None = None) -> tuple[Settings, str]:
     parser.add_argument(
         "--token-ttl", type=int, default=defaults.token_ttl, help="JWT time to live, in seconds"
     )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default=defaults.profile,
+        help="lenient: every documented spelling and helpful extras; strict: only what each API's "
+        "document shows (see the README)",
+    )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
     args = parser.parse_args(argv)
     return Settings(
@@ -34,6 +42,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Settings, str]:
         contacts=args.contacts,
         seed=args.seed,
         token_ttl=args.token_ttl,
+        profile=args.profile,
     ), args.log_level
 
 

@@ -1,6 +1,7 @@
 """Pytest fixtures for suites that test against the sandbox as a real process.
 
-Enable with `pytest_plugins = ["contacts_sandbox.pytest_plugin"]` in a conftest.py.
+Enable with `pytest_plugins = ["contacts_sandbox.pytest_plugin"]` in a conftest.py. Every test
+that uses `sandbox` runs twice, once per profile (test ids `[lenient]` and `[strict]`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from contacts_sandbox.testing import SandboxProcess
+from contacts_sandbox.testing import PROFILES, SandboxProcess
 
 
 @pytest.fixture(scope="session")
@@ -19,8 +20,15 @@ def sandbox_process() -> Iterator[SandboxProcess]:
         yield process
 
 
+@pytest.fixture(params=PROFILES, ids=PROFILES)
+def sandbox_profile(request: pytest.FixtureRequest) -> str:
+    """The profile every API of the sandbox serves under during the test."""
+    profile: str = request.param
+    return profile
+
+
 @pytest.fixture
-def sandbox(sandbox_process: SandboxProcess) -> SandboxProcess:
-    """The session's sandbox with its data, faults and counters reset before the test."""
-    sandbox_process.admin.reset()
+def sandbox(sandbox_process: SandboxProcess, sandbox_profile: str) -> SandboxProcess:
+    """The session's sandbox with its data, faults and counters reset, under `sandbox_profile`."""
+    sandbox_process.admin.reset(profile=sandbox_profile)
     return sandbox_process

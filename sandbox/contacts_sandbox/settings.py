@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from contacts_sandbox.profiles import LENIENT, Profile
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -13,6 +15,8 @@ class Settings:
     contacts: int = 1000
     seed: int = 42
     token_ttl: int = 3600
+    # The profile every API starts under, and the one a reset without a profile restores.
+    profile: Profile = LENIENT
 
     # Credentials: the defaults the connectors' example configs use.
     custom_client_id: str = "test_id"

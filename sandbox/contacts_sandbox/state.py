@@ -7,6 +7,7 @@ import random
 from fastapi import Request
 
 from contacts_sandbox.faults import FaultInjector
+from contacts_sandbox.profiles import Profile, Profiles
 from contacts_sandbox.settings import Settings
 from contacts_sandbox.stats import RequestStats
 from contacts_sandbox.store import Store
@@ -18,6 +19,7 @@ class Sandbox:
         self.settings = settings
         self.store = Store(settings.db, settings.company_keys, settings.seed)
         self.faults = FaultInjector(settings.seed)
+        self.profiles = Profiles(settings.profile)
         self.stats = RequestStats()
         self.tokens = TokenIssuer(settings.jwt_secret)
         self.churn_rng = random.Random(f"churn:{settings.seed}")
@@ -25,10 +27,13 @@ class Sandbox:
         if self.store.is_empty():
             self.store.reset(settings.seed, settings.contacts)
 
-    def reset(self, seed: int | None = None, contacts: int | None = None) -> None:
+    def reset(
+        self, seed: int | None = None, contacts: int | None = None, profile: Profile | None = None
+    ) -> None:
         seed = self.settings.seed if seed is None else seed
         self.store.reset(seed, self.settings.contacts if contacts is None else contacts)
         self.faults.clear(seed)
+        self.profiles.reset(profile)
         self.stats.reset()
         self.churn_rng = random.Random(f"churn:{seed}")
         self.crm_id_rng = random.Random(f"crm-ids:{seed}")

@@ -1,6 +1,6 @@
 """Start the sandbox as a real process for tests and benchmarks, and drive its admin endpoints.
 
-with SandboxProcess(contacts=200, seed=1) as sandbox:
+with SandboxProcess(contacts=200, seed=1, profile="strict") as sandbox:
     sandbox.url
     sandbox.admin.churn("custom", create=5, update=5, delete=5)
 """
@@ -20,6 +20,10 @@ from types import TracebackType
 from typing import Any
 
 import requests
+
+from contacts_sandbox.profiles import PROFILES
+
+__all__ = ["PROFILES", "AdminClient", "SandboxProcess", "SandboxStartError"]
 
 LISTENING = re.compile(r"listening on (http://\S+)")
 
@@ -45,9 +49,23 @@ class AdminClient:
         result: dict[str, Any] = self._call("GET", "/health")
         return result
 
-    def reset(self, seed: int | None = None, contacts: int | None = None) -> dict[str, Any]:
-        body = {key: value for key, value in (("seed", seed), ("contacts", contacts)) if value is not None}
+    def reset(
+        self, seed: int | None = None, contacts: int | None = None, profile: str | None = None
+    ) -> dict[str, Any]:
+        """Back to a seeded data set, with every API under `profile` (default: the start profile)."""
+        given = (("seed", seed), ("contacts", contacts), ("profile", profile))
+        body = {key: value for key, value in given if value is not None}
         result: dict[str, Any] = self._call("POST", "/reset", body)
+        return result
+
+    def profiles(self) -> dict[str, str]:
+        result: dict[str, str] = self._call("GET", "/profile")
+        return result
+
+    def set_profile(self, profile: str, api: str | None = None) -> dict[str, str]:
+        """Puts one API (or, without `api`, all four) under `profile`; answers the profiles in force."""
+        path = "/profile" if api is None else f"/profile/{api}"
+        result: dict[str, str] = self._call("PUT", path, {"profile": profile})
         return result
 
     def churn(
@@ -111,6 +129,7 @@ class SandboxProcess:
         log: Path | None = None,
         startup_timeout: float = 30.0,
         extra_args: list[str] | None = None,
+        profile: str = "lenient",
     ) -> None:
         self.command = [
             sys.executable,
@@ -126,6 +145,8 @@ class SandboxProcess:
             str(contacts),
             "--seed",
             str(seed),
+            "--profile",
+            profile,
         ]
         if token_ttl is not None:
             self.command += ["--token-ttl", str(token_ttl)]

@@ -1,4 +1,4 @@
-"""Admin endpoints for tests and demos: reset, churn, dumps, counters and faults. Loopback only."""
+"""Admin endpoints for tests and demos: reset, profiles, churn, dumps, counters and faults. Loopback only."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from contacts_sandbox.apis import NAMES
 from contacts_sandbox.auth import require_loopback
 from contacts_sandbox.churn import churn_company, churn_custom
 from contacts_sandbox.faults import ApiFaults
+from contacts_sandbox.profiles import Profile
 from contacts_sandbox.responses import ApiError, json_response
 from contacts_sandbox.state import Sandbox, sandbox_of
 
@@ -26,6 +27,14 @@ class ResetRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     seed: int | None = None
     contacts: int | None = Field(default=None, ge=0)
+    profile: Profile | None = Field(
+        default=None, description="Applied to every API; otherwise the profile the server started with."
+    )
+
+
+class ProfileRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    profile: Profile
 
 
 class ChurnRequest(BaseModel):
@@ -50,8 +59,28 @@ async def health() -> Response:
 @router.post("/reset", summary="Empty every store, reseed both sources, clear faults and counters")
 async def reset(sandbox: SandboxDep, request: ResetRequest | None = None) -> Response:
     request = request or ResetRequest()
-    sandbox.reset(request.seed, request.contacts)
+    sandbox.reset(request.seed, request.contacts, request.profile)
     return json_response({"status": "reset", "contacts": len(sandbox.store.custom)})
+
+
+@router.get("/profile", summary="The profile each API serves under")
+async def profiles(sandbox: SandboxDep) -> Response:
+    return json_response(sandbox.profiles.in_force())
+
+
+@router.put("/profile", summary="Put every API under one profile")
+async def set_profiles(sandbox: SandboxDep, request: ProfileRequest) -> Response:
+    sandbox.profiles.set(request.profile)
+    return json_response(sandbox.profiles.in_force())
+
+
+@router.put("/profile/{api}", summary="Put one API under a profile")
+async def set_profile(sandbox: SandboxDep, api: str, request: ProfileRequest) -> Response:
+    # A plain string, not ApiName: an unknown API is a missing resource (404), not a bad value (400).
+    if api not in NAMES:
+        raise ApiError(None, 404, f"unknown api {api!r}; one of: {', '.join(NAMES)}")
+    sandbox.profiles.set(request.profile, api)
+    return json_response(sandbox.profiles.in_force())
 
 
 @router.post("/churn", summary="Create, update and delete source contacts now")
