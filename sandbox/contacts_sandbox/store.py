@@ -3,7 +3,8 @@
 SQLite is the record (a file by default, so what a destination wrote can be inspected after a run
 and survives a restart); every write goes to it first, then to the caches. Reads never touch
 SQLite: each store keeps its documents and their serialised JSON in memory, plus ordered lists
-built on the first read after a write, so a page is a slice of ready-made bytes.
+built on the first read and kept in order on every write after it, so a page is a slice of
+ready-made bytes whichever order the profile serves.
 
 Every method runs on the server's event loop thread, one at a time: no locking is needed.
 """
@@ -70,6 +71,46 @@ def text(raw: bytes) -> str:
     return raw.decode()
 
 
+class _Ordered:
+    """Values kept sorted by a key, in step with every write.
+
+    A write moves one value (a bisect, then a list insert and delete, which are memmoves in C)
+    rather than leaving the next read to sort the whole store again: an update during a full read,
+    the case a last-change order exists to test, would otherwise cost a sort per page.
+    """
+
+    __slots__ = ("keys", "values")
+
+    def __init__(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        ordered = sorted(pairs, key=lambda pair: pair[0])
+        self.keys: list[Any] = [key for key, _ in ordered]
+        self.values: list[Any] = [value for _, value in ordered]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def add(self, key: Any, value: Any) -> None:
+        at = bisect.bisect_left(self.keys, key)
+        self.keys.insert(at, key)
+        self.values.insert(at, value)
+
+    def remove(self, key: Any) -> None:
+        at = bisect.bisect_left(self.keys, key)
+        if at < len(self.keys) and self.keys[at] == key:
+            del self.keys[at]
+            del self.values[at]
+
+    def move(self, old: Any, new: Any, value: Any) -> None:
+        """Takes the value at `old` (None: a new one) to `new`."""
+        if old is not None:
+            self.remove(old)
+        self.add(new, value)
+
+    def start_of(self, key: Any) -> int:
+        """The position of the first key not below `key`."""
+        return bisect.bisect_left(self.keys, key)
+
+
 # --- Custom Contact Source API -------------------------------------------------------------------
 
 
@@ -102,9 +143,10 @@ class CustomContactStore:
         self._contacts: dict[int, _CustomEntry] = {}
         self._deleted: dict[int, float] = {}
         self._next_id = seeding.FIRST_CUSTOM_ID
-        self._by_id: list[bytes] | None = None
-        self._by_change: tuple[list[float], list[bytes]] | None = None
-        self._deleted_by_time: tuple[list[float], list[bytes]] | None = None
+        # Keyed by id; by (change time, id); deleted ids by (deletion time, id).
+        self._by_id: _Ordered | None = None
+        self._by_change: _Ordered | None = None
+        self._deleted_by_time: _Ordered | None = None
         for contact_id, doc, changed_at in db.execute("SELECT id, doc, changed_at FROM custom_contacts"):
             self._contacts[contact_id] = _CustomEntry(doc.encode(), changed_at)
         for contact_id, deleted_at in db.execute("SELECT id, deleted_at FROM custom_deleted"):
@@ -116,6 +158,25 @@ class CustomContactStore:
 
     def _invalidate(self) -> None:
         self._by_id = self._by_change = self._deleted_by_time = None
+
+    def _ordered_by_id(self) -> _Ordered:
+        if self._by_id is None:
+            self._by_id = _Ordered((key, entry.raw) for key, entry in self._contacts.items())
+        return self._by_id
+
+    def _ordered_by_change(self) -> _Ordered:
+        if self._by_change is None:
+            self._by_change = _Ordered(
+                ((entry.changed_at, key), entry.raw) for key, entry in self._contacts.items()
+            )
+        return self._by_change
+
+    def _deleted_ordered(self) -> _Ordered:
+        if self._deleted_by_time is None:
+            self._deleted_by_time = _Ordered(
+                ((at, key), dumps(str(key))) for key, at in self._deleted.items()
+            )
+        return self._deleted_by_time
 
     def load(self, seeded: Iterable[seeding.SeededCustomContact]) -> None:
         def rows() -> Iterator[tuple[int, str, float]]:
@@ -137,30 +198,21 @@ class CustomContactStore:
         self._next_id = snapshot._next_id
         self._invalidate()
 
-    def page(self, offset: int, limit: int) -> tuple[list[bytes], bool]:
-        if self._by_id is None:
-            self._by_id = [self._contacts[key].raw for key in sorted(self._contacts)]
-        return self._by_id[offset : offset + limit], offset + limit < len(self._by_id)
+    def page(self, offset: int, limit: int, *, by_change: bool = False) -> tuple[list[bytes], bool]:
+        """A page of every contact, ordered by id, or with `by_change` by (change time, id)."""
+        ordered = self._ordered_by_change() if by_change else self._ordered_by_id()
+        return ordered.values[offset : offset + limit], offset + limit < len(ordered)
 
     def delta(self, since: float, offset: int, limit: int) -> DeltaPage:
         """Changes at or after `since`, ordered by (change time, id); `limit` applies to each list."""
-        if self._by_change is None:
-            ordered = sorted(self._contacts.items(), key=lambda item: (item[1].changed_at, item[0]))
-            self._by_change = (
-                [entry.changed_at for _, entry in ordered],
-                [entry.raw for _, entry in ordered],
-            )
-        if self._deleted_by_time is None:
-            gone = sorted(self._deleted.items(), key=lambda item: (item[1], item[0]))
-            self._deleted_by_time = ([at for _, at in gone], [dumps(str(key)) for key, _ in gone])
-        times, raws = self._by_change
-        start = bisect.bisect_left(times, since) + offset
-        deleted_times, deleted_ids = self._deleted_by_time
-        deleted_start = bisect.bisect_left(deleted_times, since) + offset
+        changed, gone = self._ordered_by_change(), self._deleted_ordered()
+        # (since,) sorts before every (since, id): the first change at or after `since`.
+        start = changed.start_of((since,)) + offset
+        deleted_start = gone.start_of((since,)) + offset
         return DeltaPage(
-            updated=raws[start : start + limit],
-            deleted=deleted_ids[deleted_start : deleted_start + limit],
-            has_more=start + limit < len(raws) or deleted_start + limit < len(deleted_ids),
+            updated=changed.values[start : start + limit],
+            deleted=gone.values[deleted_start : deleted_start + limit],
+            has_more=start + limit < len(changed) or deleted_start + limit < len(gone),
         )
 
     def ids(self) -> list[str]:
@@ -177,9 +229,14 @@ class CustomContactStore:
             "INSERT OR REPLACE INTO custom_contacts (id, doc, changed_at) VALUES (?, ?, ?)",
             (contact_id, text(raw), now),
         )
+        previous = self._contacts.get(contact_id)
         self._contacts[contact_id] = _CustomEntry(raw, now)
         self._next_id = max(self._next_id, contact_id + 1)
-        self._invalidate()
+        if self._by_id is not None:
+            self._by_id.move(contact_id, contact_id, raw)
+        if self._by_change is not None:
+            old = None if previous is None else (previous.changed_at, contact_id)
+            self._by_change.move(old, (now, contact_id), raw)
 
     def new_id(self) -> str:
         contact_id = self._next_id
@@ -190,9 +247,16 @@ class CustomContactStore:
         key = int(contact_id)
         self._db.execute("DELETE FROM custom_contacts WHERE id = ?", (key,))
         self._db.execute("INSERT OR REPLACE INTO custom_deleted (id, deleted_at) VALUES (?, ?)", (key, now))
-        del self._contacts[key]
+        entry = self._contacts.pop(key)
+        previous = self._deleted.get(key)
         self._deleted[key] = now
-        self._invalidate()
+        if self._by_id is not None:
+            self._by_id.remove(key)
+        if self._by_change is not None:
+            self._by_change.remove((entry.changed_at, key))
+        if self._deleted_by_time is not None:
+            old = None if previous is None else (previous, key)
+            self._deleted_by_time.move(old, (now, key), dumps(str(key)))
 
     def dump(self) -> dict[str, Any]:
         return {
@@ -211,10 +275,13 @@ class _CompanyEntry:
     raw: bytes
     haystack: str
     tag_ids: tuple[str, ...]
+    # (updated_at, id): ISO 8601 texts of one shape, so they sort as the times they name.
+    change_key: tuple[str, int]
 
     @classmethod
     def of(cls, contact: dict[str, Any], raw: bytes) -> _CompanyEntry:
-        return cls(raw, _haystack(contact), tuple(tag["id"] for tag in contact["tags"]))
+        change_key = (contact.get("updated_at") or "", int(contact["id"]))
+        return cls(raw, _haystack(contact), tuple(tag["id"] for tag in contact["tags"]), change_key)
 
     @property
     def contact(self) -> dict[str, Any]:
@@ -234,7 +301,11 @@ def _haystack(contact: dict[str, Any]) -> str:
 class _Company:
     contacts: dict[int, _CompanyEntry] = field(default_factory=dict)
     tags: dict[int, dict[str, Any]] = field(default_factory=dict)
-    ordered: list[_CompanyEntry] | None = None
+    by_id: _Ordered | None = None
+    by_change: _Ordered | None = None
+
+    def forget_order(self) -> None:
+        self.by_id = self.by_change = None
 
 
 class CompanyContactStore:
@@ -276,7 +347,7 @@ class CompanyContactStore:
             self._db.executemany(
                 "INSERT INTO company_contacts (company, id, doc) VALUES (?, ?, ?)", rows(company, data)
             )
-            data.ordered = None
+            data.forget_order()
             self._next_id = max([self._next_id, *(key + 1 for key in data.contacts)])
 
     def restore(self, snapshot: CompanyContactStore) -> None:
@@ -287,26 +358,31 @@ class CompanyContactStore:
         }
         self._next_id = snapshot._next_id
 
-    def _ordered(self, company: str) -> list[_CompanyEntry]:
+    def _ordered(self, company: str, by_change: bool = False) -> list[_CompanyEntry]:
+        """The company's contacts by id, or with `by_change` by (updated_at, id)."""
         data = self._companies[company]
-        if data.ordered is None:
-            data.ordered = [data.contacts[key] for key in sorted(data.contacts)]
-        return data.ordered
+        if by_change:
+            if data.by_change is None:
+                data.by_change = _Ordered((entry.change_key, entry) for entry in data.contacts.values())
+            return data.by_change.values
+        if data.by_id is None:
+            data.by_id = _Ordered(data.contacts.items())
+        return data.by_id.values
 
-    def contacts(self, company: str, search: str | None) -> list[bytes]:
-        entries = self._ordered(company)
+    def contacts(self, company: str, search: str | None, *, by_change: bool = False) -> list[bytes]:
+        entries = self._ordered(company, by_change)
         if search:
             needle = search.casefold()
             return [entry.raw for entry in entries if needle in entry.haystack]
         return [entry.raw for entry in entries]
 
     def contacts_page(
-        self, company: str, search: str | None, offset: int, limit: int
+        self, company: str, search: str | None, offset: int, limit: int, *, by_change: bool = False
     ) -> tuple[list[bytes], int]:
         if search:
-            matching = self.contacts(company, search)
+            matching = self.contacts(company, search, by_change=by_change)
             return matching[offset : offset + limit], len(matching)
-        entries = self._ordered(company)
+        entries = self._ordered(company, by_change)
         return [entry.raw for entry in entries[offset : offset + limit]], len(entries)
 
     def tags(self, company: str, search: str | None) -> list[dict[str, Any]]:
@@ -344,16 +420,23 @@ class CompanyContactStore:
             (company, key, text(raw)),
         )
         data = self._companies[company]
-        data.contacts[key] = _CompanyEntry.of(contact, raw)
-        data.ordered = None
+        previous = data.contacts.get(key)
+        entry = data.contacts[key] = _CompanyEntry.of(contact, raw)
+        if data.by_id is not None:
+            data.by_id.move(key, key, entry)
+        if data.by_change is not None:
+            data.by_change.move(None if previous is None else previous.change_key, entry.change_key, entry)
         self._next_id = max(self._next_id, key + 1)
 
     def delete(self, company: str, contact_id: str) -> None:
         key = int(contact_id)
         self._db.execute("DELETE FROM company_contacts WHERE company = ? AND id = ?", (company, key))
         data = self._companies[company]
-        del data.contacts[key]
-        data.ordered = None
+        entry = data.contacts.pop(key)
+        if data.by_id is not None:
+            data.by_id.remove(key)
+        if data.by_change is not None:
+            data.by_change.remove(entry.change_key)
 
     def dump(self) -> dict[str, Any]:
         return {
@@ -369,36 +452,80 @@ class DocumentStore:
     """Documents keyed by a string id, in creation order: the two target APIs' storage.
 
     For the `searchable` fields it keeps each document's value case-folded, so a substring search
-    is one `in` per document: destinations search once per record they write, and a sync of many
-    thousand records must not make the sandbox the slow side.
+    is one `in` per document, and an index from each exact value to its documents, so an exact
+    search is one lookup: destinations search once per record they write, and a sync of many
+    thousand records must not make the sandbox the slow side. It also keeps the documents in the
+    order they were last written, for a list by last change.
     """
 
     def __init__(
-        self, db: sqlite3.Connection, table: str, key: str, searchable: tuple[str, ...] = ()
+        self,
+        db: sqlite3.Connection,
+        table: str,
+        key: str,
+        searchable: tuple[str, ...] = (),
+        changed_at: str | None = None,
     ) -> None:
         self._db = db
         self._table = table
         self._key = key
         self._documents: dict[str, dict[str, Any]] = {}
         self._folded: dict[str, dict[str, str]] = {name: {} for name in searchable}
+        # Field -> value -> ids holding it (a dict as an ordered set).
+        self._exact: dict[str, dict[str, dict[str, None]]] = {name: {} for name in searchable}
+        self._created: dict[str, int] = {}
+        self._sequence = 0
+        # Ids by last write, oldest first: a write moves its document to the end.
+        self._by_change: dict[str, None] = {}
         for (doc,) in db.execute(f"SELECT doc FROM {table} ORDER BY seq"):
             document = orjson.loads(doc)
             self._documents[document[key]] = document
-            self._fold(document)
+            self._created[document[key]] = self._next_sequence()
+            self._index(None, document)
+        # After a restart, the last-write order comes back from the documents' own change times.
+        ordered = list(self._documents.values())
+        if changed_at is not None:
+            ordered.sort(key=lambda document: (str(document.get(changed_at) or ""), document[key]))
+        self._by_change = {document[key]: None for document in ordered}
 
-    def _fold(self, document: dict[str, Any]) -> None:
-        document_id = document[self._key]
+    def _next_sequence(self) -> int:
+        self._sequence += 1
+        return self._sequence
+
+    def _index(self, previous: dict[str, Any] | None, document: dict[str, Any] | None) -> None:
+        """Moves a document's entries in the search indexes from `previous` to `document`."""
+        document_id = (document or previous or {})[self._key]
         for name, values in self._folded.items():
-            value = document.get(name)
+            value = None if document is None else document.get(name)
+            exact = self._exact[name]
+            old = None if previous is None else previous.get(name)
+            if old is not None:
+                holders = exact.get(str(old))
+                if holders is not None:
+                    holders.pop(document_id, None)
+                    if not holders:
+                        del exact[str(old)]
             if value is None:
                 values.pop(document_id, None)
             else:
                 values[document_id] = str(value).casefold()
+                exact.setdefault(str(value), {})[document_id] = None
 
     def search(self, name: str, term: str) -> list[dict[str, Any]]:
         """Documents whose field `name` (one of the searchable) contains `term`, ignoring case."""
         needle = term.casefold()
         return [self._documents[key] for key, value in self._folded[name].items() if needle in value]
+
+    def oldest_equal(self, name: str, term: str) -> dict[str, Any] | None:
+        """The first created of the documents whose field `name` is exactly `term` (case and all)."""
+        holders = self._exact[name].get(term)
+        if not holders:
+            return None
+        return self._documents[min(holders, key=self._created.__getitem__)]
+
+    def by_change(self) -> list[dict[str, Any]]:
+        """Every document, the one written longest ago first."""
+        return [self._documents[key] for key in self._by_change]
 
     def __contains__(self, document_id: object) -> bool:
         return document_id in self._documents
@@ -419,26 +546,37 @@ class DocumentStore:
             (document_id, text(dumps(document))),
         )
         self._documents[document_id] = document
-        self._fold(document)
+        self._created[document_id] = self._next_sequence()
+        self._by_change[document_id] = None
+        self._index(None, document)
 
     def replace(self, document: dict[str, Any]) -> None:
         document_id = document[self._key]
         self._db.execute(
             f"UPDATE {self._table} SET doc = ? WHERE {self._key} = ?", (text(dumps(document)), document_id)
         )
+        previous = self._documents[document_id]
         self._documents[document_id] = document
-        self._fold(document)
+        del self._by_change[document_id]
+        self._by_change[document_id] = None
+        self._index(previous, document)
 
     def delete(self, document_id: str) -> dict[str, Any]:
         self._db.execute(f"DELETE FROM {self._table} WHERE {self._key} = ?", (document_id,))
-        for values in self._folded.values():
-            values.pop(document_id, None)
-        return self._documents.pop(document_id)
+        document = self._documents.pop(document_id)
+        del self._created[document_id]
+        del self._by_change[document_id]
+        self._index(document, None)
+        return document
 
     def clear(self) -> None:
         self._documents.clear()
+        self._created.clear()
+        self._by_change.clear()
         for values in self._folded.values():
             values.clear()
+        for exact in self._exact.values():
+            exact.clear()
 
 
 class ObjectIds:
@@ -487,7 +625,7 @@ class Store:
         self.custom = CustomContactStore(self.db)
         self.company = CompanyContactStore(self.db, company_keys)
         self.crm = DocumentStore(self.db, "crm_contacts", "id", searchable=CRM_SEARCHABLE)
-        self.client_contacts = DocumentStore(self.db, "client_contacts", "_id")
+        self.client_contacts = DocumentStore(self.db, "client_contacts", "_id", changed_at="updatedAt")
         self.object_ids = ObjectIds(random.Random(f"object-ids:{seed}:{time.time_ns()}"))
         self._snapshot: SeedSnapshot | None = None
 

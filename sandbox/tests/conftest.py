@@ -29,3 +29,10 @@ def client(app_client: TestClient) -> TestClient:
     """The in-process app with its data, faults and counters reset before the test."""
     app_client.post("/admin/reset").raise_for_status()
     return app_client
+
+
+@pytest.fixture
+def strict_client(app_client: TestClient) -> TestClient:
+    """The in-process app reset, with every API under the strict profile."""
+    app_client.post("/admin/reset", json={"profile": "strict"}).raise_for_status()
+    return app_client

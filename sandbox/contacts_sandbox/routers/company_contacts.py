@@ -40,15 +40,17 @@ def _envelope(items: list[bytes], page: int, limit: int, total: int) -> Response
 
 @router.get(
     "/api/v1/contacts",
-    summary="The company's contacts, ordered by id",
+    summary="The company's contacts: by id (lenient), by updated_at then id (strict)",
     openapi_extra=query_parameters(PAGE, LIMIT, extra=[SEARCH_PARAMETER]),
 )
 @router.head("/api/v1/contacts", include_in_schema=False)
 async def contacts(request: Request, company: Company) -> Response:
     page, limit = PAGE.read(request, API), LIMIT.read(request, API)
     search = request.query_params.get("search")
-    items, total = sandbox_from(request).store.company.contacts_page(
-        company, search, offset_of(page, limit), limit
+    sandbox = sandbox_from(request)
+    # Strict: the document names no order; by last change, an update during a read moves a contact.
+    items, total = sandbox.store.company.contacts_page(
+        company, search, offset_of(page, limit), limit, by_change=sandbox.profiles.is_strict(API)
     )
     return _envelope(items, page, limit, total)
 

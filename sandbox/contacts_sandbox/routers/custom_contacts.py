@@ -16,7 +16,11 @@ from contacts_sandbox.state import Sandbox, sandbox_from, sandbox_of
 SandboxDep = Annotated[Sandbox, Depends(sandbox_of)]
 
 API = "custom"
-TIMESTAMP = IntParam("timestamp", "UNIX seconds; changes in that second are included.", minimum=0)
+TIMESTAMP = IntParam(
+    "timestamp",
+    "UNIX seconds. Lenient: changes in that second are included; strict: only changes after it.",
+    minimum=0,
+)
 TAGS: list[str | Enum] = ["Custom Contact Source API"]
 # Two routers under one prefix: the token endpoint takes Basic credentials, the data a JWT.
 token_router = APIRouter(prefix="/custom", tags=TAGS, dependencies=[Depends(require_basic_client)])
@@ -34,11 +38,18 @@ async def token(sandbox: SandboxDep, client_id: Annotated[str, Depends(require_b
 
 
 @data_router.get(
-    "/contacts", summary="Every contact, ordered by id", openapi_extra=query_parameters(LIMIT, PAGE)
+    "/contacts",
+    summary="Every contact: by id (lenient), by last change then id (strict)",
+    openapi_extra=query_parameters(LIMIT, PAGE),
 )
 async def contacts(request: Request) -> Response:
     limit, page = LIMIT.read(request, API), PAGE.read(request, API)
-    items, has_more = sandbox_from(request).store.custom.page(offset_of(page, limit), limit)
+    sandbox = sandbox_from(request)
+    # Strict: the document names no order, and by last change an update during a full read moves
+    # a contact to the end, shifting every later one back a place, as a delete does.
+    items, has_more = sandbox.store.custom.page(
+        offset_of(page, limit), limit, by_change=sandbox.profiles.is_strict(API)
+    )
     return raw_json_response(b'{"contacts":' + json_array(items) + b',"has_more":' + _flag(has_more) + b"}")
 
 
@@ -50,7 +61,11 @@ async def contacts(request: Request) -> Response:
 async def delta(request: Request) -> Response:
     timestamp = TIMESTAMP.read(request, API)
     limit, page = LIMIT.read(request, API), PAGE.read(request, API)
-    changes = sandbox_from(request).store.custom.delta(timestamp, offset_of(page, limit), limit)
+    sandbox = sandbox_from(request)
+    # Strict: "since" the timestamp read as after its whole second, as a server keeping whole
+    # seconds and comparing with > would; a client must step its timestamp back to be safe.
+    since = timestamp + 1 if sandbox.profiles.is_strict(API) else timestamp
+    changes = sandbox.store.custom.delta(since, offset_of(page, limit), limit)
     return raw_json_response(
         b'{"updated":'
         + json_array(changes.updated)
