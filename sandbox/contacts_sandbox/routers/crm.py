@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from contacts_sandbox.auth import require_crm_key
 from contacts_sandbox.responses import ApiError, json_response
+from contacts_sandbox.routers import crm_strict
 from contacts_sandbox.routers.bodies import first_of, json_object, reject_unknown
 from contacts_sandbox.routers.openapi import CRM_CREATE, CRM_DELETE, CRM_EDIT
 from contacts_sandbox.state import Sandbox, sandbox_of
@@ -21,7 +22,7 @@ OPTIONAL = ("last_name", "company", "phone", "job_title", "notes")
 CONTACT_FIELDS = frozenset(REQUIRED + OPTIONAL)
 SEARCHABLE = CRM_SEARCHABLE
 EDITABLE = frozenset({"name", "email", "phone"})
-DELETED = "Document deleted successfully"
+DELETED = crm_strict.DELETED
 
 SandboxDep = Annotated[Sandbox, Depends(sandbox_of)]
 router = APIRouter(prefix="/crm", tags=["CRM API"], dependencies=[Depends(require_crm_key)])
@@ -67,6 +68,8 @@ def _existing(sandbox: Sandbox, contact_id: str) -> dict[str, Any]:
 async def create(request: Request, sandbox: SandboxDep) -> Response:
     body = await json_object(request, API)
     reject_unknown(API, body, CONTACT_FIELDS)
+    if sandbox.profiles.is_strict(API):
+        crm_strict.reject_nulls(body)
     contact: dict[str, Any] = {"id": sandbox.new_crm_id()}
     for name in REQUIRED:
         contact[name] = _text(name, body.get(name), required=True)
@@ -79,17 +82,27 @@ async def create(request: Request, sandbox: SandboxDep) -> Response:
     return json_response({"id": contact["id"]})
 
 
-@router.get("/contacts", summary="Contacts whose field `searchby` contains `search`")
+@router.get(
+    "/contacts",
+    summary="Lenient: every contact whose field `searchby` contains `search`; "
+    "strict: `{id}` of the oldest contact whose field equals it, else 404",
+)
 async def search(
     request: Request,
     sandbox: SandboxDep,
-    searchby: Annotated[str | None, Query(description=f"One of: {', '.join(SEARCHABLE)}.")] = None,
-    search: Annotated[str | None, Query(description="Case-insensitive substring.")] = None,
+    searchby: Annotated[
+        str | None, Query(description=f"One of: {', '.join(SEARCHABLE)} (strict: not id).")
+    ] = None,
+    search: Annotated[
+        str | None, Query(description="Lenient: case-insensitive substring; strict: exact value.")
+    ] = None,
 ) -> Response:
     if searchby is None and search is None:
         # The document's example sends the search as a JSON body, even on a GET.
         body = await json_object(request, API, optional=True)
         searchby, search = body.get("searchby"), body.get("search")
+    if sandbox.profiles.is_strict(API):
+        return crm_strict.search(sandbox.store.crm, searchby, search)
     if not isinstance(searchby, str) or not searchby:
         raise ApiError(API, 400, "searchby is required")
     if searchby not in SEARCHABLE:
@@ -102,11 +115,14 @@ async def search(
 @router.post("/contacts/edit", summary="Edit the name, email or phone of a contact", openapi_extra=CRM_EDIT)
 async def edit(request: Request, sandbox: SandboxDep) -> Response:
     body = await json_object(request, API)
-    contact_id = _contact_id(first_of(body, "contact_id", "contactID"))
-    changes = first_of(body, "update_fields", "updateFields")
-    if not isinstance(changes, dict) or not changes:
-        raise ApiError(API, 400, "update_fields is required: an object with name, email or phone")
-    reject_unknown(API, changes, EDITABLE)
+    if sandbox.profiles.is_strict(API):
+        contact_id, changes = crm_strict.edit_request(body)
+    else:
+        contact_id = _contact_id(first_of(body, "contact_id", "contactID"))
+        changes = first_of(body, "update_fields", "updateFields")
+        if not isinstance(changes, dict) or not changes:
+            raise ApiError(API, 400, "update_fields is required: an object with name, email or phone")
+        reject_unknown(API, changes, EDITABLE)
     contact = dict(_existing(sandbox, contact_id))
     if "name" in changes:
         full_name = _text("name", changes["name"], required=True) or ""
@@ -120,16 +136,24 @@ async def edit(request: Request, sandbox: SandboxDep) -> Response:
     return json_response({"id": contact_id})
 
 
-@router.delete("/contacts", summary="Delete a contact by id (JSON body or query)", openapi_extra=CRM_DELETE)
+@router.delete(
+    "/contacts",
+    summary="Delete a contact by id (JSON body or query); strict answers plain text",
+    openapi_extra=CRM_DELETE,
+)
 async def delete(
     request: Request,
     sandbox: SandboxDep,
     contact_id: Annotated[str | None, Query(description="The id, when not sent in a JSON body.")] = None,
 ) -> Response:
-    if contact_id is None:
-        body = await json_object(request, API, optional=True)
-        contact_id = first_of(body, "contact_id", "contactID")
-    key = _contact_id(contact_id)
+    strict = sandbox.profiles.is_strict(API)
+    if strict:
+        key = crm_strict.delete_id(await json_object(request, API, optional=True), contact_id)
+    else:
+        if contact_id is None:
+            body = await json_object(request, API, optional=True)
+            contact_id = first_of(body, "contact_id", "contactID")
+        key = _contact_id(contact_id)
     _existing(sandbox, key)
     sandbox.store.crm.delete(key)
-    return json_response(DELETED)
+    return crm_strict.deleted() if strict else json_response(DELETED)
