@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from contacts_sandbox.auth import require_client_contacts_key
 from contacts_sandbox.responses import ApiError, json_response
+from contacts_sandbox.routers import client_contacts_strict as strict_rules
 from contacts_sandbox.routers.bodies import json_object, reject_unknown
 from contacts_sandbox.routers.openapi import CLIENT_CONTACT_CREATE, CLIENT_CONTACT_UPDATE
 from contacts_sandbox.routers.params import Page, offset_of, page_count
@@ -38,8 +39,10 @@ router = APIRouter(
 )
 
 
-def _checked(body: dict[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+def _checked(body: dict[str, Any], allowed: frozenset[str], strict: bool) -> dict[str, Any]:
     reject_unknown(API, body, allowed)
+    if strict:
+        strict_rules.check(body)
     fields = {}
     for name, value in body.items():
         if name in SERVER_FIELDS:
@@ -92,35 +95,52 @@ def _split(values: list[str] | None) -> set[str] | None:
     return {part.strip() for value in values for part in value.split(",") if part.strip()}
 
 
-@router.get("/contacts", summary="List client contacts, filtered, sorted and paged")
+@router.get(
+    "/contacts",
+    summary="List client contacts, filtered, sorted and paged; without sort: by _id (lenient), "
+    "by last change (strict)",
+)
 async def list_contacts(
     sandbox: SandboxDep,
     page: Page = 1,
     per_page: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 25,
     sort: Annotated[str | None, Query(description="A field; prefix with - for descending.")] = None,
-    ids: Annotated[list[str] | None, Query(description="Ids, repeated or comma-separated.")] = None,
-    search: Annotated[str | None, Query(description="Case-insensitive substring of name.")] = None,
+    ids: Annotated[
+        list[str] | None, Query(description="Ids, repeated; lenient also splits at commas.")
+    ] = None,
+    search: Annotated[
+        str | None, Query(description="Substring of name: any case (lenient), same case (strict).")
+    ] = None,
     name: Annotated[list[str] | None, Query(description="Exact names; repeat for several.")] = None,
-    from_updatedAt: Annotated[int | None, Query(description="Epoch ms; updated at or after.")] = None,  # noqa: N803
+    from_updatedAt: Annotated[  # noqa: N803
+        int | None, Query(description="Epoch ms; updated at or after (lenient), strictly after (strict).")
+    ] = None,
     to_updatedAt: Annotated[int | None, Query(description="Epoch ms; updated strictly before.")] = None,  # noqa: N803
     from__id: Annotated[str | None, Query(description="Ids strictly greater.")] = None,
     to__id: Annotated[str | None, Query(description="Ids strictly smaller.")] = None,
 ) -> Response:
-    documents = sandbox.store.client_contacts.all()
-    wanted_ids, wanted_names = _split(ids), set(name) if name else None
-    needle = search.casefold() if search else None
+    strict = sandbox.profiles.is_strict(API)
+    store = sandbox.store.client_contacts
+    # Strict: the document names no default order; by last change, a write moves a contact.
+    documents = store.by_change() if strict else store.all()
+    wanted_ids = strict_rules.split_ids(ids) if strict else _split(ids)
+    wanted_names = set(name) if name else None
     if wanted_ids is not None:
         documents = [doc for doc in documents if doc["_id"] in wanted_ids]
     if wanted_names is not None:
         documents = [doc for doc in documents if doc.get("name") in wanted_names]
-    if needle:
+    if search and strict:
+        documents = [doc for doc in documents if search in (doc.get("name") or "")]
+    elif search:
+        needle = search.casefold()
         documents = [doc for doc in documents if needle in (doc.get("name") or "").casefold()]
     if from__id is not None:
         documents = [doc for doc in documents if doc["_id"] > from__id]
     if to__id is not None:
         documents = [doc for doc in documents if doc["_id"] < to__id]
     if from_updatedAt is not None:
-        documents = [doc for doc in documents if _epoch_ms(doc["updatedAt"]) >= from_updatedAt]
+        after = from_updatedAt + 1 if strict else from_updatedAt
+        documents = [doc for doc in documents if _epoch_ms(doc["updatedAt"]) >= after]
     if to_updatedAt is not None:
         documents = [doc for doc in documents if _epoch_ms(doc["updatedAt"]) < to_updatedAt]
     if sort:
@@ -152,15 +172,13 @@ async def list_contacts(
     openapi_extra=CLIENT_CONTACT_CREATE,
 )
 async def create(request: Request, sandbox: SandboxDep) -> Response:
-    fields = _checked(await json_object(request, API), WRITABLE)
+    fields = _checked(await json_object(request, API), WRITABLE, sandbox.profiles.is_strict(API))
     if "name" not in fields:
         raise ApiError(API, 400, "name is required")
     now = iso_ms(time.time())
     document = {
         "_id": sandbox.store.object_ids.next(),
-        "disabled": False,
-        "media": [],
-        "company_namespace": [],
+        **strict_rules.create_defaults(),
         **fields,
         "createdAt": now,
         "updatedAt": now,
@@ -180,17 +198,22 @@ async def get(_id: str, sandbox: SandboxDep) -> Response:
 
 @router.put(
     "/contacts/{_id}",
-    summary="Update the given fields of a client contact",
+    summary="Update a client contact: the fields sent (lenient); replace its writable fields (strict)",
     openapi_extra=CLIENT_CONTACT_UPDATE,
 )
 @router.patch(
     "/contacts/{_id}",
-    summary="Update the given fields of a client contact (as PUT)",
+    summary="Update the given fields of a client contact",
     openapi_extra=CLIENT_CONTACT_UPDATE,
 )
 async def update(_id: str, request: Request, sandbox: SandboxDep) -> Response:
-    fields = _checked(await json_object(request, API), WRITABLE | SERVER_FIELDS)
-    document = {**_existing(sandbox, _id), **fields}
+    strict = sandbox.profiles.is_strict(API)
+    fields = _checked(await json_object(request, API), WRITABLE | SERVER_FIELDS, strict)
+    existing = _existing(sandbox, _id)
+    if strict and request.method == "PUT":
+        document = strict_rules.replaced(existing, fields)
+    else:
+        document = {**existing, **fields}
     document["updatedAt"] = iso_ms(time.time())
     document["__v"] += 1
     sandbox.store.client_contacts.replace(document)
