@@ -56,7 +56,9 @@ async def health() -> Response:
     return json_response({"status": "ok"})
 
 
-@router.post("/reset", summary="Empty every store, reseed both sources, clear faults and counters")
+@router.post(
+    "/reset", summary="Empty every store, reseed both sources, clear faults and counters, reset profiles"
+)
 async def reset(sandbox: SandboxDep, request: ResetRequest | None = None) -> Response:
     request = request or ResetRequest()
     sandbox.reset(request.seed, request.contacts, request.profile)

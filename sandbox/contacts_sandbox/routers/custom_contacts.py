@@ -55,7 +55,7 @@ async def contacts(request: Request) -> Response:
 
 @data_router.get(
     "/contacts/delta",
-    summary="Contacts changed and ids deleted at or after a UNIX time",
+    summary="Contacts changed and ids deleted since a UNIX time (strict: after its whole second)",
     openapi_extra=query_parameters(TIMESTAMP, LIMIT, PAGE),
 )
 async def delta(request: Request) -> Response:

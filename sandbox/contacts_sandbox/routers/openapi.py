@@ -36,7 +36,8 @@ _CRM_UPDATE = {
 CRM_EDIT = json_body(
     {
         "type": "object",
-        "description": "The id as contact_id or contactID, the changes as update_fields or updateFields.",
+        "description": "The id as contact_id or contactID, the changes as update_fields or updateFields "
+        "(strict: one spelling of each, nothing else, no null).",
         "properties": {
             "contact_id": STRING,
             "contactID": STRING,
@@ -46,7 +47,12 @@ CRM_EDIT = json_body(
     }
 )
 CRM_DELETE = json_body(
-    {"type": "object", "properties": {"contact_id": STRING, "contactID": STRING}}, required=False
+    {
+        "type": "object",
+        "description": "Strict: contact_id only, and nothing else.",
+        "properties": {"contact_id": STRING, "contactID": STRING},
+    },
+    required=False,
 )
 
 _CLIENT_CONTACT_FIELDS = {
