@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from contacts_sandbox.testing import PROFILES
+
 pytest_plugins = ["contacts_sandbox.pytest_plugin"]
 
 
@@ -57,6 +59,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("fidelity_cycles") is not None:
             item.add_marker(pytest.mark.timeout(300 + 120 * cycles))
+
+
+@pytest.fixture(params=PROFILES)
+def profile(request: pytest.FixtureRequest) -> str:
+    """The sandbox profile an end-to-end test starts its own sandbox with: every one runs under
+    both, since a real server may do only what its document says (`strict`)."""
+    value: str = request.param
+    return value
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def describe(cycle: Cycle) -> str:
 
 @pytest.mark.fidelity_cycles
 def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every_target_mirrors_the_source(
-    request: pytest.FixtureRequest, tmp_path: Path
+    request: pytest.FixtureRequest, profile: str, tmp_path: Path
 ) -> None:
     cycles = request.config.getoption("--fidelity-cycles")
     seed = request.config.getoption("--fidelity-seed")
@@ -61,7 +61,7 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
         report.append(describe(cycle))
         results.write_text(json.dumps([done.as_dict() for done in run.cycles], indent=2))
 
-    with SandboxProcess(contacts=contacts, seed=seed) as sandbox:
+    with SandboxProcess(contacts=contacts, seed=seed, profile=profile) as sandbox:
         run = FidelityRun(
             sandbox.url,
             sandbox.admin,
@@ -76,8 +76,8 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
     print(f"results: {results}")
     failed = [cycle for cycle in done if not cycle.ok]
     assert not failed, (
-        f"seed {seed}, {contacts} contacts: cycle {failed[0].number} failed; logs in {tmp_path}\n"
-        + "\n".join(report)
+        f"{profile} profile, seed {seed}, {contacts} contacts: "
+        f"cycle {failed[0].number} failed; logs in {tmp_path}\n" + "\n".join(report)
     )
     assert len(done) == cycles + 1
     assert (
@@ -91,9 +91,9 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
 
 
 def test_given_contacts_whose_phone_the_source_removes_when_synced_then_the_crm_clears_their_phone(
-    tmp_path: Path,
+    profile: str, tmp_path: Path
 ) -> None:
-    with SandboxProcess(contacts=60, seed=5) as sandbox:
+    with SandboxProcess(contacts=60, seed=5, profile=profile) as sandbox:
         source_config = tmp_path / "source.json"
         destination_config = tmp_path / "destination.json"
         write_json(source_config, example_config("source-custom-contacts.custom-api.json", sandbox.url))
@@ -122,12 +122,12 @@ def test_given_contacts_whose_phone_the_source_removes_when_synced_then_the_crm_
 
 
 def test_given_the_company_api_when_incremental_then_full_refresh_overwrite_then_deletions_are_mirrored_too(
-    tmp_path: Path,
+    profile: str, tmp_path: Path
 ) -> None:
     """The Company Contacts API reports no deletions: incremental syncs carry creates and updates,
     and a full refresh in overwrite mode then removes what the source deleted, under faults."""
     company = "company-a-key"
-    with SandboxProcess(contacts=60, seed=21) as sandbox:
+    with SandboxProcess(contacts=60, seed=21, profile=profile) as sandbox:
         source_config = tmp_path / "source.json"
         destination_config = tmp_path / "destination.json"
         rejected_path = tmp_path / "rejected.jsonl"

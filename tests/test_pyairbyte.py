@@ -33,8 +33,8 @@ def assert_targets_mirror(sandbox: SandboxProcess, rejected_path: Path) -> None:
 
 
 @pytest.fixture
-def pyairbyte_sandbox() -> Any:
-    with SandboxProcess(contacts=80, seed=11) as process:
+def pyairbyte_sandbox(profile: str) -> Any:
+    with SandboxProcess(contacts=80, seed=11, profile=profile) as process:
         yield process
 
 
