@@ -1,8 +1,7 @@
 import gc
 import sys
 
-from airbyte_cdk.entrypoint import launch
-
+from source_custom_contacts.entrypoint import launch
 from source_custom_contacts.source import SourceCustomContacts
 
 

@@ -15,10 +15,11 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import MAX_RETRIES, company_api_client, custom_api_client, rate_budget
 from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, parse_config
+from source_custom_contacts.entrypoint import ReadableInputFiles
 from source_custom_contacts.streams import CompanyContacts, ContactTags, CustomContacts
 
 
-class SourceCustomContacts(AbstractSource):
+class SourceCustomContacts(ReadableInputFiles, AbstractSource):
     def __init__(self, clock: Clock = time.time, max_retries: int = MAX_RETRIES) -> None:
         """`clock` and `max_retries` exist for tests: time, and how long a failing API is retried."""
         super().__init__()

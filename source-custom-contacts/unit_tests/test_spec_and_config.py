@@ -75,6 +75,26 @@ def test_given_a_top_level_default_when_compared_then_spec_and_parser_agree(fiel
     assert _CONNECTION["properties"][field]["default"] == default
 
 
+@pytest.mark.parametrize(
+    ("properties", "field", "bounds"),
+    [
+        ("custom", "page_size", defaults.PAGE_SIZE),
+        ("custom", "lookback_window_seconds", defaults.LOOKBACK_WINDOW_SECONDS),
+        ("company", "page_size", defaults.PAGE_SIZE),
+        ("company", "lookback_window_seconds", defaults.LOOKBACK_WINDOW_SECONDS),
+        ("top", "concurrent_requests", defaults.CONCURRENT_REQUESTS),
+        ("top", "max_requests_per_second", defaults.MAX_REQUESTS_PER_SECOND),
+        ("top", "request_timeout_seconds", defaults.REQUEST_TIMEOUT_SECONDS),
+    ],
+)
+def test_given_a_whole_number_setting_when_compared_then_spec_and_parser_bound_it_alike(
+    properties: str, field: str, bounds: tuple[int, int | None]
+):
+    schema = (_CONNECTION if properties == "top" else _variant(properties))["properties"][field]
+
+    assert (schema.get("minimum"), schema.get("maximum")) == bounds
+
+
 @pytest.mark.parametrize("name", ["custom-api", "company-api"])
 def test_given_an_example_config_when_validated_then_the_spec_accepts_it(name: str):
     example = json.loads((_EXAMPLES / f"source-custom-contacts.{name}.json").read_text())
@@ -108,10 +128,29 @@ def test_given_an_empty_search_term_when_parsed_then_no_search_is_sent():
     [
         ({}, "'api'"),
         ({"api": {"api_type": "other"}}, "api_type"),
-        ({"api": {"api_type": "custom", "base_url": "https://x", "client_id": "i"}}, "client_secret"),
+        (
+            {"api": {"api_type": "custom", "base_url": "https://x", "client_id": "i"}},
+            "'api.client_secret' of the Custom Contact Source API is required",
+        ),
         (
             {"api": {"api_type": "company", "base_url": "https://x", "api_key": "k", "page_size": 0}},
-            "page_size",
+            "'api.page_size' of the Company Contacts API must be a whole number from 1 to 1000, got 0",
+        ),
+        (
+            {
+                "api": {
+                    "api_type": "custom",
+                    "base_url": "https://x",
+                    "client_id": "i",
+                    "client_secret": "s",
+                    "page_size": 5000,
+                }
+            },
+            "'api.page_size' of the Custom Contact Source API must be a whole number from 1 to 1000",
+        ),
+        (
+            {"api": {"api_type": "company", "base_url": "host:8080", "api_key": "k"}},
+            "'api.base_url' of the Company Contacts API must be an http:// or https:// URL",
         ),
         (
             {
