@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,12 +30,15 @@ from source_custom_contacts.errors import (
     credentials_refused,
     error_mapping,
     malformed_response,
+    transport_failures,
 )
 from source_custom_contacts.rate_limit import BudgetSession, PatientHttpClient, RateLimitBudget
 
 CUSTOM_API_NAME = "Custom Contact Source API"
 COMPANY_API_NAME = "Company Contacts API"
 MAX_RETRIES = 5
+# A `check` answers within seconds: one attempt per request, and no request waits longer than this.
+PROBE_TIMEOUT_SECONDS = 4.0
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,18 @@ def _http_client(
     )
 
 
+def _attempts(
+    api_name: str, base_url: str, settings: HttpSettings, max_retries: int, probe: bool
+) -> tuple[HttpSettings, int, ErrorMapping]:
+    """The settings, retries and transport-failure policy of a sync's client or of a probe's."""
+    if probe:
+        timeout = min(float(settings.request_timeout_seconds), PROBE_TIMEOUT_SECONDS)
+        settings = replace(settings, request_timeout_seconds=timeout)
+        max_retries = 0
+    transport = transport_failures(api_name, base_url, settings.request_timeout_seconds, retry=not probe)
+    return settings, max_retries, transport
+
+
 def custom_api_client(
     config: CustomApiConfig,
     settings: HttpSettings,
@@ -103,12 +118,19 @@ def custom_api_client(
     clock: Clock = time.time,
     max_retries: int = MAX_RETRIES,
     budget: RateLimitBudget | None = None,
+    probe: bool = False,
 ) -> ApiClient:
-    """Token requests and data requests share one rate budget: the API counts both."""
+    """Token requests and data requests share one rate budget: the API counts both. A `probe`
+    client (for `check`) fails at the first error, within `PROBE_TIMEOUT_SECONDS` a request."""
     budget = rate_budget(settings) if budget is None else budget
+    settings, max_retries, transport = _attempts(
+        CUSTOM_API_NAME, config.base_url, settings, max_retries, probe
+    )
     token_client = _http_client(
         "token",
-        error_mapping(CUSTOM_API_NAME, credentials_refused(CUSTOM_API_NAME, "client id and client secret")),
+        error_mapping(
+            CUSTOM_API_NAME, credentials_refused(CUSTOM_API_NAME, "client id and client secret"), transport
+        ),
         budget,
         settings,
         logger,
@@ -120,7 +142,7 @@ def custom_api_client(
     )
     data_client = _http_client(
         "contacts",
-        error_mapping(CUSTOM_API_NAME, TOKEN_REJECTED_RETRY),
+        error_mapping(CUSTOM_API_NAME, TOKEN_REJECTED_RETRY, transport),
         budget,
         settings,
         logger,
@@ -137,10 +159,15 @@ def company_api_client(
     budget: RateLimitBudget,
     stream_name: str,
     max_retries: int = MAX_RETRIES,
+    probe: bool = False,
 ) -> ApiClient:
+    """See `custom_api_client` for `probe`."""
+    settings, max_retries, transport = _attempts(
+        COMPANY_API_NAME, config.base_url, settings, max_retries, probe
+    )
     http = _http_client(
         stream_name,
-        error_mapping(COMPANY_API_NAME, credentials_refused(COMPANY_API_NAME, "API key")),
+        error_mapping(COMPANY_API_NAME, credentials_refused(COMPANY_API_NAME, "API key"), transport),
         budget,
         settings,
         logger,

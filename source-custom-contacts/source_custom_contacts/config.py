@@ -40,7 +40,7 @@ class CompanyApiConfig:
 class HttpSettings:
     concurrent_requests: int = DEFAULT_CONCURRENT_REQUESTS
     max_requests_per_second: int | None = None
-    request_timeout_seconds: int = DEFAULT_REQUEST_TIMEOUT_SECONDS
+    request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
 
 
 @dataclass(frozen=True)

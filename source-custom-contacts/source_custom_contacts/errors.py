@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import FailureType
@@ -30,20 +31,43 @@ def _retry(message: str) -> ErrorResolution:
     )
 
 
-# The CDK looks exceptions up by their exact class, so each transport failure is named here.
-_TRANSPORT_RETRIES: ErrorMapping = {
-    requests.exceptions.ConnectionError: _retry("The connection to the API failed or was dropped."),
-    requests.exceptions.ConnectTimeout: _retry("The API did not accept the connection in time."),
-    requests.exceptions.ReadTimeout: _retry("The API did not answer in time."),
-    requests.exceptions.ChunkedEncodingError: _retry("The API's answer was cut off."),
-}
+def transport_failures(api_name: str, base_url: str, timeout_seconds: float, retry: bool) -> ErrorMapping:
+    """What a request that got no answer means: retried during a sync; when `retry` is False (a
+    `check`, which must answer within seconds) a failure at once. Each message names the host and
+    the setting to fix. The CDK looks exceptions up by their exact class, so each is named here."""
+    host = urlsplit(base_url).netloc or base_url
+    reach = f"Check 'api.base_url' ({base_url}) and that this machine can reach {host}."
+    slow = (
+        f"Raise 'request_timeout_seconds' (now {timeout_seconds:g}) if the API is slow, "
+        "or check 'api.base_url'."
+    )
+
+    def outcome(message: str) -> ErrorResolution:
+        return _retry(message) if retry else _fail(FailureType.transient_error, message)
+
+    return {
+        requests.exceptions.ConnectionError: outcome(
+            f"Could not connect to the {api_name} at {host}, or the connection was dropped. {reach}"
+        ),
+        requests.exceptions.ConnectTimeout: outcome(
+            f"The {api_name} at {host} did not accept the connection within {timeout_seconds:g} seconds. "
+            f"{reach}"
+        ),
+        requests.exceptions.ReadTimeout: outcome(
+            f"The {api_name} at {host} did not answer within {timeout_seconds:g} seconds. {slow}"
+        ),
+        requests.exceptions.ChunkedEncodingError: outcome(
+            f"The {api_name}'s answer from {host} was cut off."
+        ),
+    }
 
 
-def error_mapping(api_name: str, unauthorized: ErrorResolution) -> ErrorMapping:
-    """The CDK's defaults plus our own wording; 401 is the caller's choice (renew a token, or fail)."""
+def error_mapping(api_name: str, unauthorized: ErrorResolution, transport: ErrorMapping) -> ErrorMapping:
+    """The CDK's defaults plus our own wording; 401 is the caller's choice (renew a token, or
+    fail), and so are transport failures (see `transport_failures`)."""
     return {
         **DEFAULT_ERROR_MAPPING,
-        **_TRANSPORT_RETRIES,
+        **transport,
         400: _fail(
             FailureType.config_error,
             f"The {api_name} rejected a request as invalid (HTTP 400). "

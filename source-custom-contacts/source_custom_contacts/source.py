@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from airbyte_cdk.models import AirbyteConnectionStatus, FailureType, Status
+from airbyte_cdk.models import AirbyteConnectionStatus, Status
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -27,14 +27,14 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
         self._max_retries = max_retries
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
-        """Reads one page of contacts: that proves the URL, the credentials and the answer's format."""
+        """Reads one page of contacts: that proves the URL, the credentials and the answer's
+        format. Each request is tried once, within seconds: a host that does not answer, or any
+        other failure, is a FAILED status that says what to fix."""
         try:
-            for stream in self.streams(config):
+            for stream in self._streams(config, probe=True):
                 if isinstance(stream, CustomContacts | CompanyContacts):
                     stream.probe()
         except AirbyteTracedException as error:
-            if error.failure_type != FailureType.config_error:
-                raise
             return False, error.message
         return True, None
 
@@ -46,11 +46,14 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
         return AirbyteConnectionStatus(status=Status.FAILED, message=str(error))
 
     def streams(self, config: Mapping[str, Any]) -> list[Stream]:
+        return self._streams(config, probe=False)
+
+    def _streams(self, config: Mapping[str, Any], probe: bool) -> list[Stream]:
         parsed = parse_config(config)
         api, http = parsed.api, parsed.http
         logger = logging.getLogger("airbyte")
         if isinstance(api, CustomApiConfig):
-            client = custom_api_client(api, http, logger, self._clock, self._max_retries)
+            client = custom_api_client(api, http, logger, self._clock, self._max_retries, probe=probe)
             return [
                 CustomContacts(
                     client, api.page_size, api.lookback_window_seconds, http.concurrent_requests, self._clock
@@ -60,7 +63,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
         budget = rate_budget(http)
         return [
             CompanyContacts(
-                company_api_client(api, http, logger, budget, "contacts", self._max_retries),
+                company_api_client(api, http, logger, budget, "contacts", self._max_retries, probe),
                 api.page_size,
                 api.search,
                 api.lookback_window_seconds,
@@ -68,7 +71,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 self._clock,
             ),
             ContactTags(
-                company_api_client(api, http, logger, budget, "contact_tags", self._max_retries),
+                company_api_client(api, http, logger, budget, "contact_tags", self._max_retries, probe),
                 api.page_size,
                 http.concurrent_requests,
             ),

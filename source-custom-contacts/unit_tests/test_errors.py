@@ -1,4 +1,4 @@
-"""Retry-After is honoured in both of its forms."""
+"""Retry-After is honoured in both of its forms; a request without an answer says what to fix."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
-from source_custom_contacts.errors import parse_retry_after
+from source_custom_contacts.errors import parse_retry_after, transport_failures
 
 
 @pytest.mark.parametrize(
@@ -21,3 +24,27 @@ def test_given_a_retry_after_date_when_parsed_then_it_gives_the_seconds_until_th
     in_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
 
     assert 55 <= parse_retry_after(in_a_minute) <= 60
+
+
+class TestTransportFailures:
+    def test_given_a_sync_when_a_request_times_out_then_it_is_retried_with_a_message_naming_the_timeout(self):
+        failures = transport_failures("Some API", "https://api.example.com/v1", 30, retry=True)
+
+        resolution = failures[requests.exceptions.ReadTimeout]
+
+        assert resolution.response_action == ResponseAction.RETRY
+        assert resolution.failure_type == FailureType.transient_error
+        assert "api.example.com did not answer within 30 seconds" in str(resolution.error_message)
+        assert "'request_timeout_seconds' (now 30)" in str(resolution.error_message)
+
+    @pytest.mark.parametrize(
+        "error", [requests.exceptions.ConnectionError, requests.exceptions.ConnectTimeout]
+    )
+    def test_given_a_check_when_the_host_cannot_be_reached_then_it_fails_at_once_naming_host_and_setting(
+        self, error
+    ):
+        resolution = transport_failures("Some API", "https://api.example.com/v1", 4, retry=False)[error]
+
+        assert resolution.response_action == ResponseAction.FAIL
+        assert "at api.example.com" in str(resolution.error_message)
+        assert "'api.base_url' (https://api.example.com/v1)" in str(resolution.error_message)

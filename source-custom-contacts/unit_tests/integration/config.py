@@ -57,5 +57,9 @@ class ConfigBuilder:
         self._top["max_requests_per_second"] = value
         return self
 
+    def with_request_timeout(self, seconds: int) -> ConfigBuilder:
+        self._top["request_timeout_seconds"] = seconds
+        return self
+
     def build(self) -> dict[str, Any]:
         return {"api": dict(self._api), **self._top}

@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 from unittest import TestCase
+from urllib.parse import urlsplit
 
+import requests
+import requests_mock
 from airbyte_cdk.models import AirbyteConnectionStatus, Status
 from airbyte_cdk.test.mock_http import HttpMocker
 
-from unit_tests.integration.config import ConfigBuilder
+from unit_tests.integration.config import CUSTOM_BASE_URL, ConfigBuilder
 from unit_tests.integration.helpers import source
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import (
@@ -21,6 +24,8 @@ from unit_tests.integration.response_builder import (
     jwt,
     token_response,
 )
+
+HOST = urlsplit(CUSTOM_BASE_URL).netloc
 
 
 def check(config: dict[str, Any]) -> AirbyteConnectionStatus:
@@ -75,3 +80,32 @@ class TestCheck(TestCase):
 
         assert status.status == Status.FAILED
         assert "base_url" in status.message
+
+
+class TestCheckOfAHostThatDoesNotAnswer:
+    """`check` answers within seconds: each request is tried once, and the status names the host
+    and the setting to fix, where the sync would retry for half a minute and more."""
+
+    def _check_when_every_request_raises(self, error: type[Exception]) -> tuple[AirbyteConnectionStatus, int]:
+        with requests_mock.Mocker() as mocker:
+            mocker.get(requests_mock.ANY, exc=error)
+            status = check(ConfigBuilder.custom().with_request_timeout(30).build())
+            return status, mocker.call_count
+
+    def test_given_a_refused_connection_when_check_then_one_attempt_fails_naming_the_host_and_base_url(
+        self,
+    ) -> None:
+        status, attempts = self._check_when_every_request_raises(requests.exceptions.ConnectionError)
+
+        assert status.status == Status.FAILED
+        assert attempts == 1
+        assert f"at {HOST}" in status.message
+        assert "'api.base_url'" in status.message
+
+    def test_given_no_answer_in_time_when_check_then_it_fails_naming_the_timeout_setting(self) -> None:
+        status, attempts = self._check_when_every_request_raises(requests.exceptions.ReadTimeout)
+
+        assert status.status == Status.FAILED
+        assert attempts == 1
+        assert "did not answer within 4 seconds" in status.message
+        assert "'request_timeout_seconds'" in status.message
