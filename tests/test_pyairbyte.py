@@ -83,8 +83,45 @@ def test_given_pyairbyte_when_the_source_reads_twice_and_the_destination_writes_
         ]
         assert cached_emails == [item["email"] for item in source_now[contact_id]["emails"]]
 
-    # The destination from the source: PyAirbyte reads what changed since the cache's state into
-    # the cache, then writes what the cache holds.
-    sandbox.admin.churn("custom", create=3, update=3, delete=2, seed=6)
-    destination.write(source, cache=cache)
+    # What a read cached, into both targets: the cache holds one row per contact, tombstones too.
+    written = destination.write(second)
+    assert written.processed_records == len(live | set(churn["created"]))
+    assert_targets_mirror(sandbox, rejected_path)
+
+
+def test_given_pyairbyte_when_writing_from_the_source_twice_then_the_second_write_sends_only_the_changes(
+    pyairbyte_sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    """Straight from the source, with the state kept in a cache (`cache=False, state_cache=...`):
+    the destination's own state is the source's next starting point. With `cache=cache` instead,
+    PyAirbyte writes everything the cache holds, every time."""
+    import airbyte as ab
+    from airbyte.caches import DuckDBCache
+
+    sandbox = pyairbyte_sandbox
+    source = ab.get_source(
+        "source-custom-contacts",
+        config=example_config("source-custom-contacts.custom-api.json", sandbox.url),
+        local_executable=BIN / "source-custom-contacts",
+    )
+    source.select_all_streams()
+    state_cache = DuckDBCache(db_path=tmp_path / "state.duckdb", cache_dir=tmp_path / "state")
+    rejected_path = tmp_path / "rejected.jsonl"
+    destination = ab.get_destination(
+        "destination-crm-contacts",
+        config={
+            **example_config("destination-crm-contacts.json", sandbox.url),
+            "rejected_records_path": str(rejected_path),
+        },
+        local_executable=BIN / "destination-crm-contacts",
+    )
+
+    first = destination.write(source, cache=False, state_cache=state_cache)
+    assert first.processed_records == len(custom_source_records(sandbox.admin.dump("custom")))
+    assert_targets_mirror(sandbox, rejected_path)
+
+    sandbox.admin.churn("custom", create=4, update=5, delete=3, seed=5)
+    second = destination.write(source, cache=False, state_cache=state_cache)
+
+    assert second.processed_records == 12, "the second write carries exactly the churn"
     assert_targets_mirror(sandbox, rejected_path)
