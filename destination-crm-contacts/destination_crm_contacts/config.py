@@ -23,6 +23,12 @@ _DOTTED_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 _KEY_PREFIX = re.compile(r"^[A-Za-z0-9_.:/-]{0,64}$")
 
 
+# How `crm.match_field` adopts a contact the connector did not create (see the README).
+ADOPT_UNMARKED = "when_shown_unmarked"
+ADOPT_UNVERIFIED = "even_if_unverified"
+ADOPT_NEVER = "never"
+
+
 class ConfigError(ValueError):
     """A config the connector cannot run with; the message names the setting and the fix."""
 
@@ -41,6 +47,7 @@ class CrmConfig:
     edit_path: str = "/contacts/edit"
     match_field: str = "email"
     identity_field: str = "notes"
+    adopt_by_match_field: str = ADOPT_UNMARKED
     search_parameters_in: str = "query"
     edit_field_names: str = "contact_id/update_fields"
     delete_id_in: str = "body"
@@ -96,14 +103,29 @@ def _crm_config(section: Mapping[str, Any]) -> CrmConfig | None:
     if not section.get("enabled"):
         return None
     defaults = CrmConfig(base_url="", api_key="")
+    identity_field = _choice(
+        section, "crm", "identity_field", defaults.identity_field, ("notes", "job_title", "company")
+    )
+    field_mapping = _field_mapping(section, "crm", CRM_FIELDS)
+    if field_mapping.get(identity_field):
+        raise ConfigError(
+            f"crm.field_mapping maps {identity_field}, which holds the connector's marker "
+            f"(crm.identity_field): map that record field to another CRM field, or choose another "
+            "crm.identity_field."
+        )
     return CrmConfig(
         base_url=_base_url(section, "crm", "http://127.0.0.1:8765/crm"),
         api_key=_api_key(section, "crm"),
         contacts_path=_path(section, "crm", "contacts_path", defaults.contacts_path),
         edit_path=_path(section, "crm", "edit_path", defaults.edit_path),
         match_field=_choice(section, "crm", "match_field", defaults.match_field, CRM_FIELDS[:-1]),
-        identity_field=_choice(
-            section, "crm", "identity_field", defaults.identity_field, ("notes", "job_title", "company")
+        identity_field=identity_field,
+        adopt_by_match_field=_choice(
+            section,
+            "crm",
+            "adopt_by_match_field",
+            defaults.adopt_by_match_field,
+            (ADOPT_UNMARKED, ADOPT_UNVERIFIED, ADOPT_NEVER),
         ),
         search_parameters_in=_choice(
             section, "crm", "search_parameters_in", defaults.search_parameters_in, ("query", "body")
@@ -116,7 +138,7 @@ def _crm_config(section: Mapping[str, Any]) -> CrmConfig | None:
             ("contact_id/update_fields", "contactID/updateFields"),
         ),
         delete_id_in=_choice(section, "crm", "delete_id_in", defaults.delete_id_in, ("body", "query")),
-        field_mapping=_field_mapping(section, "crm", CRM_FIELDS),
+        field_mapping=field_mapping,
         limits=_limits(section, "crm"),
     )
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -49,3 +50,9 @@ def states_of(output: list[AirbyteMessage]) -> list[AirbyteMessage]:
 def log_records(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.INFO, logger="airbyte")
     return caplog
+
+
+def totals_of(log_records: pytest.LogCaptureFixture) -> dict[str, dict[str, int]]:
+    """Per target counts of the last sync, from its structured totals line."""
+    lines = [r.message for r in log_records.records if r.message.startswith('{"event":"crm_contacts_totals"')]
+    return json.loads(lines[-1])["targets"]  # type: ignore[no-any-return]

@@ -8,6 +8,7 @@ are queued per call: `fail("POST", "/contacts", 500)` answers the next create wi
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections import defaultdict, deque
 from typing import Any
@@ -68,19 +69,37 @@ class FakeApi:
         return None, True
 
 
-class FakeCrm(FakeApi):
-    """Answers searches with a list of full contacts, unless `id_only` (the documented example)."""
+CRM_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "company", "job_title", "notes"})
 
-    def __init__(self, mocker: requests_mock.Mocker, base_url: str = CRM_URL, api_key: str = CRM_KEY) -> None:
+
+class FakeCrm(FakeApi):
+    """Answers searches with a list of full contacts whose field contains the term (or `exact`ly
+    equals it), unless `id_only` (the id of the first) or `paged` (the list in an envelope that
+    says more follow).
+
+    `strict` does only what the API's document shows: a search answers `{"id"}` of one contact
+    whose field equals the term, or 404; null and unknown fields get a 400; delete answers plain
+    text."""
+
+    def __init__(
+        self,
+        mocker: requests_mock.Mocker,
+        base_url: str = CRM_URL,
+        api_key: str = CRM_KEY,
+        strict: bool = False,
+    ) -> None:
         super().__init__(mocker, base_url)
         self.contacts: dict[str, dict[str, Any]] = {}
         self.id_only = False
+        self.paged = False
+        self.exact = False
+        self.strict = strict
         self._ids = itertools.count(10_000_000_000_000_000_000)
         self._api_key = api_key
         mocker.register_uri("POST", f"{base_url}/contacts", json=self._create)
         mocker.register_uri("GET", f"{base_url}/contacts", json=self._search)
         mocker.register_uri("POST", f"{base_url}/contacts/edit", json=self._edit)
-        mocker.register_uri("DELETE", f"{base_url}/contacts", json=self._delete)
+        mocker.register_uri("DELETE", f"{base_url}/contacts", text=self._delete)
 
     def add(self, **fields: Any) -> str:
         contact_id = str(next(self._ids))
@@ -104,6 +123,10 @@ class FakeCrm(FakeApi):
         if not body.get("first_name") or not body.get("email"):
             context.status_code = 400
             return {"error": "first_name and email are required"}
+        refused = self._refused(body, CRM_FIELDS)
+        if refused:
+            context.status_code = 400
+            return {"error": refused}
         contact_id = self.add(**body)
         if lose:
             raise requests.exceptions.ReadTimeout("the create committed, its answer was lost")
@@ -114,10 +137,23 @@ class FakeCrm(FakeApi):
         if answer is not None or not self._authorized(request, context):
             return answer or {"error": "unauthorized"}
         query = request.qs if request.qs else {k: [v] for k, v in (request.json() or {}).items()}
-        field, term = query["searchby"][0], query["search"][0].casefold()
-        found = [c for c in self.contacts.values() if term in str(c.get(field) or "").casefold()]
+        field, term = query["searchby"][0], query["search"][0]
+        if self.strict:
+            exact = [c for c in self.contacts.values() if c.get(field) == term]
+            if not exact:
+                context.status_code = 404
+                return {"error": "no contact matches"}
+            return {"id": exact[0]["id"]}
+        if self.exact:
+            found = [c for c in self.contacts.values() if c.get(field) == term]
+        else:
+            found = [
+                c for c in self.contacts.values() if term.casefold() in str(c.get(field) or "").casefold()
+            ]
         if self.id_only:
             return {"id": found[0]["id"]} if found else {}
+        if self.paged:
+            return {"data": found[:2], "next_page": 2 if len(found) > 2 else None}
         return found
 
     def _edit(self, request: Any, context: Any) -> Any:
@@ -130,33 +166,73 @@ class FakeCrm(FakeApi):
             context.status_code = 404
             return {"error": "not found"}
         changes = body["update_fields"]
-        if set(changes) - {"name", "email", "phone"}:
+        refused = self._refused(changes, frozenset({"name", "email", "phone"}))
+        if set(changes) - {"name", "email", "phone"} or refused:
             context.status_code = 400
-            return {"error": "only name, email and phone can be edited"}
+            return {"error": refused or "only name, email and phone can be edited"}
         if "name" in changes:
             contact["first_name"], _, contact["last_name"] = changes["name"].partition(" ")
         contact.update({k: v for k, v in changes.items() if k != "name"})
         return {"id": contact["id"]}
 
-    def _delete(self, request: Any, context: Any) -> Any:
+    def _delete(self, request: Any, context: Any) -> str:
         answer, _ = self._enter(request, context, "/contacts")
         if answer is not None or not self._authorized(request, context):
-            return answer or {"error": "unauthorized"}
+            return json.dumps(answer or {"error": "unauthorized"})
         contact_id = (request.json() or {}).get("contact_id")
         if self.contacts.pop(contact_id, None) is None:
             context.status_code = 404
-            return {"error": "not found"}
-        return "Document deleted successfully"
+            return json.dumps({"error": "not found"})
+        if self.strict:
+            context.headers["Content-Type"] = "text/plain"
+            return "Document deleted successfully"
+        return json.dumps("Document deleted successfully")
+
+    def _refused(self, body: dict[str, Any], known: frozenset[str]) -> str | None:
+        """Why a strict CRM refuses these fields: one it does not know, or a null."""
+        if not self.strict:
+            return None
+        unknown = sorted(set(body) - known)
+        if unknown:
+            return f"unknown fields: {', '.join(unknown)}"
+        nulls = sorted(name for name, value in body.items() if value is None)
+        return f"null is not a value of {', '.join(nulls)}" if nulls else None
+
+
+CLIENT_CONTACT_WRITABLE = frozenset(
+    {
+        "name",
+        "creator",
+        "editor",
+        "local_name",
+        "phone1",
+        "phone2",
+        "email",
+        "title",
+        "extra_info",
+        "disabled",
+        "media",
+        "cover_photo",
+        "integration_meta",
+        "company_namespace",
+    }
+)
+SERVER_FIELDS = ("_id", "createdAt", "updatedAt", "__v")
 
 
 class FakeClientContacts(FakeApi):
+    """PUT merges the fields it is sent, like PATCH, unless `strict`: then PUT replaces the
+    writable fields (one not sent is gone), and null or an unknown field gets a 400."""
+
     def __init__(
         self,
         mocker: requests_mock.Mocker,
         base_url: str = CLIENT_CONTACTS_URL,
         api_key: str = CLIENT_CONTACTS_KEY,
+        strict: bool = False,
     ) -> None:
         super().__init__(mocker, base_url)
+        self.strict = strict
         self.documents: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(0x60F1B2B3C9E9A12345678901)
         self._api_key = api_key
@@ -164,6 +240,7 @@ class FakeClientContacts(FakeApi):
         mocker.register_uri("GET", f"{base_url}/contacts", json=self._list)
         mocker.register_uri("POST", f"{base_url}/contacts", json=self._create)
         mocker.register_uri("PUT", item, json=self._update)
+        mocker.register_uri("PATCH", item, json=self._update)
         mocker.register_uri("DELETE", item, json=self._delete)
 
     def add(self, **fields: Any) -> str:
@@ -210,6 +287,10 @@ class FakeClientContacts(FakeApi):
         if not body.get("name"):
             context.status_code = 400
             return {"success": False, "error": "name is required"}
+        refused = self._refused(body)
+        if refused:
+            context.status_code = 400
+            return {"success": False, "error": refused}
         document_id = self.add(**body)
         if lose:
             raise requests.exceptions.ReadTimeout("the create committed, its answer was lost")
@@ -224,9 +305,26 @@ class FakeClientContacts(FakeApi):
         if document is None:
             context.status_code = 404
             return {"success": False, "error": "not found"}
-        document.update(request.json())
+        body = request.json()
+        refused = self._refused(body)
+        if refused:
+            context.status_code = 400
+            return {"success": False, "error": refused}
+        if self.strict and request.method == "PUT":
+            for field in CLIENT_CONTACT_WRITABLE - set(body):
+                document.pop(field, None)
+        document.update({k: v for k, v in body.items() if k not in SERVER_FIELDS})
         document["__v"] += 1
         return {"success": True, "data": document}
+
+    def _refused(self, body: dict[str, Any]) -> str | None:
+        if not self.strict:
+            return None
+        unknown = sorted(set(body) - CLIENT_CONTACT_WRITABLE - set(SERVER_FIELDS))
+        if unknown:
+            return f"unknown fields: {', '.join(unknown)}"
+        nulls = sorted(name for name, value in body.items() if value is None)
+        return f"null is not a value of {', '.join(nulls)}" if nulls else None
 
     def _delete(self, request: Any, context: Any) -> Any:
         answer, _ = self._enter(request, context, "/contacts/<id>")

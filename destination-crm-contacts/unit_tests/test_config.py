@@ -37,6 +37,11 @@ class TestConfig:
             ({"contacts_path": "contacts"}, "crm.contacts_path 'contacts' must start with '/'"),
             ({"match_field": "notes"}, "crm.match_field is 'notes'; choose one of"),
             ({"max_concurrent_requests": 500}, "between 1 and 128"),
+            (
+                {"field_mapping": [{"target_field": "notes", "record_field": "type"}]},
+                r"crm.field_mapping maps notes, which holds the connector's marker \(crm.identity_field\)",
+            ),
+            ({"adopt_by_match_field": "yes"}, "crm.adopt_by_match_field is 'yes'; choose one of"),
         ],
     )
     def test_given_a_bad_crm_setting_then_the_error_names_it(self, settings: dict, message: str) -> None:

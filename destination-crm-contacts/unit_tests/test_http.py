@@ -21,7 +21,7 @@ from destination_crm_contacts.clients.base import (
     retry_after_seconds,
 )
 from destination_crm_contacts.clients.client_contacts import parse_page
-from destination_crm_contacts.clients.crm import parse_contacts
+from destination_crm_contacts.clients.crm import Shape, parse_contacts, shape_of
 from destination_crm_contacts.clients.pacing import EvenPacing
 from destination_crm_contacts.config import TargetLimits
 from unit_tests.fakes import FakeTime
@@ -82,6 +82,29 @@ class TestCrmAnswers:
     def test_given_text_or_an_empty_object_then_there_are_no_contacts(self) -> None:
         assert parse_contacts("Document deleted successfully") == []
         assert parse_contacts({}) == []
+
+
+class TestCrmAnswerShapes:
+    @pytest.mark.parametrize(
+        ("body", "shape"),
+        [
+            ([{"id": "1"}], Shape.LIST),
+            ([], Shape.LIST),
+            ({"data": [{"id": "1"}]}, Shape.LIST),
+            ({"data": [{"id": "1"}], "next_page": None, "total": 1}, Shape.LIST),
+            ({"data": [{"id": "1"}], "next_page": 2}, Shape.PAGE),
+            ({"data": [{"id": "1"}], "total": 40}, Shape.PAGE),
+            ({"contacts": [{"id": "1"}], "pagination": {"total_page": 3}}, Shape.PAGE),
+            ({"results": [{"id": "1"}], "has_more": True}, Shape.PAGE),
+            ({"id": "12345678901234567890"}, Shape.OBJECT),
+            ({"data": {"id": "1"}}, Shape.OBJECT),
+            ({}, Shape.OBJECT),
+        ],
+    )
+    def test_given_an_answer_then_its_shape_says_whether_it_lists_every_match(
+        self, body: object, shape: Shape
+    ) -> None:
+        assert shape_of(body) == shape
 
 
 class TestClientContactPages:

@@ -172,5 +172,6 @@ class TestTotals:
             "already_gone": 0,
             "rejected": 0,
             "ignored": 0,
+            "not_cleared": 0,
         }
         assert second["targets"]["client_contacts"]["deleted"] == 1

@@ -19,7 +19,7 @@ from unit_tests.builders import (
     stream_status,
     tombstone,
 )
-from unit_tests.conftest import states_of, write
+from unit_tests.conftest import states_of, totals_of, write
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
 WRITES = (("POST", "/contacts"), ("POST", "/contacts/edit"), ("DELETE", "/contacts"))
@@ -105,20 +105,25 @@ class TestAppendDedup:
         write(config, catalog(), [record(custom_contact("1", phones=[])), state(2)])
 
         [document] = client_contacts.by_key("1")
-        assert (document["phone1"], document["phone2"]) == (None, None)
+        assert (document["phone1"], document["phone2"]) == ("", "")
 
-    def test_given_a_phone_removed_at_the_source_when_written_then_the_crm_contact_loses_it_once(
-        self, crm: FakeCrm
+    def test_given_a_phone_removed_at_the_source_when_written_then_the_crm_keeps_it_and_it_is_counted(
+        self, crm: FakeCrm, log_records: pytest.LogCaptureFixture
     ) -> None:
+        # The CRM's edit cannot clear a phone: null is not a phone, nor is "".
         config = ConfigBuilder().only_crm().build()
         write(config, catalog(), [record(custom_contact("1")), state(1)])
-        assert crm.by_marker("1")[0]["phone"]
-        without_phone = record(custom_contact("1", phones=[]))
+        phone = crm.by_marker("1")[0]["phone"]
+        without_phone = record(custom_contact("1", phones=[], last_name="King"))
 
-        write(config, catalog(), [without_phone, state(2), without_phone, state(3)])
+        write(config, catalog(), [without_phone, state(2)])
 
-        assert crm.by_marker("1")[0]["phone"] is None
+        [contact] = crm.by_marker("1")
+        assert (contact["phone"], contact["last_name"]) == (phone, "King")
         assert crm.count("POST", "/contacts/edit") == 1
+        assert totals_of(log_records)["crm"]["updated"] == 1
+        assert totals_of(log_records)["crm"]["not_cleared"] == 1
+        assert totals_of(log_records)["crm"]["rejected"] == 0
 
     def test_given_an_update_then_a_tombstone_in_one_batch_then_the_contact_ends_deleted(
         self, crm: FakeCrm, client_contacts: FakeClientContacts

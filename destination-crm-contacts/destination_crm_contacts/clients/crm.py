@@ -1,10 +1,13 @@
 """The CRM API's four calls. Its answers are read defensively: the documents show a search
-answering one `{"id"}` object, while implementations answer a list of contacts or an envelope."""
+answering one `{"id"}` object of a contact whose field equals the term, while implementations
+answer a list of contacts or an envelope around one. A search answer says which it was, so the
+caller can tell an answer that lists every match from one that cannot (see `SearchAnswer`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from destination_crm_contacts.clients.base import (
@@ -18,6 +21,26 @@ from destination_crm_contacts.config import CrmConfig
 
 _ENVELOPE_KEYS = ("data", "contacts", "results", "items", "records")
 _ID_KEYS = ("id", "_id", "contact_id", "contactID")
+# Keys of an envelope that, holding a true value, say the answer is one page of more.
+_MORE_PAGES_KEYS = frozenset(
+    {
+        "next",
+        "next_page",
+        "nextpage",
+        "next_cursor",
+        "nextcursor",
+        "next_token",
+        "nexttoken",
+        "next_url",
+        "cursor",
+        "has_more",
+        "hasmore",
+        "more",
+        "links",
+        "continuation",
+    }
+)
+_TOTAL_KEYS = frozenset({"total", "total_count", "totalcount", "count", "total_results", "total_page"})
 
 
 @dataclass(frozen=True)
@@ -27,24 +50,48 @@ class CrmContact:
     fields: Mapping[str, Any] | None
 
 
+class Shape(Enum):
+    """What a search answered, as far as it tells whether it lists every match."""
+
+    LIST = "a list"  # a JSON list, or an envelope around one that shows no sign of more pages
+    PAGE = "one page of a longer list"  # an envelope that says there is more
+    OBJECT = "one contact"  # a single object, as the API's own example shows
+    NOT_FOUND = "an error status for no match"  # 404, the reading of "no contact, no id"
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    contacts: list[CrmContact]
+    shape: Shape
+
+    @property
+    def with_fields(self) -> bool | None:
+        """Whether the contacts came with their fields; None when no contact came at all."""
+        if not self.contacts:
+            return None
+        return all(contact.fields is not None for contact in self.contacts)
+
+
 class CrmClient:
     def __init__(self, http: TargetHttp, config: CrmConfig) -> None:
         self._http = http
         self._config = config
         self._id_field, self._fields_field = config.edit_field_names.split("/")
 
-    def search(self, field: str, term: str) -> list[CrmContact]:
-        """Contacts whose `field` contains `term`, as the CRM matches it."""
+    def search(self, field: str, term: str) -> SearchAnswer:
+        """Contacts whose `field` matches `term`, as the CRM matches it (exactly, or as a
+        substring), and the shape of the answer."""
         query = {"searchby": field, "search": term}
         if self._config.search_parameters_in == "body":
             response = self._http.send("GET", self._config.contacts_path, json=query)
         else:
             response = self._http.send("GET", self._config.contacts_path, params=query)
         if response.status_code == 404:
-            return []  # some implementations answer "nothing found" with a 404
+            return SearchAnswer([], Shape.NOT_FOUND)
         if not response.ok:
             raise TargetError(f"crm: search by {field} failed: {error_reason(response)}")
-        return parse_contacts(json_body(response))
+        body = json_body(response)
+        return SearchAnswer(parse_contacts(body), shape_of(body))
 
     def create(self, contact: Mapping[str, Any]) -> str | None:
         """The new contact's id. None when the answer was lost or failed, so the create may or may
@@ -83,6 +130,34 @@ class CrmClient:
         if not response.ok:
             raise RecordRejectedError(error_reason(response))
         return True
+
+
+def shape_of(body: Any) -> Shape:
+    if isinstance(body, list):
+        return Shape.LIST
+    if not isinstance(body, Mapping):
+        return Shape.OBJECT
+    for key in _ENVELOPE_KEYS:
+        inner = body.get(key)
+        if isinstance(inner, list):
+            return Shape.PAGE if _more_pages(body, len(inner)) else Shape.LIST
+        if isinstance(inner, Mapping):
+            return shape_of(inner) if any(k in inner for k in _ENVELOPE_KEYS) else Shape.OBJECT
+    return Shape.OBJECT
+
+
+def _more_pages(envelope: Mapping[str, Any], count: int) -> bool:
+    """Whether an envelope says its list is not all: a next page, a cursor, a larger total."""
+    for key, value in envelope.items():
+        name = str(key).lower()
+        if name == "pagination" and isinstance(value, Mapping) and _more_pages(value, count):
+            return True
+        if name in _MORE_PAGES_KEYS and value:
+            return True
+        is_number = isinstance(value, int) and not isinstance(value, bool)
+        if name in _TOTAL_KEYS and is_number and value > (1 if name == "total_page" else count):
+            return True
+    return False
 
 
 def parse_contacts(body: Any) -> list[CrmContact]:

@@ -18,6 +18,15 @@ class Outcome(Enum):
     ALREADY_GONE = "already_gone"
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What an upsert did, and the fields the target still holds although the source emptied
+    them: the target offers no way to clear them (counted as `not_cleared`)."""
+
+    outcome: Outcome
+    not_cleared: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Contact:
     """One source contact as a target sees it: its source key and its record."""
@@ -35,11 +44,13 @@ class Target(ABC):
         """A harmless request that proves the target answers and accepts the credentials."""
 
     @abstractmethod
-    def prepare(self) -> None:
-        """Work done once per sync before the first write (reading what the target holds)."""
+    def prepare(self, mirror: bool = False) -> None:
+        """Work done once per sync before the first write (reading what the target holds).
+        `mirror`: the sync will delete what it did not send (`overwrite`); a target that cannot
+        list the contacts it manages raises a config error here, before anything is written."""
 
     @abstractmethod
-    def upsert(self, contact: Contact) -> Outcome:
+    def upsert(self, contact: Contact) -> Written:
         """Create the contact, or update the one matched by its key (unchanged: no write)."""
 
     @abstractmethod

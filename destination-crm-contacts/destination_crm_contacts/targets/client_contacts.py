@@ -4,8 +4,14 @@
 The API cannot filter on that field, so the connector reads every document once per sync, at its
 first write, into an index of the contacts it manages, and keeps the index current as it writes.
 The index holds per source key only the `_id` and a digest of the fields the connector writes
-(plus what lives beside the key in its container, when anything does), so it stays a few dozen
-bytes a contact however many fields are mapped.
+(plus what the document holds that the connector does not write, when it holds anything), so it
+stays a few dozen bytes a contact however many fields are mapped.
+
+An update sends the whole document as it should be: every written field (one the source emptied
+as "", the API takes no null), the match key's container, and every other writable field the
+document holds a value for. So it leaves the same document whether the server's PUT merges the
+fields it is sent or replaces the document's writable fields with them, and whether it is sent as
+PUT or PATCH.
 """
 
 from __future__ import annotations
@@ -24,7 +30,26 @@ from destination_crm_contacts.clients.base import RecordRejectedError, TargetErr
 from destination_crm_contacts.clients.client_contacts import ClientContactsClient, Document
 from destination_crm_contacts.config import ClientContactsConfig
 from destination_crm_contacts.mapping import DEFAULT_CLIENT_CONTACT_MAPPING, FieldMapping
-from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target
+from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target, Written
+
+# The fields the API documents as writable on create and update (its own `_id`, `createdAt`,
+# `updatedAt` and `__v` are the server's).
+WRITABLE = (
+    "name",
+    "creator",
+    "editor",
+    "local_name",
+    "phone1",
+    "phone2",
+    "email",
+    "title",
+    "extra_info",
+    "disabled",
+    "media",
+    "cover_photo",
+    "integration_meta",
+    "company_namespace",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +59,11 @@ class Managed:
     id: str
     # Digest of the written fields as stored (see `digest`): equal digests mean "unchanged".
     digest: bytes
-    # The container of the match key (e.g. `integration_meta`) when it holds more than the key,
-    # so an update keeps its other values; None in the usual case, to keep the index small.
-    beside: Mapping[str, Any] | None
+    # What an update must send back so that a replacing PUT keeps it: the writable fields the
+    # connector does not write, when they hold a value, and the match key's container when it
+    # holds more than the key (e.g. `integration_meta.sync_status`). None in the usual case, to
+    # keep the index small.
+    kept: Mapping[str, Any] | None
 
 
 class ClientContactsTarget(Target):
@@ -63,7 +90,8 @@ class ClientContactsTarget(Target):
     def check(self) -> None:
         self._client.page(1, {"per_page": 1})
 
-    def prepare(self) -> None:
+    def prepare(self, mirror: bool = False) -> None:
+        # The API lists every document (page by page), so `overwrite` can always run.
         with self._lock:
             if self._index is not None:
                 return
@@ -83,28 +111,28 @@ class ClientContactsTarget(Target):
             self._index = index
             self._logger.info(f"client_contacts: {len(index)} documents carry a source key")
 
-    def desired(self, contact: Contact) -> dict[str, Any]:
-        """Every mapped field; None for one the record leaves empty, so an update clears it."""
+    def desired(self, contact: Contact) -> dict[str, str]:
+        """Every mapped field; "" for one the record leaves empty, so an update clears it."""
         values = self._mapping.resolve(contact.record)
         if not values.get("name"):
             raise RecordRejectedError("the Client Contacts API requires a name and the record has none")
-        return {field: values.get(field) for field in self._mapping.managed}
+        return {field: values.get(field) or "" for field in self._mapping.managed}
 
-    def upsert(self, contact: Contact) -> Outcome:
+    def upsert(self, contact: Contact) -> Written:
         document = self.desired(contact)
         existing = self._known(contact.key)
         if existing is None:
-            return self._create(contact.key, document)
+            return Written(self._create(contact.key, document))
         if existing.digest == desired_digest(document):
-            return Outcome.UNCHANGED
+            return Written(Outcome.UNCHANGED)
         if self._dry_run:
-            return Outcome.UPDATED
-        update = self._with_key(document, contact.key, existing.beside)
+            return Written(Outcome.UPDATED)
+        update = self._whole(document, contact.key, existing.kept)
         if not self._client.update(existing.id, update):
             self._forget(contact.key)
-            return self._create(contact.key, document)
+            return Written(self._create(contact.key, document))
         self._remember(contact.key, self._managed(existing.id, update, contact.key))
-        return Outcome.UPDATED
+        return Written(Outcome.UPDATED)
 
     def create(self, contact: Contact) -> Outcome:
         return self._create(contact.key, self.desired(contact))
@@ -126,13 +154,17 @@ class ClientContactsTarget(Target):
 
     def _managed(self, document_id: str, document: Mapping[str, Any], key: str) -> Managed:
         """What the index keeps of a stored document: its id, the digest of the fields the
-        connector writes, and the key's container only when it holds anything else."""
+        connector writes, and what an update must send back (see `Managed.kept`)."""
         root = self._key_path[0]
+        kept = {
+            field: document[field]
+            for field in WRITABLE
+            if field != root and field not in self._mapping.managed and _holds_value(document.get(field))
+        }
         container = document.get(root)
-        beside = None
         if isinstance(container, Mapping) and container != self._with_key({}, key)[root]:
-            beside = container
-        return Managed(document_id, stored_digest(document, self._mapping.managed), beside)
+            kept[root] = container
+        return Managed(document_id, stored_digest(document, self._mapping.managed), kept or None)
 
     def key_of(self, document: Mapping[str, Any]) -> str | None:
         value: Any = document
@@ -140,8 +172,8 @@ class ClientContactsTarget(Target):
             value = value.get(step) if isinstance(value, Mapping) else None
         return None if value in (None, "") else str(value)
 
-    def _create(self, key: str, document: Mapping[str, Any]) -> Outcome:
-        body = self._with_key({field: value for field, value in document.items() if value is not None}, key)
+    def _create(self, key: str, document: Mapping[str, str]) -> Outcome:
+        body = self._with_key({field: value for field, value in document.items() if value}, key)
         if self._dry_run:
             self._remember(key, self._managed("", body, key))
             return Outcome.CREATED
@@ -171,6 +203,12 @@ class ClientContactsTarget(Target):
                 if self.key_of(document) == key and document.get("_id"):
                     return self._managed(str(document["_id"]), document, key)
         return None
+
+    def _whole(self, document: Mapping[str, str], key: str, kept: Mapping[str, Any] | None) -> dict[str, Any]:
+        """The update of a stored document: the written fields, what it keeps, and the key."""
+        root = self._key_path[0]
+        others = {field: value for field, value in (kept or {}).items() if field != root}
+        return self._with_key({**others, **document}, key, (kept or {}).get(root))
 
     def _with_key(
         self, document: Mapping[str, Any], key: str, beside: Mapping[str, Any] | None = None
@@ -222,18 +260,21 @@ class ClientContactsTarget(Target):
                 self._index.pop(key, None)
 
 
+def _holds_value(value: Any) -> bool:
+    """Whether a field holds something a replacing update would lose: null, "", an empty list or
+    object, and false read the same as a cleared field."""
+    return value not in (None, "", False) and value != [] and value != {}
+
+
 def stored_digest(stored: Mapping[str, Any], fields: Sequence[str]) -> bytes:
     """Digest of a stored document's written fields, compared as text with blanks trimmed."""
     return _digest([str(stored.get(field) or "").strip() for field in fields])
 
 
-def desired_digest(document: Mapping[str, Any]) -> bytes:
+def desired_digest(document: Mapping[str, str]) -> bytes:
     """Digest of the fields to write, in the mapping's order; equal to `stored_digest` exactly
     when every field is already stored as wanted."""
-    values = [value or "" for value in document.values()]
-    if not all(isinstance(value, str) for value in values):
-        return b""  # a non-text value never equals its stored text: always rewrite
-    return _digest(values)
+    return _digest(list(document.values()))
 
 
 def _digest(values: list[Any]) -> bytes:

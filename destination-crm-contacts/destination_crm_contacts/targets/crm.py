@@ -1,10 +1,17 @@
 """Contacts in the CRM, found by the identity marker `[source-id:<key>]` the connector writes.
 
-The CRM has no field for a foreign id, so a created contact carries the marker in its identity
-field (`notes` by default); the closing bracket keeps a substring search for key 12 off key 123.
-A contact without a marker is adopted by the match field (email by default). The CRM edits only
-name, email and phone, so the marker cannot be added to an adopted contact, and the other fields
-(company, job title, notes) are written when a contact is created and never after.
+The CRM has no field for a foreign id, so a created contact carries the marker as the whole value
+of its identity field (`notes` by default): a CRM that matches a search exactly finds it by the
+marker, and one that matches substrings cannot confuse key 12 with key 123 (the closing bracket).
+A contact without a marker is adopted by the match field (email by default) only when the answer
+shows it carries no marker. The CRM edits only name, email and phone, so the marker cannot be
+added to an adopted contact, and the other fields (company, job title) are written when a contact
+is created and never after.
+
+Whether one search can list every managed contact depends on the CRM: one that answers a search
+for the marker prefix with a list of full contacts, each carrying a marker and no sign of more
+pages, gives a per-sync index. Any other answer (empty, an id only, one page) is never taken as
+the set of them: each contact is then searched by its marker, and `overwrite` is refused.
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from airbyte_cdk.models import FailureType
+
 from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
-from destination_crm_contacts.clients.crm import CrmClient, CrmContact
-from destination_crm_contacts.config import CrmConfig
+from destination_crm_contacts.clients.crm import CrmClient, CrmContact, SearchAnswer, Shape
+from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNVERIFIED, CrmConfig
 from destination_crm_contacts.mapping import DEFAULT_CRM_MAPPING, FieldMapping
-from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target
+from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target, Written
 
 MARKER_PREFIX = "[source-id:"
 _MARKERS = re.compile(r"\[source-id:([^\]]+)\]")
@@ -61,42 +70,90 @@ class CrmTarget(Target):
     ) -> None:
         self._client = client
         self._config = config
-        self._mapping = FieldMapping(DEFAULT_CRM_MAPPING, config.field_mapping)
+        # The identity field holds the marker and nothing else.
+        self._mapping = FieldMapping(
+            DEFAULT_CRM_MAPPING, {**config.field_mapping, config.identity_field: None}
+        )
         self._create_retry = create_retry
         self._logger = logger
         self._dry_run = dry_run
         self._lock = threading.Lock()
         self._prepared = False
-        # Source key -> contact, read once per sync; None when the CRM's search answers carry
-        # no fields, and each contact is then searched by its marker.
+        # Source key -> contact, read once per sync when the CRM proves its search lists every
+        # managed contact; None otherwise, and each contact is then searched by its marker.
         self._index: dict[str, Known] | None = None
+        # Why the CRM's first answer cannot be the set of managed contacts (None: it is).
+        self._unlisted: str | None = None
+        # Whether an empty list may still come from a CRM that lists: `managed_keys` then asks again.
+        self._listing_unproven = False
+        # Keys written or found by their marker in this sync, to prove a later listing complete
+        # (kept only while `_listing_unproven`: otherwise nothing reads it).
+        self._marked: set[str] = set()
+        # CRM contact id -> the source key that adopted it in this sync: one contact, one key.
+        self._adopted: dict[str, str] = {}
+        # Whether search answers carry the contacts' fields; None until an answer shows it.
+        self._answers_with_fields: bool | None = None
 
     def check(self) -> None:
         self._client.search(self._config.identity_field, marker("connection-check"))
 
-    def prepare(self) -> None:
+    def prepare(self, mirror: bool = False) -> None:
         with self._lock:
-            if self._prepared:
-                return
-            self._prepared = True
-            managed = self._client.search(self._config.identity_field, MARKER_PREFIX)
-            if any(contact.fields is None for contact in managed):
-                self._logger.info(
-                    "crm: search answers carry only ids, so each contact is looked up by its marker"
-                )
-                return
-            index: dict[str, Known] = {}
-            for contact in managed:
-                for key in markers_in((contact.fields or {}).get(self._config.identity_field)):
-                    if key in index:
-                        self._logger.warning(
-                            f"crm: contacts {index[key].id} and {contact.id} both carry {marker(key)}; "
-                            f"writing to {index[key].id}"
-                        )
-                        continue
-                    index[key] = kept(contact)
-            self._index = index
-            self._logger.info(f"crm: {len(index)} contacts carry a source-id marker")
+            if not self._prepared:
+                self._prepared = True
+                self._read_index()
+        if mirror and self._unlisted is not None and not self._listing_unproven:
+            raise TargetError(self._cannot_mirror(self._unlisted), FailureType.config_error)
+
+    def _read_index(self) -> None:
+        answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
+        self._learn(answer)
+        reason = self._not_a_listing(answer)
+        if reason is not None:
+            self._unlisted = reason
+            self._listing_unproven = answer.shape == Shape.LIST and not answer.contacts
+            self._logger.info(
+                f"crm: a search for the marker prefix answered {reason}, which does not prove it lists "
+                "every managed contact; each contact is looked up by its marker"
+            )
+            return
+        index: dict[str, Known] = {}
+        for contact in answer.contacts:
+            for key in markers_in((contact.fields or {}).get(self._config.identity_field)):
+                if key in index:
+                    self._logger.warning(
+                        f"crm: contacts {index[key].id} and {contact.id} both carry {marker(key)}; "
+                        f"writing to {index[key].id}"
+                    )
+                    continue
+                index[key] = kept(contact)
+        self._index = index
+        self._logger.info(f"crm: {len(index)} contacts carry a source-id marker")
+
+    def _not_a_listing(self, answer: SearchAnswer) -> str | None:
+        """Why this answer to a marker-prefix search is not every managed contact; None when it is:
+        a list of contacts with their fields, each carrying a marker, and no sign of more pages."""
+        if answer.shape != Shape.LIST:
+            return answer.shape.value
+        if not answer.contacts:
+            return "an empty list"
+        if not answer.with_fields:
+            return "ids without the contacts' fields"
+        identity = self._config.identity_field
+        if not all(markers_in((contact.fields or {}).get(identity)) for contact in answer.contacts):
+            return "contacts that carry no marker"
+        return None
+
+    def _cannot_mirror(self, reason: str, written: bool = False) -> str:
+        done = "Its records were written; nothing was deleted." if written else "Nothing was written."
+        return (
+            f"crm: overwrite needs the contacts this connection manages, and this CRM cannot list them: "
+            f"a search for {MARKER_PREFIX!r} in {self._config.identity_field} answered {reason}, so "
+            f"overwrite could not tell which contacts to delete. {done} Use the "
+            "append_dedup sync mode for this connection (the source's deletions still delete), or "
+            "leave the CRM out of it (crm.enabled: false). If the CRM does list its contacts but "
+            "holds none of this connection's yet, run the first sync in append_dedup."
+        )
 
     def desired(self, contact: Contact) -> dict[str, str]:
         """The fields to create the contact with, marker included; rejects what the CRM refuses."""
@@ -104,41 +161,35 @@ class CrmTarget(Target):
         for required in ("first_name", "email"):
             if not fields.get(required):
                 raise RecordRejectedError(f"the CRM requires {required} and the record has none")
-        identity = self._config.identity_field
-        fields[identity] = " ".join(part for part in (fields.get(identity), marker(contact.key)) if part)
+        fields[self._config.identity_field] = marker(contact.key)
         return fields
 
-    def upsert(self, contact: Contact) -> Outcome:
+    def upsert(self, contact: Contact) -> Written:
         fields = self.desired(contact)
         existing = self._find(contact.key)
         if existing is None:
-            adoptable = self._adoptable(fields)
-            existing = kept(adoptable) if adoptable is not None else None
-            if existing is not None:
-                self._logger.info(
-                    f"crm: adopting contact {existing.id} for source key {contact.key} by "
-                    f"{self._config.match_field}; it keeps no marker (the CRM cannot edit "
-                    f"{self._config.identity_field})"
-                )
+            existing = self._adopt(contact.key, fields)
         if existing is None:
-            return self._create(contact.key, fields)
-        changes = editable_fields(fields, clears_phone="phone" in self._mapping.managed)
+            return Written(self._create(contact.key, fields))
+        changes = editable_fields(fields)
+        not_cleared = self._not_cleared(existing, fields)
         if existing.digest is not None and not differs(existing.digest, changes):
-            return Outcome.UNCHANGED
+            return Written(Outcome.UNCHANGED, not_cleared)
         if self._dry_run:
-            return Outcome.UPDATED
+            return Written(Outcome.UPDATED, not_cleared)
         if not self._client.edit(existing.id, changes):
             self._forget(contact.key)
-            return self._create(contact.key, fields)
+            return Written(self._create(contact.key, fields))
         self._remember(contact.key, Known(existing.id, edited(existing.digest, changes)))
-        return Outcome.UPDATED
+        return Written(Outcome.UPDATED, not_cleared)
 
     def create(self, contact: Contact) -> Outcome:
         return self._create(contact.key, self.desired(contact))
 
     def delete(self, key: str) -> Outcome:
         if self._index is not None:
-            known = self._index.get(key)
+            with self._lock:
+                known = self._index.get(key)
             found = [known.id] if known else []
         else:
             found = [contact.id for contact in self._search_marker(key)]
@@ -152,13 +203,28 @@ class CrmTarget(Target):
 
     def managed_keys(self) -> set[str]:
         self.prepare()
-        if self._index is None:
-            raise TargetError(
-                "crm: overwrite needs search answers that carry the contacts' fields, to tell which "
-                "contacts hold a source-id marker; this CRM answers with ids only"
-            )
+        if self._index is not None:
+            with self._lock:
+                return set(self._index)
+        if not self._listing_unproven:
+            raise TargetError(self._cannot_mirror(self._unlisted or "nothing"), FailureType.config_error)
+        # The first answer was an empty list: the CRM may list and have held nothing, or not list.
+        # Asked again now, a CRM that lists shows the contacts this sync wrote with their marker.
+        answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
+        reason = self._not_a_listing(answer)
+        listed = {
+            key
+            for contact in answer.contacts
+            for key in markers_in((contact.fields or {}).get(self._config.identity_field))
+        }
         with self._lock:
-            return set(self._index)
+            written = set(self._marked)
+        if reason is None and written <= listed:
+            return listed
+        raise TargetError(
+            self._cannot_mirror(reason or "a list without contacts this sync wrote", written=True),
+            FailureType.config_error,
+        )
 
     def _create(self, key: str, fields: Mapping[str, str]) -> Outcome:
         if self._dry_run:
@@ -186,38 +252,78 @@ class CrmTarget(Target):
             with self._lock:
                 return self._index.get(key)
         found = self._search_marker(key)
-        return kept(found[0]) if found else None
+        if not found:
+            return None
+        self._note_marked(key)
+        return kept(found[0])
 
     def _search_marker(self, key: str) -> list[CrmContact]:
-        term = marker(key)
+        answer = self._client.search(self._config.identity_field, marker(key))
+        self._learn(answer)
         return [
             contact
-            for contact in self._client.search(self._config.identity_field, term)
+            for contact in answer.contacts
             if contact.fields is None or key in markers_in(contact.fields.get(self._config.identity_field))
         ]
 
-    def _adoptable(self, fields: Mapping[str, str]) -> CrmContact | None:
+    def _adopt(self, key: str, fields: Mapping[str, str]) -> Known | None:
+        """An existing contact this record may take as its own: one the match field finds that
+        carries no marker and no other source key took in this sync. On a CRM whose answers carry
+        only ids, nothing shows whether the contact is another source contact's, so it is taken
+        only when `crm.adopt_by_match_field` is `even_if_unverified`."""
         match_field = self._config.match_field
         value = fields.get(match_field)
-        if not value:
+        if not value or self._config.adopt_by_match_field == ADOPT_NEVER:
             return None
-        for candidate in self._client.search(match_field, value):
+        verified_only = self._config.adopt_by_match_field != ADOPT_UNVERIFIED
+        if verified_only and self._answers_with_fields is False:
+            return None  # a search would show no fields: it could adopt nothing
+        answer = self._client.search(match_field, value)
+        self._learn(answer)
+        for candidate in answer.contacts:
             if candidate.fields is None:
-                return candidate  # the answer does not say whether it is marked: take it
-            if str(candidate.fields.get(match_field) or "").casefold() != value.casefold():
+                if verified_only:
+                    continue
+            elif str(candidate.fields.get(match_field) or "").strip().casefold() != value.casefold():
                 continue  # the search matches substrings
-            if not markers_in(candidate.fields.get(self._config.identity_field)):
-                return candidate
+            elif markers_in(candidate.fields.get(self._config.identity_field)):
+                continue  # another source contact's
+            with self._lock:
+                if self._adopted.setdefault(candidate.id, key) != key:
+                    continue  # taken by another source key in this sync
+            self._logger.info(
+                f"crm: adopting contact {candidate.id} for source key {key} by {match_field}; it keeps "
+                f"no marker (the CRM cannot edit {self._config.identity_field})"
+            )
+            return kept(candidate)
         return None
 
-    def _remember(self, key: str, contact: Known) -> None:
-        if self._index is not None:
+    def _not_cleared(self, existing: Known, fields: Mapping[str, str]) -> tuple[str, ...]:
+        """Fields the contact holds that the source emptied: the CRM's edit cannot clear them
+        (its phone is typed, so neither null nor an empty text is a phone)."""
+        if "phone" not in self._mapping.managed or fields.get("phone") or existing.digest is None:
+            return ()
+        return ("phone",) if _part(existing.digest, "phone") != _hash("") else ()
+
+    def _learn(self, answer: SearchAnswer) -> None:
+        if answer.with_fields is not None:
+            self._answers_with_fields = answer.with_fields
+
+    def _note_marked(self, key: str) -> None:
+        if self._listing_unproven:
             with self._lock:
+                self._marked.add(key)
+
+    def _remember(self, key: str, contact: Known) -> None:
+        self._note_marked(key)
+        with self._lock:
+            if self._index is not None:
                 self._index[key] = contact
 
     def _forget(self, key: str) -> None:
-        if self._index is not None:
-            with self._lock:
+        with self._lock:
+            self._marked.discard(key)
+            if self._index is not None:
                 self._index.pop(key, None)
 
 
@@ -242,20 +348,12 @@ def _part(digest: bytes, field: str) -> bytes:
     return digest[start : start + _PART]
 
 
-def editable_fields(fields: Mapping[str, str], clears_phone: bool) -> dict[str, str | None]:
-    """What an edit can send: the full name, email and phone. A phone the record no longer has
-    is sent as null, so the CRM drops it rather than keep a stale one, when phone is a mapped
-    field at all."""
+def editable_fields(fields: Mapping[str, str]) -> dict[str, str]:
+    """What an edit can send: the full name, email and phone, each only when it has a value (the
+    CRM takes no null, and an empty text is no phone)."""
     name = " ".join(part for part in (fields.get("first_name"), fields.get("last_name")) if part)
-    changes: dict[str, str | None] = {
-        "name": name,
-        "email": fields.get("email"),
-        "phone": fields.get("phone"),
-    }
-    edit: dict[str, str | None] = {field: value for field, value in changes.items() if value}
-    if clears_phone and "phone" not in edit:
-        edit["phone"] = None
-    return edit
+    changes = {"name": name, "email": fields.get("email"), "phone": fields.get("phone")}
+    return {field: value for field, value in changes.items() if value}
 
 
 def split_name(changes: Mapping[str, str | None]) -> dict[str, str | None]:

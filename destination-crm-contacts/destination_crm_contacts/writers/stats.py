@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from destination_crm_contacts.targets.base import Outcome
 
 COUNTED = ("created", "updated", "unchanged", "deleted", "already_gone", "rejected", "ignored")
+# Not an outcome of its own: values a target kept although the source emptied them (see README).
+NOTED = ("not_cleared",)
 
 
 class Totals:
@@ -15,8 +17,9 @@ class Totals:
         self._counts: dict[str, Counter[str]] = {target: Counter() for target in targets}
         self.input: Counter[str] = Counter()
 
-    def outcome(self, target: str, outcome: Outcome) -> None:
+    def outcome(self, target: str, outcome: Outcome, not_cleared: int = 0) -> None:
         self._counts[target][outcome.value] += 1
+        self._counts[target]["not_cleared"] += not_cleared
 
     def rejected(self, target: str) -> None:
         self._counts[target]["rejected"] += 1
@@ -26,7 +29,7 @@ class Totals:
 
     def of(self, target: str) -> dict[str, int]:
         counts = self._counts[target]
-        return {name: counts[name] for name in COUNTED}
+        return {name: counts[name] for name in COUNTED + NOTED}
 
     def rejected_share(self, target: str) -> tuple[int, int]:
         """(rejected, records handed to the target)."""

@@ -38,7 +38,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
 from destination_crm_contacts.config import WriteOptions
 from destination_crm_contacts.mapping import InvalidRecordError, primary_key_of
-from destination_crm_contacts.targets.base import Contact, Outcome, Target
+from destination_crm_contacts.targets.base import Contact, Outcome, Target, Written
 from destination_crm_contacts.writers.buffer import Batch, Change
 from destination_crm_contacts.writers.rejections import RejectedRecords
 from destination_crm_contacts.writers.stats import Totals
@@ -206,8 +206,12 @@ class ContactWriter:
             self._settle(0)
         else:
             self._settle(BATCHES_IN_FLIGHT - 1)
+        mirror = self._mirrors()
         self._run(
-            {self._pools[target.name].submit(target.prepare): (target, None) for target in self._targets}
+            {
+                self._pools[target.name].submit(target.prepare, mirror): (target, None)
+                for target in self._targets
+            }
         )
         futures: dict[Future[Any], tuple[Target, Change | None]] = {
             self._pools[target.name].submit(self._apply, target, change): (target, change)
@@ -231,8 +235,14 @@ class ContactWriter:
                 self._writing.clear()
                 raise
 
+    def _mirrors(self) -> bool:
+        """Whether this sync deletes what it did not send (a stream in `overwrite`)."""
+        return any(
+            plan.mode == DestinationSyncMode.overwrite and not plan.ignored for plan in self._plans.values()
+        )
+
     @staticmethod
-    def _apply(target: Target, change: Change) -> Outcome:
+    def _apply(target: Target, change: Change) -> Outcome | Written:
         if change.deleted:
             return target.delete(change.key)
         contact = Contact(change.key, change.record, change.stream)
@@ -263,7 +273,9 @@ class ContactWriter:
                     for pending in futures:
                         pending.cancel()
                 continue
-            if isinstance(outcome, Outcome):
+            if isinstance(outcome, Written):
+                self._totals.outcome(target.name, outcome.outcome, len(outcome.not_cleared))
+            elif isinstance(outcome, Outcome):
                 self._totals.outcome(target.name, outcome)
         if failure is not None:
             raise AirbyteTracedException(
@@ -315,8 +327,14 @@ class ContactWriter:
             return
         prefix = self._options.key_prefix
         for target in self._targets:
+            try:
+                managed = target.managed_keys()
+            except TargetError as error:
+                raise AirbyteTracedException(
+                    message=str(error), internal_message=str(error), failure_type=error.failure_type
+                ) from error
             # Other connections may write into the same target under their own key prefix.
-            ours = {key for key in target.managed_keys() if key.startswith(prefix)}
+            ours = {key for key in managed if key.startswith(prefix)}
             stale = sorted(ours - self._seen_in_overwrite)
             self._logger.info(
                 f"{target.name}: overwrite deletes {len(stale)} contacts missing from this sync"
@@ -369,6 +387,6 @@ class ContactWriter:
                 f"{target}: {counts['created']} {verb} created, {counts['updated']} updated, "
                 f"{counts['unchanged']} unchanged, {counts['deleted']} deleted "
                 f"({counts['already_gone']} already gone), {counts['rejected']} rejected, "
-                f"{counts['ignored']} ignored"
+                f"{counts['ignored']} ignored, {counts['not_cleared']} kept values the source emptied"
             )
         self._logger.info(orjson.dumps(summary).decode())
