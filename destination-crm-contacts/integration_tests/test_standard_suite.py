@@ -1,4 +1,5 @@
-"""The CDK's standard tests (spec and check) on the scenarios of acceptance-test-config.yml."""
+"""The CDK's standard tests (spec and check) on the scenarios of acceptance-test-config.yml, against
+a sandbox under each profile."""
 
 from __future__ import annotations
 
@@ -23,10 +24,13 @@ def _retarget(config: dict[str, Any], url: str) -> dict[str, Any]:
 
 class TestDestinationStandardSuite(DestinationTestSuiteBase):
     connector = DestinationCrmContacts
+    # The suite reads its scenarios while pytest collects, before any fixture can set a profile:
+    # each profile gets its own class and its own sandbox process.
+    profile = "lenient"
 
     @classmethod
     def get_scenarios(cls) -> list[ConnectorTestScenario]:
-        url = shared_sandbox().url
+        url = shared_sandbox(cls.profile).url
         root = cls.get_connector_root_dir()
         return [
             scenario.model_copy(
@@ -38,3 +42,7 @@ class TestDestinationStandardSuite(DestinationTestSuiteBase):
             )
             for scenario in super().get_scenarios()
         ]
+
+
+class TestDestinationStandardSuiteStrict(TestDestinationStandardSuite):
+    profile = "strict"

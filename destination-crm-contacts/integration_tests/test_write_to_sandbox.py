@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.connector import (
     client_contacts_by_key,
@@ -23,10 +25,9 @@ from integration_tests.connector import (
 WRITE_ROUTES = ("POST ", "PUT ", "PATCH ", "DELETE ")
 
 
-def writes_in(stats: dict) -> int:
+def writes_in(stats: dict, api: str) -> int:
     return sum(
         count
-        for api in ("crm", "client_contacts")
         for route, count in (stats.get(api) or {}).items()
         if isinstance(count, int) and route.startswith(WRITE_ROUTES)
     )
@@ -37,8 +38,8 @@ def source_contacts(sandbox: SandboxProcess) -> list[dict]:
 
 
 class TestFullWrite:
-    def test_given_source_contacts_when_written_twice_then_each_is_held_once_and_the_rerun_writes_nothing(
-        self, sandbox: SandboxProcess, tmp_path: Path
+    def test_given_source_contacts_when_written_twice_then_each_is_held_once_and_the_rerun_changes_nothing(
+        self, sandbox: SandboxProcess, profile: str, tmp_path: Path
     ) -> None:
         contacts = source_contacts(sandbox)
         lines = [record_line(c) for c in contacts] + [state_line(1)]
@@ -53,10 +54,15 @@ class TestFullWrite:
         assert held_crm(sandbox) == expected_crm(contacts)
         assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
         assert (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts")) == after_first
-        assert writes_in(sandbox.admin.stats()) == 0
+        assert writes_in(sandbox.admin.stats(), "client_contacts") == 0
         crm_totals = second.totals["targets"]["crm"]
-        assert crm_totals["unchanged"] == len(expected_crm(contacts))
         assert crm_totals["rejected"] == len(contacts) - len(expected_crm(contacts))
+        if profile == "strict":
+            # Its search answers an id only: nothing to compare, so each contact is edited, to itself.
+            assert (crm_totals["updated"], crm_totals["created"]) == (len(expected_crm(contacts)), 0)
+        else:
+            assert crm_totals["unchanged"] == len(expected_crm(contacts))
+            assert writes_in(sandbox.admin.stats(), "crm") == 0
 
 
 class TestChanges:
@@ -142,7 +148,8 @@ class TestFaults:
 
 
 class TestOverwrite:
-    def test_given_overwrite_then_contacts_missing_from_the_sync_are_deleted(
+    @pytest.mark.parametrize("profile", ["lenient"])
+    def test_given_a_crm_that_lists_when_overwriting_then_contacts_missing_from_the_sync_are_deleted(
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
         contacts = source_contacts(sandbox)[:20]
@@ -153,6 +160,37 @@ class TestOverwrite:
         assert run.returncode == 0, run.stderr
         assert held_crm(sandbox) == expected_crm(contacts[:12])
         assert held_client_contacts(sandbox) == expected_client_contacts(contacts[:12])
+
+    @pytest.mark.parametrize("profile", ["strict"])
+    def test_given_a_crm_that_answers_one_id_when_overwriting_then_the_sync_is_refused_before_any_write(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        contacts = source_contacts(sandbox)[:20]
+        write_in_process(config_for(sandbox), [record_line(c) for c in contacts] + [state_line(1)])
+        before = (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts"))
+
+        run = write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts[:12]], mode="overwrite")
+
+        assert run.returncode != 0
+        [error] = [m["trace"]["error"] for m in run.messages if m["type"] == "TRACE"]
+        assert error["failure_type"] == "config_error"
+        assert "append_dedup" in error["message"]
+        assert (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts")) == before
+
+    def test_given_an_empty_crm_when_a_first_sync_overwrites_then_it_writes_or_is_refused_by_what_it_can_list(
+        self, sandbox: SandboxProcess, profile: str, tmp_path: Path
+    ) -> None:
+        contacts = source_contacts(sandbox)[:10]
+        before = sandbox.admin.dump("crm")
+
+        run = write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts], mode="overwrite")
+
+        if profile == "strict":
+            assert run.returncode != 0
+            assert sandbox.admin.dump("crm") == before
+        else:
+            assert run.returncode == 0, run.stderr
+            assert held_crm(sandbox) == expected_crm(contacts)
 
 
 class TestBadInput:
