@@ -110,6 +110,30 @@ class TestChanges:
         assert contact["id"] not in client_contacts_by_key(sandbox)
 
 
+class TestClearedValues:
+    def test_given_a_phone_and_an_email_emptied_at_the_source_then_no_update_fails(
+        self, sandbox: SandboxProcess, tmp_path: Path
+    ) -> None:
+        contact = next(c for c in source_contacts(sandbox) if expected_crm([c]) and c.get("phones"))
+        write_in_process(config_for(sandbox), [record_line(contact), state_line(1)])
+
+        run = write(
+            tmp_path,
+            config_for(sandbox),
+            [record_line({**contact, "phones": [], "emails": [], "last_name": "Changed"}), state_line(2)],
+        )
+
+        assert run.returncode == 0, run.stderr
+        counts = run.totals["targets"]
+        assert counts["client_contacts"]["rejected"] == 0
+        assert counts["client_contacts"]["not_cleared"] == 1
+        [document] = client_contacts_by_key(sandbox)[contact["id"]]
+        assert document["name"].endswith(" Changed")
+        assert document["integration_meta"]["external_id"] == contact["id"]
+        # The CRM requires an email: that record is rejected there, and its contact kept as it was.
+        assert (counts["crm"]["rejected"], counts["crm"]["updated"]) == (1, 0)
+
+
 class TestFaults:
     def test_given_errors_429s_and_latency_when_written_then_targets_hold_each_contact_once(
         self, sandbox: SandboxProcess, tmp_path: Path

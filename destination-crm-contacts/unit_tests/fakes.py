@@ -222,7 +222,8 @@ SERVER_FIELDS = ("_id", "createdAt", "updatedAt", "__v")
 
 class FakeClientContacts(FakeApi):
     """PUT merges the fields it is sent, like PATCH, unless `strict`: then PUT replaces the
-    writable fields (one not sent is gone), and null or an unknown field gets a 400."""
+    writable fields (one not sent is gone), and null, an unknown field or an email that is not
+    an address gets a 400."""
 
     def __init__(
         self,
@@ -323,6 +324,8 @@ class FakeClientContacts(FakeApi):
         unknown = sorted(set(body) - CLIENT_CONTACT_WRITABLE - set(SERVER_FIELDS))
         if unknown:
             return f"unknown fields: {', '.join(unknown)}"
+        if "email" in body and "@" not in str(body["email"]):
+            return f"email must be an email address, got {body['email']!r}"
         nulls = sorted(name for name, value in body.items() if value is None)
         return f"null is not a value of {', '.join(nulls)}" if nulls else None
 

@@ -44,6 +44,21 @@ class TestUpdates:
         assert server.count(method, "/contacts/<id>") == 1
         assert totals_of(log_records)["client_contacts"]["rejected"] == 0
 
+    def test_given_an_email_emptied_at_the_source_then_the_update_goes_through_and_counts_it(
+        self, http: requests_mock.Mocker, strict: bool, method: str, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        # An email must be an address: "" is refused by a strict server, so it is not sent.
+        server = FakeClientContacts(http, strict=strict)
+        config = ConfigBuilder().only_client_contacts().with_client_contacts(update_method=method).build()
+        write(config, catalog(), [record(custom_contact("1")), state(1)])
+
+        write(config, catalog(), [record(custom_contact("1", emails=[], first_name="Augusta")), state(2)])
+
+        [stored] = server.documents.values()
+        assert stored["name"] == "Augusta Lovelace"
+        counts = totals_of(log_records)["client_contacts"]
+        assert (counts["updated"], counts["not_cleared"], counts["rejected"]) == (1, 1, 0)
+
     def test_given_an_update_then_a_second_sync_finds_nothing_to_change(
         self, http: requests_mock.Mocker, strict: bool, method: str
     ) -> None:

@@ -8,8 +8,9 @@ The index holds per source key only the `_id` and a digest of the fields the con
 stays a few dozen bytes a contact however many fields are mapped.
 
 An update sends the whole document as it should be: every written field (one the source emptied
-as "", the API takes no null), the match key's container, and every other writable field the
-document holds a value for. So it leaves the same document whether the server's PUT merges the
+as "", the API takes no null; but an email, which must be an address, is left out and counted as
+not cleared), the match key's container, and every other writable field the document holds a
+value for. So it leaves the same document whether the server's PUT merges the
 fields it is sent or replaces the document's writable fields with them, and whether it is sent as
 PUT or PATCH.
 """
@@ -50,6 +51,9 @@ WRITABLE = (
     "integration_meta",
     "company_namespace",
 )
+# Fields typed with a format ("string <email>"), where "" is no value the API must take: an
+# update leaves them out when the source has none, and counts them as not cleared.
+FORMATTED = ("email",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class Managed:
     # holds more than the key (e.g. `integration_meta.sync_status`). None in the usual case, to
     # keep the index small.
     kept: Mapping[str, Any] | None
+    # The `FORMATTED` fields the document holds a value for.
+    formatted: tuple[str, ...] = ()
 
 
 class ClientContactsTarget(Target):
@@ -125,14 +131,15 @@ class ClientContactsTarget(Target):
             return Written(self._create(contact.key, document))
         if existing.digest == desired_digest(document):
             return Written(Outcome.UNCHANGED)
+        not_cleared = tuple(field for field in existing.formatted if not document.get(field))
         if self._dry_run:
-            return Written(Outcome.UPDATED)
+            return Written(Outcome.UPDATED, not_cleared)
         update = self._whole(document, contact.key, existing.kept)
         if not self._client.update(existing.id, update):
             self._forget(contact.key)
             return Written(self._create(contact.key, document))
         self._remember(contact.key, self._managed(existing.id, update, contact.key))
-        return Written(Outcome.UPDATED)
+        return Written(Outcome.UPDATED, not_cleared)
 
     def create(self, contact: Contact) -> Outcome:
         return self._create(contact.key, self.desired(contact))
@@ -164,7 +171,9 @@ class ClientContactsTarget(Target):
         container = document.get(root)
         if isinstance(container, Mapping) and container != self._with_key({}, key)[root]:
             kept[root] = container
-        return Managed(document_id, stored_digest(document, self._mapping.managed), kept or None)
+        managed = self._mapping.managed
+        formatted = tuple(f for f in FORMATTED if f in managed and _holds_value(document.get(f)))
+        return Managed(document_id, stored_digest(document, self._mapping.managed), kept or None, formatted)
 
     def key_of(self, document: Mapping[str, Any]) -> str | None:
         value: Any = document
@@ -208,7 +217,8 @@ class ClientContactsTarget(Target):
         """The update of a stored document: the written fields, what it keeps, and the key."""
         root = self._key_path[0]
         others = {field: value for field, value in (kept or {}).items() if field != root}
-        return self._with_key({**others, **document}, key, (kept or {}).get(root))
+        written = {field: value for field, value in document.items() if value or field not in FORMATTED}
+        return self._with_key({**others, **written}, key, (kept or {}).get(root))
 
     def _with_key(
         self, document: Mapping[str, Any], key: str, beside: Mapping[str, Any] | None = None
