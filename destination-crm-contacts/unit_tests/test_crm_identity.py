@@ -217,6 +217,16 @@ class TestListingProof:
 
         assert [c["notes"] for c in crm.contacts.values()] == ["[source-id:2]"]
 
+    def test_given_an_empty_crm_that_lists_when_a_dry_run_overwrites_then_it_reports_and_writes_nothing(
+        self, crm: FakeCrm, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        config = ConfigBuilder().only_crm().with_option(dry_run=True).build()
+
+        write(config, catalog(("contacts", "overwrite")), overwrite("1", "2"))
+
+        assert crm.contacts == {}
+        assert totals_of(log_records)["crm"]["created"] == 2
+
     def test_given_a_crm_that_answers_exact_matches_in_a_list_then_tombstones_delete_and_overwrite_fails(
         self, crm: FakeCrm
     ) -> None:

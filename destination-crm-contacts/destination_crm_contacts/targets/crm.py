@@ -210,6 +210,12 @@ class CrmTarget(Target):
             raise TargetError(self._cannot_mirror(self._unlisted or "nothing"), FailureType.config_error)
         # The first answer was an empty list: the CRM may list and have held nothing, or not list.
         # Asked again now, a CRM that lists shows the contacts this sync wrote with their marker.
+        if self._dry_run:
+            self._logger.warning(
+                "crm: the CRM answered an empty list, so a dry run cannot tell whether it lists its "
+                "contacts: a real sync writes, then asks again, and fails with a config error if it does not"
+            )
+            return set()
         answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
         reason = self._not_a_listing(answer)
         listed = {
@@ -310,7 +316,8 @@ class CrmTarget(Target):
             self._answers_with_fields = answer.with_fields
 
     def _note_marked(self, key: str) -> None:
-        if self._listing_unproven:
+        # A dry run's creates are not in the CRM: a later listing cannot show them.
+        if self._listing_unproven and not self._dry_run:
             with self._lock:
                 self._marked.add(key)
 
