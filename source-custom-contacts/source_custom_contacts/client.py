@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import orjson
@@ -42,6 +43,23 @@ PROBE_TIMEOUT_SECONDS = 4.0
 
 
 @dataclass(frozen=True)
+class JsonAnswer:
+    body: dict[str, Any]
+    # The answer's Date header in UNIX seconds: the server's own clock, when it sends one.
+    served_at: float | None
+
+
+def served_at(response: requests.Response) -> float | None:
+    value = response.headers.get("Date")
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
 class ApiClient:
     """GETs JSON objects from one API; every answer that is not a JSON object is an error."""
 
@@ -50,6 +68,9 @@ class ApiClient:
     http: HttpClient
 
     def get_json(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        return self.get(path, params).body
+
+    def get(self, path: str, params: Mapping[str, Any]) -> JsonAnswer:
         url = f"{self.base_url}{path}"
         _, response = self.http.send_request("GET", url, request_kwargs={}, params=dict(params))
         try:
@@ -58,7 +79,7 @@ class ApiClient:
             raise malformed_response(self.api_name, url, "a JSON object") from None
         if not isinstance(body, dict):
             raise malformed_response(self.api_name, url, "a JSON object")
-        return body
+        return JsonAnswer(body, served_at(response))
 
 
 def rate_budget(settings: HttpSettings) -> RateLimitBudget:

@@ -22,6 +22,10 @@ class Page(Generic[T]):
     is_last: bool
     # Set when the answer states how many pages there are: the rest can then be fetched without guessing.
     total_pages: int | None = None
+    # How many items the whole list held when this page was served, when the answer says.
+    total_items: int | None = None
+    # The server's clock when it served this page (its Date header), when it sends one.
+    served_at: float | None = None
 
 
 FetchPage = Callable[[int], Page[T]]

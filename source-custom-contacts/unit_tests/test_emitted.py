@@ -32,13 +32,13 @@ class TestPageRuns:
 
         assert "1" in seen
 
-    def test_given_moved_ids_then_the_pages_they_were_emitted_on_across_passes(self) -> None:
+    def test_given_moved_ids_then_the_first_page_each_was_emitted_on_across_passes(self) -> None:
         runs = PageRuns()
         emit_pages(runs, {1: ["1", "2"], 2: ["3", "4"], 3: ["5"]})
-        emit_pages(runs, {2: ["6"], 3: ["7"]})  # a second pass from page 2
+        emit_pages(runs, {2: ["6"], 3: ["7", "1"]})  # a second pass from page 2; "1" moved to its end
 
-        assert sorted(runs.pages_of({"4", "7", "not-emitted"})) == [2, 3]
-        assert runs.pages_of(set()) == []
+        assert runs.first_pages({"4", "7", "1", "not-emitted"}) == {"4": 2, "7": 3, "1": 1}
+        assert runs.first_pages(set()) == {}
 
     def test_given_a_hundred_thousand_contacts_then_what_is_kept_is_a_few_bytes_an_id(self) -> None:
         runs = PageRuns()
@@ -49,7 +49,7 @@ class TestPageRuns:
                 runs.seen_near(page)
                 for n in range(1000):
                     runs.emitted(page, str(page * 1000 + n))
-            runs.pages_of(())  # closes the last page
+            runs.first_pages(())  # closes the last page
             kept, _ = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
@@ -64,4 +64,4 @@ class TestEveryId:
 
         assert "1" in every.seen_near(9)
         assert "9" in every.seen_near(1)
-        assert every.pages_of({"9", "2"}) == [9]
+        assert every.first_pages({"9", "2"}) == {"9": 9}

@@ -4,13 +4,17 @@ The API cannot filter by time, so incremental reads every page and emits what ch
 the state. The state is the time the sync began less the lookback window, not the newest
 `updated_at` seen: a contact updated during the read, on a page already passed, would
 otherwise be skipped for good. The API reports no deletions, so incremental cannot carry them.
+
+Both modes read every page, and a contact that moves during the read can make a later one slip
+into a page already read: each read repairs that from what its pages show (see
+`company_moves.py` and `shift_repair.py`).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, MutableMapping
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from datetime import datetime
 from typing import Any
 
 from airbyte_cdk.models import SyncMode
@@ -19,19 +23,12 @@ from airbyte_cdk.sources.streams.core import StreamData
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.streams.base import SyncStartStateStream, page_messages, rfc3339, unreadable_state
+from source_custom_contacts.streams.company_moves import EnvelopeMoves, parse_time
 from source_custom_contacts.streams.company_pages import company_pages
+from source_custom_contacts.streams.emitted import PageRuns
+from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 
 CURSOR = "updated_at"
-
-
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class CompanyContacts(SyncStartStateStream[datetime]):
@@ -68,12 +65,35 @@ class CompanyContacts(SyncStartStateStream[datetime]):
         """Yields record messages rather than dicts: see `record_message`."""
         started = self._clock()
         since = self._since if sync_mode == SyncMode.incremental else None
-        pages = company_pages(
-            self._client, "/api/v1/contacts", self._page_size, self._search, self._max_in_flight
-        )
-        for page in pages:
-            items = page.items if since is None else self._changed(page.items, since)
-            yield from page_messages(self.name, items, self.logger)
+        # Every contact seen is remembered, emitted or not: where it was tells a move.
+        seen = PageRuns()
+        moves = EnvelopeMoves(seen, self._page_size, bool(self._search), self._clock, self.logger)
+
+        def read_pass(first_page: int) -> Iterator[StreamData]:
+            moves.pass_began(first_page)
+            pages = company_pages(
+                self._client,
+                "/api/v1/contacts",
+                self._page_size,
+                self._search,
+                self._max_in_flight,
+                first_page,
+            )
+            for page in pages:
+                moves.page_read(page)
+                number, near, unseen = page.number, seen.seen_near(page.number), []
+                for item in page.items:
+                    if item.__class__ is dict and "id" in item:
+                        contact_id = str(item["id"])
+                        moves.contact_seen(number, item)
+                        if contact_id in near:
+                            continue
+                        seen.emitted(number, contact_id)
+                    unseen.append(item)
+                items = unseen if since is None else self._changed(unseen, since)
+                yield from page_messages(self.name, items, self.logger)
+
+        yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
         if sync_mode == SyncMode.incremental:
             self._state = {CURSOR: rfc3339(started - self._lookback)}
 

@@ -1,4 +1,8 @@
-"""The Company Contacts API's page envelope: `data`, `currentPage`, `totalPages`, `totalRecords`."""
+"""The Company Contacts API's page envelope: `data`, `currentPage`, `totalPages`, `totalRecords`.
+
+`data` and `totalPages` are required; `totalRecords` is kept when it is a number, as the repair of
+pages shifted during a read counts on it (see `streams/company_moves.py`).
+"""
 
 from __future__ import annotations
 
@@ -17,16 +21,27 @@ def _fetch(client: ApiClient, path: str, page_size: int, search: str | None, num
     params: dict[str, Any] = {"page": number, "limit": page_size}
     if search:
         params["search"] = search
-    body = client.get_json(path, params)
-    data = body.get("data")
-    total_pages = body.get("totalPages")
-    if not isinstance(data, list) or not isinstance(total_pages, int) or isinstance(total_pages, bool):
+    answer = client.get(path, params)
+    data = answer.body.get("data")
+    total_pages = _count(answer.body.get("totalPages"))
+    if not isinstance(data, list) or total_pages is None:
         raise malformed_response(client.api_name, f"{client.base_url}{path}", f"JSON {ENVELOPE}")
-    return Page(number=number, items=data, is_last=number >= total_pages, total_pages=total_pages)
+    return Page(
+        number=number,
+        items=data,
+        is_last=number >= total_pages,
+        total_pages=total_pages,
+        total_items=_count(answer.body.get("totalRecords")),
+        served_at=answer.served_at,
+    )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def company_pages(
-    client: ApiClient, path: str, page_size: int, search: str | None, max_in_flight: int
+    client: ApiClient, path: str, page_size: int, search: str | None, max_in_flight: int, first_page: int = 1
 ) -> Iterator[Page[list[Any]]]:
-    """Page 1 first; once it tells `totalPages`, the others are fetched in parallel."""
-    return fetch_pages_in_order(partial(_fetch, client, path, page_size, search), max_in_flight)
+    """The first page alone; once it tells `totalPages`, the others are fetched in parallel."""
+    return fetch_pages_in_order(partial(_fetch, client, path, page_size, search), max_in_flight, first_page)

@@ -1,8 +1,8 @@
 """What a read has emitted, page by page: the memory behind the repair of shifted offset pages.
 
 A read asks `seen_near(page)` before emitting a page's contacts and `emitted(page, id)` for each
-one it emits; after a pass, `pages_of(moved_ids)` says which pages held contacts that moved, so
-the read can pass again from the first of them.
+one it emits; after a pass, `first_pages(moved_ids)` says which pages held contacts that moved,
+so the read can pass again from the first of them.
 
 Two keepers, for two sizes of read:
 
@@ -30,8 +30,8 @@ class EmittedIds(Protocol):
 
     def emitted(self, page: int, contact_id: str) -> None: ...
 
-    def pages_of(self, ids: Iterable[str]) -> list[int]:
-        """The page each of these ids was emitted on, for those emitted at all."""
+    def first_pages(self, ids: Iterable[str]) -> dict[str, int]:
+        """The first page each of these ids was emitted on, for those emitted at all."""
 
 
 class EveryId:
@@ -42,10 +42,10 @@ class EveryId:
         return self._page_of
 
     def emitted(self, page: int, contact_id: str) -> None:
-        self._page_of[contact_id] = page
+        self._page_of.setdefault(contact_id, page)
 
-    def pages_of(self, ids: Iterable[str]) -> list[int]:
-        return [self._page_of[i] for i in ids if i in self._page_of]
+    def first_pages(self, ids: Iterable[str]) -> dict[str, int]:
+        return {i: self._page_of[i] for i in ids if i in self._page_of}
 
 
 class PageRuns:
@@ -72,16 +72,18 @@ class PageRuns:
         self._near.add(contact_id)
         self._current.append(contact_id)
 
-    def pages_of(self, ids: Iterable[str]) -> list[int]:
+    def first_pages(self, ids: Iterable[str]) -> dict[str, int]:
         self._close_page()
         wanted = set(ids)
         if not wanted:
-            return []  # the usual case after a pass: nothing moved, no need to walk every page
-        pages: list[int] = []
+            return {}  # the usual case after a pass: nothing moved, no need to walk every page
+        first: dict[str, int] = {}
         for number, runs in self._runs.items():
             for run in runs:
-                pages.extend(number for contact_id in run.split(SEPARATOR) if contact_id in wanted)
-        return pages
+                for contact_id in run.split(SEPARATOR):
+                    if contact_id in wanted and first.get(contact_id, number) >= number:
+                        first[contact_id] = number
+        return first
 
     def _close_page(self) -> None:
         if self._page is not None and self._current:

@@ -32,7 +32,7 @@ def _given_token(http_mocker: HttpMocker, *tokens: str) -> HttpRequest:
     return request
 
 
-def _given_nothing_changed_since(http_mocker: HttpMocker, timestamp: int = NOW) -> None:
+def _given_nothing_changed_since(http_mocker: HttpMocker, timestamp: int = NOW - 1) -> None:
     http_mocker.get(RequestBuilder.delta(timestamp, page=1).build(), DeltaPage().build())
 
 
@@ -97,7 +97,6 @@ class TestFullRefresh(TestCase):
             RequestBuilder.contacts(page=1).build(),
             ContactsPage().with_record(odd).with_record(untyped).with_record(lead).build(),
         )
-        _given_nothing_changed_since(http_mocker)
 
         records = [
             m.record.data
@@ -116,7 +115,6 @@ class TestFullRefresh(TestCase):
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
         )
-        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -144,7 +142,7 @@ class TestFullRefresh(TestCase):
             ],
         )
         http_mocker.get(
-            RequestBuilder.delta(NOW, page=1).build(),
+            RequestBuilder.delta(NOW - 1, page=1).build(),
             [DeltaPage().with_deleted("2").build(), DeltaPage().build()],
         )
 
@@ -164,7 +162,6 @@ class TestFullRefresh(TestCase):
             .with_record(contact("").with_field(FieldPath("id"), None))
             .build(),
         )
-        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -181,7 +178,6 @@ class TestIncremental(TestCase):
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
         )
-        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental)
 
@@ -198,7 +194,6 @@ class TestIncremental(TestCase):
             RequestBuilder.delta(since, page=1).build(),
             DeltaPage().with_updated(contact("7")).with_deleted("8").with_deleted("9").build(),
         )
-        _given_nothing_changed_since(http_mocker)
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
@@ -256,7 +251,7 @@ class TestIncremental(TestCase):
             ],
         )
         http_mocker.get(
-            RequestBuilder.delta(NOW, page=1).build(),
+            RequestBuilder.delta(NOW - 1, page=1).build(),
             [DeltaPage().with_updated(contact("2")).build(), DeltaPage().build()],
         )
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
@@ -292,7 +287,6 @@ class TestIncremental(TestCase):
         future = NOW + 86400
         _given_token(http_mocker)
         http_mocker.get(RequestBuilder.delta(future, page=1).build(), DeltaPage().build())
-        _given_nothing_changed_since(http_mocker)
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": future}).build()
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
@@ -336,7 +330,6 @@ class TestErrors(TestCase):
             RequestBuilder.contacts(page=1).with_bearer(second).build(),
             ContactsPage().with_record(contact("1")).build(),
         )
-        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -363,7 +356,6 @@ class TestErrors(TestCase):
             RequestBuilder.contacts(page=1).build(),
             [error_response(503), ContactsPage().with_record(contact("1")).build()],
         )
-        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
@@ -378,7 +370,6 @@ class TestErrors(TestCase):
             RequestBuilder.contacts(page=1).build(),
             [error_response(429, {"Retry-After": "0.01"}), ContactsPage().with_record(contact("1")).build()],
         )
-        _given_nothing_changed_since(http_mocker)
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 

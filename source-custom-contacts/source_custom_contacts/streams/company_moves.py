@@ -1,0 +1,134 @@
+"""What moved during a pass over the Company Contacts API's contacts, told by the pages themselves.
+
+The API has no delta, but each page says how many contacts the list holds (`totalRecords`) and
+each contact when it was created and last updated. The document names no order; this reads every
+order in which a new contact joins the end and an update moves a contact no earlier (by id, by
+creation, by last change), and then, in a pass:
+
+- an update moves a contact later: it shows again on a later page, updated since the pass began,
+  and the next pass starts on the page it was first emitted on (less a page for each page's worth
+  of moves, as a contact drifts back one place for each one that left before it);
+- a deletion shows only in the count: the count falls by the deletions less the contacts that
+  joined, and every contact that joined shows on a later page, created since the pass began. If
+  the fall is more than those can explain, contacts left from places we cannot know, and the next
+  pass starts on the first page.
+
+With a search term, an update can also make a contact join or leave the list, so each contact
+updated since the pass began counts as one that may have joined.
+
+Time is the server's: the `Date` header of its answers, or this machine's clock when it sends
+none. A move that shows again, unchanged, in the next pass was already repaired.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from source_custom_contacts.auth import Clock
+from source_custom_contacts.pagination import Page
+from source_custom_contacts.streams.emitted import EmittedIds
+
+
+def parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class EnvelopeMoves:
+    """Told of each pass, page and contact, says after a pass from which page to read again."""
+
+    def __init__(
+        self, emitted: EmittedIds, page_size: int, searching: bool, clock: Clock, logger: logging.Logger
+    ) -> None:
+        self._emitted = emitted
+        self._page_size = page_size
+        self._searching = searching
+        self._clock = clock
+        self._logger = logger
+        # Server time from which a change counts against the current pass; the next pass's
+        # window starts at the last answer of this one.
+        self._window_start: datetime | None = None
+        self._next_window_start: datetime | None = None
+        self._count_before: int | None = None  # the list's size when the pass began
+        self._counts: dict[int, int] = {}
+        self._uncounted = False
+        self._joined: set[str] = set()
+        self._joined_now = 0
+        self._updated: dict[str, tuple[int, str]] = {}  # id -> (page it showed on, its updated_at)
+        self._repaired: dict[str, str] = {}
+        self._first_page = 1
+        self._pages = 0
+
+    def pass_began(self, first_page: int) -> None:
+        self._first_page, self._pages = first_page, 0
+        self._counts, self._joined_now, self._updated = {}, 0, {}
+        self._window_start = self._next_window_start
+
+    def page_read(self, page: Page[Any]) -> None:
+        served = self._server_time(page.served_at)
+        if self._window_start is None:
+            self._window_start = served
+        if self._next_window_start is None or served > self._next_window_start:
+            self._next_window_start = served
+        if page.total_items is None:
+            self._uncounted = True
+        else:
+            self._counts[page.number] = page.total_items
+        self._pages += 1
+
+    def contact_seen(self, page: int, contact: dict[str, Any]) -> None:
+        since = self._window_start
+        if since is None:
+            return
+        contact_id = str(contact.get("id"))
+        created, updated = parse_time(contact.get("created_at")), parse_time(contact.get("updated_at"))
+        is_new = created is not None and created >= since
+        is_updated = updated is not None and updated >= since
+        if (is_new or (self._searching and is_updated)) and contact_id not in self._joined:
+            self._joined.add(contact_id)
+            self._joined_now += 1
+        if is_updated and not is_new:
+            self._updated[contact_id] = (page, str(contact.get("updated_at")))
+
+    def first_shifted_page(self) -> int | None:
+        count_before, counts = self._count_before, self._counts
+        if counts:
+            last = counts[max(counts)]
+            if count_before is None:
+                count_before = counts[min(counts)]
+            self._count_before = last
+        if self._first_page == 1 and self._pages <= 1:
+            return None  # the whole list came in one answer: nothing could slip between pages
+        if self._uncounted:
+            self._logger.warning(
+                "The Company Contacts API's pages carry no totalRecords, so a contact deleted during "
+                "this read could not be noticed; if one was, a later one may have been missed."
+            )
+            self._uncounted = False
+        elif counts and count_before is not None and count_before + self._joined_now - last > 0:
+            return 1  # more left than joined: deletions, from places unknown
+        moved = {
+            contact_id: page
+            for contact_id, (page, updated_at) in self._updated.items()
+            if self._repaired.get(contact_id) != updated_at
+        }
+        first = self._emitted.first_pages(moved)
+        earlier = [number for contact_id, number in first.items() if number < moved[contact_id]]
+        for contact_id in first:
+            self._repaired[contact_id] = self._updated[contact_id][1]
+        if not earlier:
+            return None
+        pages_back = -(-len(self._repaired) // self._page_size)
+        return max(1, min(earlier) - pages_back)
+
+    def _server_time(self, served_at: float | None) -> datetime:
+        seconds = self._clock() if served_at is None else served_at
+        # The Date header is in whole seconds: a change in the same second counts.
+        return datetime.fromtimestamp(int(seconds), UTC)

@@ -1,0 +1,102 @@
+"""What moved during a pass over the Custom Contact Source API, asked of its delta.
+
+The document names no order for `/contacts` or the delta's lists. Ordered by id, only deletions
+move contacts; ordered by last change, an update moves one to the end as well. So every contact
+the delta lists as updated or deleted since a pass began counts as moved, and the next pass starts
+on the page it was first emitted on, less a page for each page's worth of moves before it (a
+contact drifts back one place for each one that left before it, and each of those was seen).
+
+Time is the server's: the `Date` header of its answers, or this machine's clock when it sends
+none. The delta's timestamp is in whole seconds, and a server may read "since" as after that whole
+second, so a check asks from the second before the pass began; a move it reports again, unchanged,
+was already repaired and does not count twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from source_custom_contacts.auth import Clock
+from source_custom_contacts.pagination import Page
+from source_custom_contacts.streams.emitted import EmittedIds
+
+DeltaItems = tuple[list[Any], list[Any]]
+DELETED = b""  # what a deleted id is remembered by, where an updated one keeps its content
+
+
+@dataclass
+class Changes:
+    """One walk of the delta: each id with what it became, and whether an id showed up twice (it
+    changed again during the walk, so another may have slipped between the walk's pages)."""
+
+    moved: dict[str, bytes] = field(default_factory=dict)
+    repeated: bool = False
+    served_at: float | None = None
+
+    def add(self, contact_id: str, became: bytes) -> None:
+        self.repeated = self.repeated or contact_id in self.moved
+        self.moved[contact_id] = became
+
+
+def changes_of(pages: Iterator[Page[DeltaItems]]) -> Changes:
+    changes = Changes()
+    for page in pages:
+        if changes.served_at is None:
+            changes.served_at = page.served_at
+        updated, deleted = page.items
+        for contact in updated:
+            if isinstance(contact, dict):
+                changes.add(str(contact.get("id")), orjson.dumps(contact, option=orjson.OPT_SORT_KEYS))
+        for contact_id in deleted:
+            changes.add(str(contact_id), DELETED)
+    return changes
+
+
+class DeltaMoves:
+    """Told of each pass and page, says after a pass from which page to read again, if any."""
+
+    def __init__(
+        self,
+        changes_since: Callable[[int], Changes],
+        emitted: EmittedIds,
+        page_size: int,
+        clock: Clock,
+    ) -> None:
+        self._changes_since = changes_since
+        self._emitted = emitted
+        self._page_size = page_size
+        self._clock = clock
+        # Server time from which a move counts against the current pass.
+        self._window_start: float | None = None
+        self._repaired: dict[str, bytes] = {}
+        self._first_page = 1
+        self._pages = 0
+
+    def pass_began(self, first_page: int) -> None:
+        self._first_page, self._pages = first_page, 0
+
+    def page_read(self, page: Page[Any]) -> None:
+        if self._window_start is None:
+            self._window_start = self._clock() if page.served_at is None else page.served_at
+        self._pages += 1
+
+    def first_shifted_page(self) -> int | None:
+        if self._first_page == 1 and self._pages <= 1:
+            return None  # the whole list came in one answer: nothing could slip between pages
+        asked_at = self._clock()
+        since = int(self._clock() if self._window_start is None else self._window_start) - 1
+        changes = self._changes_since(since)
+        self._window_start = asked_at if changes.served_at is None else changes.served_at
+        new = {i: became for i, became in changes.moved.items() if self._repaired.get(i) != became}
+        self._repaired.update(new)
+        if changes.repeated:
+            return 1  # the walk's own pages shifted: a move it did not show may be anywhere
+        first = self._emitted.first_pages(new)
+        if not first:
+            return None
+        pages_back = -(-len(self._repaired) // self._page_size)
+        return max(1, min(first.values()) - pages_back)

@@ -1,0 +1,210 @@
+"""Both contact APIs as one in-memory fake, every list ordered by last change then id.
+
+That order is the least convenient one the documents allow: an update moves a contact to the end
+of the list, shifting every later one back a place as a delete does. Moves are injected on a
+schedule, before the n-th answer of a list, so a test puts them exactly between two pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import formatdate
+from typing import Any
+
+import requests_mock
+
+from unit_tests.integration.config import COMPANY_BASE_URL, CUSTOM_BASE_URL
+from unit_tests.integration.helpers import NOW
+from unit_tests.integration.response_builder import jwt
+
+SEEDED_AT = NOW - 86_400  # seeded contacts changed a day before the read; moves happen at NOW
+
+
+def iso(unix_seconds: float) -> str:
+    return datetime.fromtimestamp(unix_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+@dataclass
+class _Entry:
+    sequence: int  # order of the last change; ties of time are broken by it, then by id
+    created_at: float
+    changed_at: float
+    version: int = 0
+
+
+Move = Callable[["ChangeOrderedContacts"], None]
+
+
+def update(*ids: str) -> Move:
+    def move(fake: ChangeOrderedContacts) -> None:
+        for contact_id in ids:
+            fake.update(contact_id)
+
+    return move
+
+
+def delete(*ids: str) -> Move:
+    def move(fake: ChangeOrderedContacts) -> None:
+        for contact_id in ids:
+            fake.delete(contact_id)
+
+    return move
+
+
+def create(count: int = 1) -> Move:
+    def move(fake: ChangeOrderedContacts) -> None:
+        for _ in range(count):
+            fake.create()
+
+    return move
+
+
+@dataclass
+class ChangeOrderedContacts:
+    count: int
+    now: float = NOW
+    # List answer number (1-based, counting every answer of /contacts or /api/v1/contacts) ->
+    # moves made just before it is served.
+    schedule: dict[int, list[Move]] = field(default_factory=dict)
+    # The same for answers of /contacts/delta.
+    delta_schedule: dict[int, list[Move]] = field(default_factory=dict)
+    seeded_at: float = SEEDED_AT
+    changed: set[str] = field(default_factory=set)
+    list_answers: int = 0
+    delta_answers: int = 0
+
+    def __post_init__(self) -> None:
+        self._sequence = 0
+        self._entries: dict[str, _Entry] = {}
+        self._deleted: dict[str, tuple[int, float]] = {}
+        for n in range(1, self.count + 1):
+            self._entries[str(n)] = _Entry(self._next(), self.seeded_at + n, self.seeded_at + n)
+        self.seeded = frozenset(self._entries)
+
+    def _next(self) -> int:
+        self._sequence += 1
+        return self._sequence
+
+    # Moves
+
+    def update(self, contact_id: str) -> None:
+        entry = self._entries[contact_id]
+        entry.sequence, entry.changed_at, entry.version = self._next(), self.now, entry.version + 1
+        self.changed.add(contact_id)
+
+    def delete(self, contact_id: str) -> None:
+        del self._entries[contact_id]
+        self._deleted[contact_id] = (self._next(), self.now)
+        self.changed.add(contact_id)
+
+    def create(self) -> str:
+        contact_id = str(self.count + len(self._deleted) + len(self._entries) + 1)
+        while contact_id in self._entries or contact_id in self._deleted:
+            contact_id = str(int(contact_id) + 1)
+        self._entries[contact_id] = _Entry(self._next(), self.now, self.now)
+        self.changed.add(contact_id)
+        return contact_id
+
+    @property
+    def unchanged(self) -> set[str]:
+        return set(self.seeded - self.changed)
+
+    def _ordered(self) -> list[str]:
+        return sorted(self._entries, key=lambda key: (self._entries[key].sequence, int(key)))
+
+    def _list_answer(self) -> None:
+        self.list_answers += 1
+        for move in self.schedule.get(self.list_answers, ()):
+            move(self)
+
+    # Custom Contact Source API
+
+    def _custom_contact(self, contact_id: str) -> dict[str, Any]:
+        version = self._entries[contact_id].version
+        return {
+            "id": contact_id,
+            "first_name": f"First{contact_id}",
+            "last_name": f"Last{contact_id}v{version}",
+            "company": "eos",
+            "type": "lead",
+            "phones": [],
+            "emails": [],
+        }
+
+    def custom_contacts(self, request: Any, context: Any) -> dict[str, Any]:
+        self._list_answer()
+        limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
+        ordered = self._ordered()
+        start = (page - 1) * limit
+        return {
+            "contacts": [self._custom_contact(key) for key in ordered[start : start + limit]],
+            "has_more": start + limit < len(ordered),
+        }
+
+    def custom_delta(self, request: Any, context: Any) -> dict[str, Any]:
+        self.delta_answers += 1
+        for move in self.delta_schedule.get(self.delta_answers, ()):
+            move(self)
+        limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
+        # Whole seconds compared with >: the strictest reading of "since".
+        since = int(request.qs["timestamp"][0])
+        updated = [key for key in self._ordered() if int(self._entries[key].changed_at) > since]
+        gone = sorted(
+            (key for key, (_, at) in self._deleted.items() if int(at) > since),
+            key=lambda key: self._deleted[key][0],
+        )
+        start = (page - 1) * limit
+        return {
+            "updated": [self._custom_contact(key) for key in updated[start : start + limit]],
+            "deleted": gone[start : start + limit],
+            "has_more": start + limit < len(updated) or start + limit < len(gone),
+        }
+
+    # Company Contacts API
+
+    def _company_contact(self, contact_id: str) -> dict[str, Any]:
+        entry = self._entries[contact_id]
+        return {
+            "id": contact_id,
+            "first_name": f"First{contact_id}",
+            "last_name": f"Last{contact_id}v{entry.version}",
+            "email": None,
+            "phone_number": None,
+            "phone_number_lid": None,
+            "profile_picture": None,
+            "created_at": iso(entry.created_at),
+            "updated_at": iso(entry.changed_at),
+            "tags": [],
+        }
+
+    def company_contacts(self, request: Any, context: Any) -> dict[str, Any]:
+        self._list_answer()
+        context.headers["Date"] = formatdate(self.now, usegmt=True)
+        limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
+        ordered = self._ordered()
+        start = (page - 1) * limit
+        return {
+            "data": [self._company_contact(key) for key in ordered[start : start + limit]],
+            "currentPage": page,
+            "totalPages": -(-len(ordered) // limit),
+            "totalRecords": len(ordered),
+        }
+
+
+@contextmanager
+def serving(fake: ChangeOrderedContacts) -> Iterator[requests_mock.Mocker]:
+    """Answers every request of both APIs from `fake`."""
+    with requests_mock.Mocker() as mocker:
+        token = json.dumps({"token": jwt("fake", NOW + 3600)})
+        mocker.get(f"{CUSTOM_BASE_URL}/token", text=token)
+        mocker.get(re.compile(re.escape(f"{CUSTOM_BASE_URL}/contacts/delta")), json=fake.custom_delta)
+        mocker.get(re.compile(re.escape(f"{CUSTOM_BASE_URL}/contacts") + r"\?"), json=fake.custom_contacts)
+        mocker.get(
+            re.compile(re.escape(f"{COMPANY_BASE_URL}/api/v1/contacts") + r"\?"), json=fake.company_contacts
+        )
+        yield mocker
