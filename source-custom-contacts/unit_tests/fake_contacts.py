@@ -74,6 +74,8 @@ class ChangeOrderedContacts:
     # The same for answers of /contacts/delta.
     delta_schedule: dict[int, list[Move]] = field(default_factory=dict)
     seeded_at: float = SEEDED_AT
+    # Whether pages say how many contacts the list holds (`totalRecords`).
+    counts: bool = True
     changed: set[str] = field(default_factory=set)
     list_answers: int = 0
     delta_answers: int = 0
@@ -136,8 +138,12 @@ class ChangeOrderedContacts:
             "emails": [],
         }
 
+    def _dated(self, context: Any) -> None:
+        context.headers["Date"] = formatdate(self.now, usegmt=True)
+
     def custom_contacts(self, request: Any, context: Any) -> dict[str, Any]:
         self._list_answer()
+        self._dated(context)
         limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
         ordered = self._ordered()
         start = (page - 1) * limit
@@ -148,6 +154,7 @@ class ChangeOrderedContacts:
 
     def custom_delta(self, request: Any, context: Any) -> dict[str, Any]:
         self.delta_answers += 1
+        self._dated(context)
         for move in self.delta_schedule.get(self.delta_answers, ()):
             move(self)
         limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
@@ -184,16 +191,18 @@ class ChangeOrderedContacts:
 
     def company_contacts(self, request: Any, context: Any) -> dict[str, Any]:
         self._list_answer()
-        context.headers["Date"] = formatdate(self.now, usegmt=True)
+        self._dated(context)
         limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
         ordered = self._ordered()
         start = (page - 1) * limit
-        return {
+        envelope = {
             "data": [self._company_contact(key) for key in ordered[start : start + limit]],
             "currentPage": page,
             "totalPages": -(-len(ordered) // limit),
-            "totalRecords": len(ordered),
         }
+        if self.counts:
+            envelope["totalRecords"] = len(ordered)
+        return envelope
 
 
 @contextmanager

@@ -81,3 +81,71 @@ def test_given_moves_between_pages_of_a_delta_when_read_then_no_unchanged_change
 
     assert fake.unchanged - set(record_ids(output)) == set()
     assert not output.is_in_logs("kept changing")
+
+
+class TestWhatTheRepairCosts:
+    def test_given_the_whole_list_in_one_answer_when_read_then_the_delta_is_not_asked(self) -> None:
+        fake = ChangeOrderedContacts(count=2)
+
+        with serving(fake):
+            read_stream(ConfigBuilder.custom().build(), "contacts", SyncMode.full_refresh)
+
+        assert (fake.list_answers, fake.delta_answers) == (1, 0)
+
+    def test_given_nothing_moved_when_read_then_one_delta_answer_follows_the_pages(self) -> None:
+        fake = ChangeOrderedContacts(count=6)
+
+        with serving(fake):
+            read_stream(ConfigBuilder.custom().build(), "contacts", SyncMode.full_refresh)
+
+        assert (fake.list_answers, fake.delta_answers) == (3, 1)
+
+    @pytest.mark.parametrize("api", ["custom", "company"])
+    def test_given_an_update_near_the_end_when_read_then_only_the_pages_from_before_it_are_read_again(
+        self, api: str
+    ) -> None:
+        # Contact 7 is read on page 4 of 5, then updated: 9 slips back onto page 4, already read.
+        fake = ChangeOrderedContacts(count=10, schedule={5: [update("7")]})
+        config = ConfigBuilder.custom() if api == "custom" else ConfigBuilder.company()
+
+        with serving(fake):
+            output = read_stream(config.build(), "contacts", SyncMode.full_refresh)
+
+        assert fake.unchanged - set(record_ids(output)) == set()
+        assert fake.list_answers == 5 + 3  # again from page 3, a page before the one 7 was read on
+
+    def test_given_nothing_moved_when_company_api_is_read_then_each_page_is_read_once(self) -> None:
+        fake = ChangeOrderedContacts(count=6)
+
+        with serving(fake):
+            read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh)
+
+        assert fake.list_answers == 3
+
+
+class TestServerClock:
+    @pytest.mark.parametrize("api", ["custom", "company"])
+    def test_given_a_server_clock_ten_minutes_behind_when_contacts_move_then_none_is_missed(
+        self, api: str
+    ) -> None:
+        # Moves are stamped by the server's clock; this machine's is ten minutes ahead of it.
+        fake = ChangeOrderedContacts(count=6, now=NOW - 600, schedule={2: [update("1")], 3: [update("3")]})
+        config = ConfigBuilder.custom() if api == "custom" else ConfigBuilder.company()
+
+        with serving(fake):
+            output = read_stream(config.build(), "contacts", SyncMode.full_refresh)
+
+        assert fake.unchanged - set(record_ids(output)) == set()
+
+
+class TestCompanyCountMissing:
+    def test_given_pages_without_total_records_when_read_then_a_warning_says_deletions_go_unseen(
+        self,
+    ) -> None:
+        fake = ChangeOrderedContacts(count=6, counts=False)
+
+        with serving(fake):
+            output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh)
+
+        assert sorted(record_ids(output), key=int) == _SIX
+        assert output.is_in_logs("carry no totalRecords")
