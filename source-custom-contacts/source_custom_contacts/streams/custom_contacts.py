@@ -125,10 +125,14 @@ class CustomContacts(SyncStartStateStream[int]):
         emitted = EveryId()
         moves = self._delta_moves(emitted)
 
+        # The state means "changed at or after this second"; a server may read the delta's "since"
+        # as after the whole second, so ask from the one before (what it repeats, we emit again).
+        asked_since = max(0, since - 1)
+
         def read_pass(first_page: int) -> Iterator[AirbyteMessage]:
             moves.pass_began(first_page)
             name = self.name
-            for page in self._delta_pages(since, first_page):
+            for page in self._delta_pages(asked_since, first_page):
                 moves.page_read(page)
                 updated, deleted = page.items
                 number, emitted_at = page.number, now_millis()

@@ -191,7 +191,7 @@ class TestIncremental(TestCase):
         since = NOW - 3600
         _given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(since, page=1).build(),
+            RequestBuilder.delta(since - 1, page=1).build(),
             DeltaPage().with_updated(contact("7")).with_deleted("8").with_deleted("9").build(),
         )
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
@@ -214,11 +214,11 @@ class TestIncremental(TestCase):
         since = NOW - 3600
         _given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(since, page=1).build(),
+            RequestBuilder.delta(since - 1, page=1).build(),
             DeltaPage().with_updated(contact("1")).with_deleted("5").with_more().build(),
         )
         http_mocker.get(
-            RequestBuilder.delta(since, page=2).build(), DeltaPage().with_updated(contact("2")).build()
+            RequestBuilder.delta(since - 1, page=2).build(), DeltaPage().with_updated(contact("2")).build()
         )
         _given_nothing_changed_since(http_mocker)
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
@@ -237,14 +237,14 @@ class TestIncremental(TestCase):
         since = NOW - 3600
         _given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(since, page=1).build(),
+            RequestBuilder.delta(since - 1, page=1).build(),
             [
                 DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_more().build(),
                 DeltaPage().with_updated(contact("1")).with_updated(contact("3")).with_more().build(),
             ],
         )
         http_mocker.get(
-            RequestBuilder.delta(since, page=2).build(),
+            RequestBuilder.delta(since - 1, page=2).build(),
             [
                 DeltaPage().with_updated(contact("4")).with_updated(contact("2")).build(),
                 DeltaPage().with_updated(contact("4")).with_updated(contact("2")).build(),
@@ -267,10 +267,10 @@ class TestIncremental(TestCase):
         since = NOW - 3600
         _given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(since, page=1).build(),
+            RequestBuilder.delta(since - 1, page=1).build(),
             DeltaPage().with_updated(contact("1")).with_more().build(),
         )
-        http_mocker.get(RequestBuilder.delta(since, page=2).build(), error_response(404))
+        http_mocker.get(RequestBuilder.delta(since - 1, page=2).build(), error_response(404))
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
 
         output = read_stream(
@@ -286,7 +286,7 @@ class TestIncremental(TestCase):
     ):
         future = NOW + 86400
         _given_token(http_mocker)
-        http_mocker.get(RequestBuilder.delta(future, page=1).build(), DeltaPage().build())
+        http_mocker.get(RequestBuilder.delta(future - 1, page=1).build(), DeltaPage().build())
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": future}).build()
 
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
