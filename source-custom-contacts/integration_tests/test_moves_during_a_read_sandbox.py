@@ -8,7 +8,7 @@ moves land between the same pages on every run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -29,7 +29,7 @@ _CHURN_BEFORE = {3: 1, 5: 2, 8: 3}
 @pytest.fixture
 def churn_between_pages(
     monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Callable[[str, Callable[[int], dict[str, list[str]]]], list[dict[str, list[str]]]]]:
+) -> Callable[[str, Callable[[int], dict[str, list[str]]]], list[dict[str, list[str]]]]:
     """Arms a hook: before the n-th request for `path`, it calls `churn(seed)`; returns the churns."""
 
     def arm(path: str, churn: Callable[[int], dict[str, list[str]]]) -> list[dict[str, list[str]]]:
@@ -48,7 +48,7 @@ def churn_between_pages(
         monkeypatch.setattr(ApiClient, "get", get)
         return made
 
-    yield arm
+    return arm
 
 
 def _unchanged(before: set[str], churns: list[dict[str, list[str]]]) -> set[str]:
