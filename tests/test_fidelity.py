@@ -21,7 +21,7 @@ from connector_pair.mirror import (
     compare,
     custom_source_records,
 )
-from connector_pair.sync import configured_catalog, discover, run_sync, write_json
+from connector_pair.sync import SyncResult, configured_catalog, discover, run_sync, write_json
 
 from contacts_sandbox.testing import SandboxProcess
 
@@ -90,9 +90,11 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
         assert {"401", "429", "503", "dropped"} <= set(answers), "every kind of fault must have bitten"
 
 
-def test_given_contacts_whose_phone_the_source_removes_when_synced_then_the_crm_clears_their_phone(
+def test_given_contacts_whose_phone_the_source_removes_when_synced_then_the_crm_keeps_it_and_counts_it(
     profile: str, tmp_path: Path
 ) -> None:
+    """The CRM's edit types phone and takes no null, so a phone cannot be emptied there: the
+    destination keeps it, writes the rest of the change, and counts it as not cleared."""
     with SandboxProcess(contacts=60, seed=5, profile=profile) as sandbox:
         source_config = tmp_path / "source.json"
         destination_config = tmp_path / "destination.json"
@@ -114,11 +116,17 @@ def test_given_contacts_whose_phone_the_source_removes_when_synced_then_the_crm_
         ]
         assert lost_phone, "the churn removed no phone: pick another seed"
 
-        assert run_sync(source_config, destination_config, catalog, state, tmp_path / "incremental").ok
+        incremental = run_sync(source_config, destination_config, catalog, state, tmp_path / "incremental")
 
+        assert incremental.ok
         source = custom_source_records(sandbox.admin.dump("custom"))
         difference = compare("crm", {key: source[key] for key in lost_phone}, sandbox.admin.dump("crm"))
-        assert difference.known_gaps == {}, difference.details()
+        assert difference.stale == {}, difference.details()
+        assert sorted(difference.known_gaps) == sorted(lost_phone)
+        assert {tuple(gap) for gap in difference.known_gaps.values()} == {("phone",)}
+        # A CRM that answers a search with an id alone does not show whether it held a phone.
+        expected_count = len(lost_phone) if profile == "lenient" else 0
+        assert incremental.totals["crm"]["not_cleared"] == expected_count
 
 
 def test_given_the_company_api_when_incremental_then_full_refresh_overwrite_then_deletions_are_mirrored_too(
@@ -143,13 +151,13 @@ def test_given_the_company_api_when_incremental_then_full_refresh_overwrite_then
         streams = discover(source_config)
         state = tmp_path / "state.json"
 
-        def sync(name: str, full_refresh: bool = False) -> None:
+        def sync(name: str, full_refresh: bool = False) -> SyncResult:
             for target in ("crm", "client_contacts"):
                 sandbox.admin.set_faults(
                     target, error_rate=0.05, drop_rate=0.03, late_create_rate=0.1, late_create_delay_s=2.5
                 )
             try:
-                result = run_sync(
+                return run_sync(
                     source_config,
                     destination_config,
                     configured_catalog(streams, full_refresh=full_refresh),
@@ -158,7 +166,6 @@ def test_given_the_company_api_when_incremental_then_full_refresh_overwrite_then
                 )
             finally:
                 sandbox.admin.clear_faults()
-            assert result.ok, f"{result.errors}; log in {result.log_path}"
 
         def differences(exempt: set[str]) -> list[str]:
             source = company_source_records(sandbox.admin.dump("company"), company)
@@ -169,15 +176,38 @@ def test_given_the_company_api_when_incremental_then_full_refresh_overwrite_then
             ]
             return [difference.details() for difference in found if not difference.ok]
 
-        sync("first")
+        first = sync("first")
+        assert first.ok, f"{first.errors}; log in {first.log_path}"
         churn = sandbox.admin.churn("company", create=6, update=8, delete=4, seed=3, company=company)
-        sync("incremental")
+        incremental = sync("incremental")
+        assert incremental.ok, f"{incremental.errors}; log in {incremental.log_path}"
         assert differences(exempt=set(churn["deleted"])) == []
         held = {
             key for document in sandbox.admin.dump("client_contacts") for key in client_contact_keys(document)
         }
         assert set(churn["deleted"]) <= held, "an incremental sync of this API cannot carry deletions"
 
-        sync("overwrite", full_refresh=True)
+        if profile == "strict":
+            # This CRM finds a contact by its marker but cannot list them: overwrite cannot know
+            # what to delete there, so the destination refuses it before writing anything...
+            crm_before = sandbox.admin.dump("crm")
+            refused = sync("overwrite-refused", full_refresh=True)
+            assert not refused.ok
+            assert any("overwrite needs the contacts this connection manages" in e for e in refused.errors)
+            assert sandbox.admin.dump("crm") == crm_before
+            # ...and an overwrite into Client Contacts alone mirrors the deletions there.
+            write_json(
+                destination_config, {**json.loads(destination_config.read_text()), "crm": {"enabled": False}}
+            )
+            overwrite = sync("overwrite", full_refresh=True)
+            assert overwrite.ok, f"{overwrite.errors}; log in {overwrite.log_path}"
+            source = company_source_records(sandbox.admin.dump("company"), company)
+            rejected = [json.loads(line) for line in rejected_path.read_text().splitlines()]
+            difference = compare("client_contacts", source, sandbox.admin.dump("client_contacts"), rejected)
+            assert difference.ok, difference.details()
+            return
 
+        overwrite = sync("overwrite", full_refresh=True)
+
+        assert overwrite.ok, f"{overwrite.errors}; log in {overwrite.log_path}"
         assert differences(exempt=set()) == []
