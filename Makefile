@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 PACKAGES := sandbox source-custom-contacts destination-crm-contacts
 SANDBOX_PORT ?= 8765
 
-.PHONY: install lock sandbox test lint format demo bench bench-quick bench-sandbox clean
+.PHONY: install lock sandbox test lint format demo bench bench-quick bench-sandbox clean \
+	acceptance-sandbox connector-test
 
 install: $(STAMP)
 
@@ -45,6 +46,25 @@ test: lint
 	cd source-custom-contacts && ../$(BIN)/pytest
 	cd destination-crm-contacts && ../$(BIN)/pytest
 	$(BIN)/pytest tests
+	$(MAKE) --no-print-directory connector-test
+
+# The one step `airbyte-cdk connector test` needs in a connector's folder: a sandbox serving in the
+# background (PROFILE=lenient or strict) and the configs acceptance-test-config.yml names, pointing
+# at it. `python -m contacts_sandbox.acceptance stop` stops it.
+PROFILE ?= lenient
+acceptance-sandbox: install
+	$(BIN)/python -m contacts_sandbox.acceptance start --profile $(PROFILE)
+
+# Airbyte's own test command, run as is in each connector's folder, under each sandbox profile.
+connector-test: install
+	@for profile in lenient strict; do \
+		$(BIN)/python -m contacts_sandbox.acceptance start --profile $$profile || exit 1; \
+		(cd source-custom-contacts && ../$(BIN)/airbyte-cdk connector test) \
+			&& (cd destination-crm-contacts && ../$(BIN)/airbyte-cdk connector test); \
+		status=$$?; \
+		$(BIN)/python -m contacts_sandbox.acceptance stop; \
+		[ $$status -eq 0 ] || exit $$status; \
+	done
 
 demo: install
 	$(BIN)/python scripts/demo.py

@@ -3,23 +3,14 @@ a sandbox under each profile."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
 
 from airbyte_cdk.test.models import ConnectorTestScenario
 from airbyte_cdk.test.standard_tests import DestinationTestSuiteBase
 
+from contacts_sandbox.acceptance import destination_acceptance_configs
 from destination_crm_contacts.destination import DestinationCrmContacts
 from integration_tests.conftest import shared_sandbox
-
-SANDBOX_DEFAULT = "http://127.0.0.1:8765"
-
-
-def _retarget(config: dict[str, Any], url: str) -> dict[str, Any]:
-    for target in ("crm", "client_contacts"):
-        section = config.get(target) or {}
-        if "base_url" in section:
-            section["base_url"] = section["base_url"].replace(SANDBOX_DEFAULT, url)
-    return config
 
 
 class TestDestinationStandardSuite(DestinationTestSuiteBase):
@@ -30,16 +21,11 @@ class TestDestinationStandardSuite(DestinationTestSuiteBase):
 
     @classmethod
     def get_scenarios(cls) -> list[ConnectorTestScenario]:
-        url = shared_sandbox(cls.profile).url
-        root = cls.get_connector_root_dir()
+        """The acceptance file's scenarios, each with the config it names (a file under
+        secrets/sandbox/, written for `airbyte-cdk connector test`) made for this sandbox."""
+        configs = destination_acceptance_configs(shared_sandbox(cls.profile).url)
         return [
-            scenario.model_copy(
-                update={
-                    "config_dict": _retarget(
-                        scenario.get_config_dict(connector_root=root, empty_if_missing=True), url
-                    )
-                }
-            )
+            scenario.model_copy(update={"config_dict": configs[Path(str(scenario.config_path)).name]})
             for scenario in super().get_scenarios()
         ]
 
