@@ -6,15 +6,13 @@ import json
 import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
-from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, FailureType, Type
+from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, Type
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.core import StreamData
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
@@ -27,10 +25,6 @@ def load_schema(name: str) -> Mapping[str, Any]:
     text = resources.files("source_custom_contacts").joinpath("schemas", f"{name}.json").read_text("utf-8")
     schema: Mapping[str, Any] = json.loads(text)
     return schema
-
-
-def rfc3339(unix_seconds: float) -> str:
-    return datetime.fromtimestamp(unix_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def now_millis() -> int:
@@ -55,16 +49,6 @@ def page_messages(stream_name: str, items: Iterable[Any], logger: logging.Logger
             yield record_message(stream_name, item, emitted_at)
         else:
             logger.error("Skipping an item of stream '%s' that is not a JSON object: %r", stream_name, item)
-
-
-def unreadable_state(stream_name: str, state: Mapping[str, Any], expected: str) -> AirbyteTracedException:
-    message = (
-        f"The saved state of stream '{stream_name}' is not one this connector can read: expected {expected}, "
-        f"got {dict(state)!r}. Reset the stream (or clear its state) to read it from the start."
-    )
-    return AirbyteTracedException(
-        message=message, internal_message=message, failure_type=FailureType.config_error
-    )
 
 
 class SchemaFileStream(Stream):

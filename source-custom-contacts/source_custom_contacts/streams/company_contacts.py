@@ -22,10 +22,12 @@ from airbyte_cdk.sources.streams.core import StreamData
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.streams.base import SyncStartStateStream, page_messages, rfc3339, unreadable_state
-from source_custom_contacts.streams.company_moves import EnvelopeMoves, parse_time
+from source_custom_contacts.dates import less_lookback, parse_time, rfc3339
+from source_custom_contacts.streams.base import SyncStartStateStream, page_messages
+from source_custom_contacts.streams.company_moves import EnvelopeMoves
 from source_custom_contacts.streams.company_pages import company_pages
 from source_custom_contacts.streams.emitted import PageRuns
+from source_custom_contacts.streams.saved_state import MILLISECONDS_FROM, unreadable_state, warn_if_ahead
 from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 
 CURSOR = "updated_at"
@@ -50,9 +52,10 @@ class CompanyContacts(SyncStartStateStream[datetime]):
         self._search = search
 
     def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], datetime]:
-        since = parse_time(value.get(CURSOR))
+        saved = value.get(CURSOR)
+        since = parse_time(saved)
         if since is None:
-            raise unreadable_state(self.name, value, '{"updated_at": "<RFC 3339 time>"}')
+            raise unreadable_state(self.name, value, '{"updated_at": "<RFC 3339 time>"}', _why(saved))
         return dict(value), since
 
     def read_records(
@@ -64,7 +67,10 @@ class CompanyContacts(SyncStartStateStream[datetime]):
     ) -> Iterable[StreamData]:
         """Yields record messages rather than dicts: see `record_message`."""
         started = self._clock()
+        next_start = less_lookback(started, self._lookback)
         since = self._since if sync_mode == SyncMode.incremental else None
+        if since is not None:
+            warn_if_ahead(self.name, since, started, next_start, self.logger)
         # Every contact seen is remembered, emitted or not: where it was tells a move.
         seen = PageRuns()
         moves = EnvelopeMoves(seen, self._page_size, bool(self._search), self._clock, self.logger)
@@ -95,7 +101,7 @@ class CompanyContacts(SyncStartStateStream[datetime]):
 
         yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
         if sync_mode == SyncMode.incremental:
-            self._state = {CURSOR: rfc3339(started - self._lookback)}
+            self._state = {CURSOR: rfc3339(next_start)}
 
     def probe(self) -> None:
         """One small page: proves the URL, the API key and the answer's format."""
@@ -117,3 +123,10 @@ class CompanyContacts(SyncStartStateStream[datetime]):
                 yield contact
             elif updated_at >= since:
                 yield contact
+
+
+def _why(saved: Any) -> str:
+    if isinstance(saved, int | float) and not isinstance(saved, bool):
+        unit = "milliseconds" if saved >= MILLISECONDS_FROM else "seconds"
+        return f"a UNIX time in {unit}, not a text"
+    return ""

@@ -23,22 +23,13 @@ none. A move that shows again, unchanged, in the next pass was already repaired.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from source_custom_contacts.auth import Clock
+from source_custom_contacts.dates import from_unix, parse_time
 from source_custom_contacts.pagination import Page
 from source_custom_contacts.streams.emitted import EmittedIds
-
-
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class EnvelopeMoves:
@@ -131,4 +122,4 @@ class EnvelopeMoves:
     def _server_time(self, served_at: float | None) -> datetime:
         seconds = self._clock() if served_at is None else served_at
         # The Date header is in whole seconds: a change in the same second counts.
-        return datetime.fromtimestamp(int(seconds), UTC)
+        return from_unix(seconds)

@@ -18,18 +18,14 @@ from typing import Any
 
 from airbyte_cdk.models import AirbyteMessage, SyncMode
 
+from source_custom_contacts.dates import from_unix, less_lookback, rfc3339
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
-from source_custom_contacts.streams.base import (
-    SyncStartStateStream,
-    now_millis,
-    record_message,
-    rfc3339,
-    unreadable_state,
-)
+from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
 from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changes_of
 from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
+from source_custom_contacts.streams.saved_state import unix_seconds, warn_if_ahead
 from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 
 STATE_KEY = "timestamp"
@@ -48,9 +44,7 @@ class CustomContacts(SyncStartStateStream[int]):
     schema_file = "custom_contacts"
 
     def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], int]:
-        since = value.get(STATE_KEY)
-        if isinstance(since, bool) or not isinstance(since, int) or since < 0:
-            raise unreadable_state(self.name, value, '{"timestamp": <UNIX seconds>}')
+        since = unix_seconds(self.name, value, STATE_KEY)
         return {STATE_KEY: since}, since
 
     def read_records(
@@ -61,14 +55,15 @@ class CustomContacts(SyncStartStateStream[int]):
         stream_state: Mapping[str, Any] | None = None,
     ) -> Iterable[AirbyteMessage]:
         """Yields record messages rather than dicts: see `record_message`."""
-        started = int(self._clock())
-        seen_at = rfc3339(started)
+        started = self._clock()
+        seen_at, next_start = rfc3339(started), less_lookback(started, self._lookback)
         if sync_mode == SyncMode.incremental and self._since is not None:
+            warn_if_ahead(self.name, from_unix(self._since), started, next_start, self.logger)
             yield from self._read_delta(self._since, seen_at)
         else:
             yield from self._read_all(seen_at)
         if sync_mode == SyncMode.incremental:
-            self._state = {STATE_KEY: max(0, started - self._lookback)}
+            self._state = {STATE_KEY: next_start.int_timestamp}
 
     def probe(self) -> None:
         """One small page: proves the URL, the credentials and the answer's format."""

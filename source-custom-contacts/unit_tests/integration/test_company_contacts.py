@@ -139,14 +139,61 @@ class TestContactsIncremental(TestCase):
         assert output.is_in_logs("not a JSON object: 7")
 
     def test_given_a_state_the_connector_cannot_read_when_read_then_config_error_says_so(self):
-        state = StateBuilder().with_stream_state("contacts", {"updated_at": 42}).build()
+        state = StateBuilder().with_stream_state("contacts", {"updated_at": "last tuesday"}).build()
 
         output = read_stream(
             ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state, expecting_failure=True
         )
 
-        assert output.errors[0].trace.error.failure_type == FailureType.config_error
-        assert "saved state" in output.errors[0].trace.error.message
+        error = output.errors[0].trace.error
+        assert error.failure_type == FailureType.config_error
+        assert error.message == (
+            "The saved state of stream 'contacts' cannot be read: "
+            'expected {"updated_at": "<RFC 3339 time>"}, got {"updated_at": "last tuesday"}. '
+            "Fix the state, or reset the stream's data in the connection to read every contact again."
+        )
+
+    def test_given_a_state_in_milliseconds_when_read_then_config_error_names_the_unit_and_the_reset(self):
+        state = StateBuilder().with_stream_state("contacts", {"updated_at": 1_795_000_000_000}).build()
+
+        output = read_stream(
+            ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state, expecting_failure=True
+        )
+
+        error = output.errors[0].trace.error
+        assert error.failure_type == FailureType.config_error
+        assert "(a UNIX time in milliseconds, not a text)" in error.message
+        assert "reset the stream's data" in error.message
+        assert output.state_messages == []
+
+    @HttpMocker()
+    def test_given_a_state_ahead_of_the_clock_when_read_then_a_warning_says_what_was_skipped_and_how_to_reset(
+        self, http_mocker: HttpMocker
+    ):
+        http_mocker.get(
+            RequestBuilder.company_contacts(1).build(),
+            CompanyPage().with_record(company_contact("1", "2027-01-15T07:00:00.000Z")).build(),
+        )
+        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2100-01-01T00:00:00Z"}).build()
+
+        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+
+        assert record_ids(output) == []
+        assert output.errors == []
+        warnings = [m.log.message for m in output.logs if m.log.level.value == "WARN"]
+        assert len(warnings) == 1
+        assert "(2100-01-01T00:00:00Z) is ahead of this machine's clock (2027-01-15T08:00:00Z)" in warnings[0]
+        assert f"moves back to {_STATE_TIME}" in warnings[0]
+        assert output.most_recent_state.stream_state.__dict__ == {"updated_at": _STATE_TIME}
+
+    @HttpMocker()
+    def test_given_a_state_in_the_past_when_read_then_no_warning(self, http_mocker: HttpMocker):
+        http_mocker.get(RequestBuilder.company_contacts(1).build(), CompanyPage().build())
+        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2027-01-15T07:00:00Z"}).build()
+
+        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+
+        assert [m for m in output.logs if m.log.level.value == "WARN"] == []
 
 
 class TestContactTags(TestCase):

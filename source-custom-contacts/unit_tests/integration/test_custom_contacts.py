@@ -10,7 +10,7 @@ from airbyte_cdk.test.mock_http.response_builder import FieldPath
 from airbyte_cdk.test.state_builder import StateBuilder
 
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import LOOKBACK, NOW, read_stream, record_ids
+from unit_tests.integration.helpers import LOOKBACK, NOW, read_stream, record_ids, source
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import (
     ContactsPage,
@@ -281,7 +281,7 @@ class TestIncremental(TestCase):
         assert output.state_messages == []
 
     @HttpMocker()
-    def test_given_a_state_from_the_future_when_read_then_no_records_and_no_error(
+    def test_given_a_state_ahead_of_the_clock_when_read_then_a_warning_says_what_was_skipped_and_how_to_reset(
         self, http_mocker: HttpMocker
     ):
         future = NOW + 86400
@@ -293,6 +293,39 @@ class TestIncremental(TestCase):
 
         assert output.records == []
         assert output.errors == []
+        warnings = [m.log.message for m in output.logs if m.log.level.value == "WARN"]
+        assert len(warnings) == 1
+        assert "(2027-01-16T08:00:00Z) is ahead of this machine's clock (2027-01-15T08:00:00Z)" in warnings[0]
+        assert "skips every change since the sync before" in warnings[0]
+        assert "moves back to 2027-01-15T07:59:00Z" in warnings[0]
+        assert "reset the stream's data" in warnings[0]
+        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+
+    def test_given_a_state_in_milliseconds_when_read_then_config_error_names_the_unit_and_the_reset(self):
+        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": NOW * 1000}).build()
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state, expecting_failure=True
+        )
+
+        error = output.errors[0].trace.error
+        assert error.failure_type == FailureType.config_error
+        assert (
+            f"{NOW * 1000} counts milliseconds: in seconds it is {NOW}, 2027-01-15T08:00:00Z" in error.message
+        )
+        assert "reset the stream's data" in error.message
+        assert output.state_messages == []
+
+    def test_given_the_last_second_before_the_milliseconds_line_when_state_is_set_then_it_is_read_as_seconds(
+        self,
+    ):
+        # 10^11 - 1 seconds is the year 5138: readable, and ahead of the clock (warned, not refused).
+        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": 10**11 - 1}).build()
+        source_stream = source().streams(ConfigBuilder.custom().build())[0]
+
+        source_stream.state = state[0].stream.stream_state.__dict__
+
+        assert source_stream.state == {"timestamp": 10**11 - 1}
 
     def test_given_a_state_the_connector_cannot_read_when_read_then_config_error_says_so(self):
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": "yesterday"}).build()
@@ -301,8 +334,14 @@ class TestIncremental(TestCase):
             ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state, expecting_failure=True
         )
 
-        assert output.errors[0].trace.error.failure_type == FailureType.config_error
-        assert "saved state" in output.errors[0].trace.error.message
+        error = output.errors[0].trace.error
+        assert error.failure_type == FailureType.config_error
+        assert error.message == (
+            "The saved state of stream 'contacts' cannot be read: expected {\"timestamp\": <UNIX time in "
+            'seconds>}, got {"timestamp": "yesterday"} (a number of seconds, not text). Fix the state, '
+            "or reset the stream's data in the connection to read every contact again."
+        )
+        assert error.stream_descriptor.name == _STREAM
 
 
 class TestErrors(TestCase):
