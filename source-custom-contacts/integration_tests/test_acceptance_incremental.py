@@ -1,8 +1,9 @@
 """What the retired Connector Acceptance Tests checked and the CDK's standard tests dropped.
 
-Driven by the `incremental` section of acceptance-test-config.yml (configs, catalogs, future
-states), against the session's sandbox: sequential incremental reads, reads from a future and
-from an abnormal state, primary keys unique within a read, and records valid against the
+Driven by the `incremental` section of acceptance-test-config.yml (configs, catalogs, and the
+far-future states that CAT's convention names `abnormal_state.json`), against the session's
+sandbox: sequential incremental reads, reads from a far-future and from an unreadable state
+(`invalid_state*.json`), primary keys unique within a read, and records valid against the
 schemas `discover` returns.
 """
 
@@ -30,9 +31,9 @@ from integration_tests.helpers import final_states, read_source
 from source_custom_contacts import SourceCustomContacts
 
 CONNECTOR_ROOT = Path(__file__).resolve().parent.parent
-ABNORMAL_STATES = {
-    "custom": "integration_tests/abnormal_state.json",
-    "company": "integration_tests/abnormal_state_company.json",
+INVALID_STATES = {
+    "custom": "integration_tests/invalid_state.json",
+    "company": "integration_tests/invalid_state_company.json",
 }
 
 
@@ -88,18 +89,22 @@ def test_given_the_first_reads_state_when_read_again_then_only_what_changed_in_b
     assert set(_contact_ids(second)) == set(churn["created"]) | set(churn["updated"]) | set(churn["deleted"])
 
 
-def test_given_a_state_from_the_future_when_read_then_no_records_and_no_error(entry: dict[str, Any]):
+def test_given_a_far_future_state_when_read_then_no_records_no_error_and_a_warning_names_the_reset(
+    entry: dict[str, Any],
+):
     output = read_source(_config(entry), _catalog(entry), _states(entry["future_state"]["future_state_path"]))
 
     assert _contact_ids(output) == []
     assert output.errors == []
+    assert output.is_in_logs("is ahead of this machine's clock")
+    assert output.is_in_logs("reset the stream's data")
 
 
-def test_given_an_abnormal_state_when_read_then_a_config_error_says_the_state_is_unreadable(
+def test_given_an_unreadable_state_when_read_then_a_config_error_says_the_state_cannot_be_read(
     entry: dict[str, Any],
 ):
     output = read_source(
-        _config(entry), _catalog(entry), _states(ABNORMAL_STATES[_api(entry)]), expecting_failure=True
+        _config(entry), _catalog(entry), _states(INVALID_STATES[_api(entry)]), expecting_failure=True
     )
 
     error = output.errors[0].trace.error
