@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -20,6 +20,7 @@ from airbyte_cdk.sources.streams.call_rate import MovingWindowCallRatePolicy, Ra
 from airbyte_cdk.sources.streams.http.error_handlers import HttpStatusErrorHandler
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
 from airbyte_cdk.sources.streams.http.requests_native_auth import TokenAuthenticator
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from requests.auth import AuthBase
 
 from source_custom_contacts.auth import Clock, CustomApiTokenAuthenticator, TokenRequestAuthenticator
@@ -33,6 +34,7 @@ from source_custom_contacts.errors import (
     malformed_response,
     transport_failures,
 )
+from source_custom_contacts.failures import Answers, FailureContext, explained
 from source_custom_contacts.rate_limit import BudgetSession, PatientHttpClient, RateLimitBudget
 
 CUSTOM_API_NAME = "Custom Contact Source API"
@@ -61,18 +63,26 @@ def served_at(response: requests.Response) -> float | None:
 
 @dataclass(frozen=True)
 class ApiClient:
-    """GETs JSON objects from one API; every answer that is not a JSON object is an error."""
+    """GETs JSON objects from one API for one stream; every answer that is not a JSON object is
+    an error, and every failure names the stream and what to do (see `failures.py`)."""
 
     api_name: str
     base_url: str
     http: HttpClient
+    stream_name: str
+    answers: Answers = field(default_factory=Answers)
+    max_requests_per_second: int | None = None
 
     def get_json(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
         return self.get(path, params).body
 
     def get(self, path: str, params: Mapping[str, Any]) -> JsonAnswer:
         url = f"{self.base_url}{path}"
-        _, response = self.http.send_request("GET", url, request_kwargs={}, params=dict(params))
+        try:
+            _, response = self.http.send_request("GET", url, request_kwargs={}, params=dict(params))
+        except AirbyteTracedException as error:
+            context = FailureContext(self.api_name, self.stream_name, self.max_requests_per_second)
+            raise explained(error, context, self.answers) from error
         try:
             body = orjson.loads(response.content)
         except orjson.JSONDecodeError:
@@ -90,8 +100,9 @@ def rate_budget(settings: HttpSettings) -> RateLimitBudget:
     return RateLimitBudget(policies=[MovingWindowCallRatePolicy(rates=[rate], matchers=[])])
 
 
-def _session(budget: RateLimitBudget, settings: HttpSettings) -> requests.Session:
+def _session(budget: RateLimitBudget, settings: HttpSettings, on_answer: Any) -> requests.Session:
     session = BudgetSession(api_budget=budget)
+    session.hooks["response"].append(on_answer)
     # Enough pooled connections for every page in flight plus a token request, so none is discarded.
     adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=settings.concurrent_requests + 2)
     session.mount("http://", adapter)
@@ -107,6 +118,7 @@ def _http_client(
     logger: logging.Logger,
     authenticator: AuthBase | None,
     max_retries: int,
+    on_answer: Any,
 ) -> HttpClient:
     return PatientHttpClient(
         budget=budget,
@@ -114,7 +126,7 @@ def _http_client(
         logger=logger,
         error_handler=HttpStatusErrorHandler(logger=logger, error_mapping=mapping, max_retries=max_retries),
         backoff_strategy=RetryAfterBackoffStrategy(),
-        session=_session(budget, settings),
+        session=_session(budget, settings, on_answer),
         authenticator=authenticator,
         request_timeout=float(settings.request_timeout_seconds),
     )
@@ -140,15 +152,19 @@ def custom_api_client(
     max_retries: int = MAX_RETRIES,
     budget: RateLimitBudget | None = None,
     probe: bool = False,
+    stream_name: str = "contacts",
 ) -> ApiClient:
     """Token requests and data requests share one rate budget: the API counts both. A `probe`
-    client (for `check`) fails at the first error, within `PROBE_TIMEOUT_SECONDS` a request."""
+    client (for `check`) fails at the first error, within `PROBE_TIMEOUT_SECONDS` a request.
+    Both clients carry the name of the stream they serve: the CDK names it in its errors."""
     budget = rate_budget(settings) if budget is None else budget
+    answers = Answers()
+    rate = settings.max_requests_per_second
     settings, max_retries, transport = _attempts(
         CUSTOM_API_NAME, config.base_url, settings, max_retries, probe
     )
     token_client = _http_client(
-        "token",
+        stream_name,
         error_mapping(
             CUSTOM_API_NAME, credentials_refused(CUSTOM_API_NAME, "client id and client secret"), transport
         ),
@@ -157,20 +173,22 @@ def custom_api_client(
         logger,
         TokenRequestAuthenticator(config.client_id, config.client_secret),
         max_retries,
+        answers.on_token_answer,
     )
     authenticator = CustomApiTokenAuthenticator(
         token_client=token_client, token_url=f"{config.base_url}/token", api_name=CUSTOM_API_NAME, clock=clock
     )
     data_client = _http_client(
-        "contacts",
+        stream_name,
         error_mapping(CUSTOM_API_NAME, TOKEN_REJECTED_RETRY, transport),
         budget,
         settings,
         logger,
         authenticator,
         max_retries,
+        answers.on_data_answer,
     )
-    return ApiClient(api_name=CUSTOM_API_NAME, base_url=config.base_url, http=data_client)
+    return ApiClient(CUSTOM_API_NAME, config.base_url, data_client, stream_name, answers, rate)
 
 
 def company_api_client(
@@ -183,9 +201,11 @@ def company_api_client(
     probe: bool = False,
 ) -> ApiClient:
     """See `custom_api_client` for `probe`."""
+    rate = settings.max_requests_per_second
     settings, max_retries, transport = _attempts(
         COMPANY_API_NAME, config.base_url, settings, max_retries, probe
     )
+    answers = Answers()
     http = _http_client(
         stream_name,
         error_mapping(COMPANY_API_NAME, credentials_refused(COMPANY_API_NAME, "API key"), transport),
@@ -194,5 +214,6 @@ def company_api_client(
         logger,
         TokenAuthenticator(token=config.api_key),
         max_retries,
+        answers.on_data_answer,
     )
-    return ApiClient(api_name=COMPANY_API_NAME, base_url=config.base_url, http=http)
+    return ApiClient(COMPANY_API_NAME, config.base_url, http, stream_name, answers, rate)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from airbyte_cdk.models import AirbyteConnectionStatus, Status
+from airbyte_cdk.models import (
+    AirbyteConnectionStatus,
+    AirbyteErrorTraceMessage,
+    AirbyteMessage,
+    AirbyteStateMessage,
+    ConfiguredAirbyteCatalog,
+    Status,
+    TraceType,
+    Type,
+)
 from airbyte_cdk.sources import AbstractSource
 from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -16,6 +25,7 @@ from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import MAX_RETRIES, company_api_client, custom_api_client, rate_budget
 from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, parse_config
 from source_custom_contacts.entrypoint import ReadableInputFiles
+from source_custom_contacts.failures import sync_failed
 from source_custom_contacts.streams import CompanyContacts, ContactTags, CustomContacts
 
 
@@ -45,6 +55,26 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
             return AirbyteConnectionStatus(status=Status.SUCCEEDED)
         return AirbyteConnectionStatus(status=Status.FAILED, message=str(error))
 
+    def read(
+        self,
+        logger: logging.Logger,
+        config: Mapping[str, Any],
+        catalog: ConfiguredAirbyteCatalog,
+        state: list[AirbyteStateMessage] | None = None,
+    ) -> Iterator[AirbyteMessage]:
+        """The CDK's read, closed by an error whose failure type is that of the streams' errors
+        (see `sync_failed`)."""
+        errors: list[AirbyteErrorTraceMessage] = []
+        try:
+            for message in super().read(logger, config, catalog, state):
+                if message.type == Type.TRACE and message.trace and message.trace.type == TraceType.ERROR:
+                    errors.append(message.trace.error)
+                yield message
+        except AirbyteTracedException as error:
+            if not errors:
+                raise
+            raise sync_failed(errors) from error
+
     def streams(self, config: Mapping[str, Any]) -> list[Stream]:
         return self._streams(config, probe=False)
 
@@ -53,7 +83,15 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
         api, http = parsed.api, parsed.http
         logger = logging.getLogger("airbyte")
         if isinstance(api, CustomApiConfig):
-            client = custom_api_client(api, http, logger, self._clock, self._max_retries, probe=probe)
+            client = custom_api_client(
+                api,
+                http,
+                logger,
+                self._clock,
+                self._max_retries,
+                probe=probe,
+                stream_name=CustomContacts.name,
+            )
             return [
                 CustomContacts(
                     client, api.page_size, api.lookback_window_seconds, http.concurrent_requests, self._clock
@@ -63,7 +101,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
         budget = rate_budget(http)
         return [
             CompanyContacts(
-                company_api_client(api, http, logger, budget, "contacts", self._max_retries, probe),
+                company_api_client(api, http, logger, budget, CompanyContacts.name, self._max_retries, probe),
                 api.page_size,
                 api.search,
                 api.lookback_window_seconds,
@@ -71,7 +109,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 self._clock,
             ),
             ContactTags(
-                company_api_client(api, http, logger, budget, "contact_tags", self._max_retries, probe),
+                company_api_client(api, http, logger, budget, ContactTags.name, self._max_retries, probe),
                 api.page_size,
                 http.concurrent_requests,
             ),

@@ -177,7 +177,7 @@ class TestRateLimitedRequests:
         with pytest.raises(AirbyteTracedException) as error:
             client.get_json("/contacts", {"page": 2})
 
-        assert error.value.message == "API rate limit exceeded."
+        assert "kept answering HTTP 429 (too many requests) through every retry" in error.value.message
         assert error.value.failure_type == FailureType.transient_error
         assert pages_asked(mocker, 2) == 3
         assert cdk_backoff_sleeps == [2.0, 2.0]

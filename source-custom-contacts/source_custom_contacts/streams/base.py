@@ -42,13 +42,19 @@ def record_message(stream_name: str, data: dict[str, Any], emitted_at: int) -> A
 
 def page_messages(stream_name: str, items: Iterable[Any], logger: logging.Logger) -> Iterator[StreamData]:
     """One page of the API's items as record messages. An item that is not a JSON object cannot
-    be a record: it is logged as an error, with what it was, and the read goes on."""
+    be a record: it is reported by its type alone (it may hold a person's data), and the read goes on."""
     emitted_at = now_millis()
+    skipped: list[str] = []
     for item in items:
         if item.__class__ is dict:
             yield record_message(stream_name, item, emitted_at)
         else:
-            logger.error("Skipping an item of stream '%s' that is not a JSON object: %r", stream_name, item)
+            skipped.append(type(item).__name__)
+    if skipped:
+        logger.error(
+            f"Skipped {len(skipped)} item(s) of stream '{stream_name}' that are not JSON objects "
+            f"({', '.join(skipped)}) and so cannot be records; report the API's answer to its owner."
+        )
 
 
 class SchemaFileStream(Stream):

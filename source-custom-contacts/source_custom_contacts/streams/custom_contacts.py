@@ -29,6 +29,8 @@ from source_custom_contacts.streams.saved_state import unix_seconds, warn_if_ahe
 from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 
 STATE_KEY = "timestamp"
+# A page's warning names at most this many ids: the log stays readable on a page of a thousand.
+MAX_IDS_LOGGED = 10
 
 
 def _has_no_items(items: DeltaItems | list[Any]) -> bool:
@@ -168,10 +170,22 @@ class CustomContacts(SyncStartStateStream[int]):
 
     def _live_records(self, contacts: list[Any], seen_at: str) -> list[dict[str, Any]]:
         page = normalize_page(contacts, seen_at)
-        for contact in page.without_id:
-            self.logger.error("Skipping a contact the API returned without an id: %r", contact)
-        for contact_id in page.incomplete_ids:
+        if page.without_id:
+            # Reported by the fields they carry, never by their values: those are a person's data.
+            fields = sorted(
+                {key for contact in page.without_id if isinstance(contact, dict) for key in contact}
+            )
+            self.logger.error(
+                f"Skipped {len(page.without_id)} contact(s) the API returned without an id (fields: "
+                f"{', '.join(fields) or 'none'}): without one a contact can be neither deduplicated nor "
+                "deleted; report it to the API's owner."
+            )
+        incomplete = page.incomplete_ids
+        if incomplete:
+            shown = ", ".join(incomplete[:MAX_IDS_LOGGED])
+            more = f" and {len(incomplete) - MAX_IDS_LOGGED} more" if len(incomplete) > MAX_IDS_LOGGED else ""
             self.logger.warning(
-                "Contact %s lacks a required first_name or last_name; emitting it as is.", contact_id
+                f"Contact(s) {shown}{more} lack the first_name or last_name the API documents as required; "
+                "emitted as they are."
             )
         return page.records

@@ -151,7 +151,7 @@ class TestFullRefresh(TestCase):
         assert record_ids(output) == ["1", "2", "4", "5", "3"]
 
     @HttpMocker()
-    def test_given_a_contact_without_id_when_read_then_it_is_reported_and_the_others_are_emitted(
+    def test_given_a_contact_without_id_when_read_then_it_is_reported_without_its_data_and_the_others_emitted(
         self, http_mocker: HttpMocker
     ):
         _given_token(http_mocker)
@@ -166,7 +166,31 @@ class TestFullRefresh(TestCase):
         output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
 
         assert record_ids(output) == ["1"]
-        assert output.is_in_logs("without an id")
+        logs = " ".join(m.log.message for m in output.logs)
+        assert (
+            "Skipped 1 contact(s) the API returned without an id (fields: company, emails, first_name" in logs
+        )
+        for personal in ("Victor", "Donnelly", "victor@example.edu", "+836985101472"):
+            assert personal not in logs
+
+    @HttpMocker()
+    def test_given_contacts_without_a_name_when_read_then_one_warning_a_page_names_at_most_ten_ids(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        page = ContactsPage()
+        for number in range(1, 13):
+            page.with_record(contact(str(number)).with_field(FieldPath("last_name"), ""))
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), page.build())
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        warnings = [m.log.message for m in output.logs if m.log.level.value == "WARN"]
+        assert warnings == [
+            "Contact(s) 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 2 more lack the first_name or last_name the API "
+            "documents as required; emitted as they are."
+        ]
+        assert len(output.records) == 12
 
 
 class TestIncremental(TestCase):
@@ -376,7 +400,9 @@ class TestErrors(TestCase):
         http_mocker.assert_number_of_calls(token_request, 2)
 
     @HttpMocker()
-    def test_given_renewed_token_also_refused_when_read_then_config_error(self, http_mocker: HttpMocker):
+    def test_given_the_first_token_and_a_renewed_one_refused_when_read_then_config_error_names_credentials(
+        self, http_mocker: HttpMocker
+    ):
         _given_token(http_mocker, _TOKEN, jwt("second", NOW + 3600))
         http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(401), error_response(401)])
 
@@ -385,6 +411,8 @@ class TestErrors(TestCase):
         )
 
         assert output.errors[0].trace.error.failure_type == FailureType.config_error
+        assert "check that these credentials may read contacts" in output.errors[0].trace.error.message
+        assert output.errors[-1].trace.error.failure_type == FailureType.config_error
 
     @HttpMocker()
     def test_given_a_server_error_then_success_when_read_then_request_is_retried(
@@ -426,6 +454,80 @@ class TestErrors(TestCase):
         )
 
         assert output.errors[0].trace.error.failure_type == FailureType.transient_error
+
+    @HttpMocker()
+    def test_given_server_errors_persist_when_read_then_every_trace_is_transient_and_says_the_api_failed(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(503), error_response(503)])
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        first, closing = output.errors[0].trace.error, output.errors[-1].trace.error
+        assert first.message == (
+            "The Custom Contact Source API answered HTTP 503, a failure on its side: the sync can be retried "
+            "later, and the API's owner told if it persists. Every retry failed the same way."
+        )
+        assert first.stream_descriptor.name == _STREAM
+        assert closing.failure_type == FailureType.transient_error
+        assert closing.message == f"The sync did not finish: '{_STREAM}' ({first.message})."
+
+    @HttpMocker()
+    def test_given_the_token_endpoint_keeps_failing_when_read_then_the_error_names_the_catalog_stream(
+        self, http_mocker: HttpMocker
+    ):
+        http_mocker.get(RequestBuilder.token().build(), [error_response(502), error_response(502)])
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        error = output.errors[0].trace.error
+        assert error.stream_descriptor.name == _STREAM
+        assert error.failure_type == FailureType.transient_error
+        assert "answered HTTP 502" in error.message
+
+    @HttpMocker()
+    def test_given_tokens_refused_after_the_api_accepted_one_when_read_then_transient_error_blames_the_api(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker, _TOKEN, jwt("second", NOW + 3600))
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            ContactsPage().with_record(contact("1")).with_more().build(),
+        )
+        http_mocker.get(RequestBuilder.contacts(page=2).build(), [error_response(401), error_response(401)])
+
+        output = read_stream(
+            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
+        )
+
+        error = output.errors[0].trace.error
+        assert error.failure_type == FailureType.transient_error
+        assert "after accepting them earlier in this sync" in error.message
+        assert output.errors[-1].trace.error.failure_type == FailureType.transient_error
+
+    @HttpMocker()
+    def test_given_the_rate_limit_outlasts_every_retry_when_read_then_transient_error_names_the_setting(
+        self, http_mocker: HttpMocker
+    ):
+        _given_token(http_mocker)
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), error_response(429, {"Retry-After": "0.01"}))
+
+        output = read_stream(
+            ConfigBuilder.custom().with_max_requests_per_second(5).build(),
+            _STREAM,
+            SyncMode.full_refresh,
+            expecting_failure=True,
+        )
+
+        error = output.errors[0].trace.error
+        assert error.failure_type == FailureType.transient_error
+        assert "set 'max_requests_per_second' (now 5) below the API's limit" in error.message
+        assert output.errors[-1].trace.error.failure_type == FailureType.transient_error
 
     @HttpMocker()
     def test_given_a_wrong_path_when_read_then_config_error_points_at_the_base_url(
