@@ -112,5 +112,6 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 company_api_client(api, http, logger, budget, ContactTags.name, self._max_retries, probe),
                 api.page_size,
                 http.concurrent_requests,
+                self._clock,
             ),
         ]

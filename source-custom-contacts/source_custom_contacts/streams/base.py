@@ -17,6 +17,7 @@ from airbyte_cdk.sources.streams.core import StreamData
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.pagination import EmptyPageLoopError
+from source_custom_contacts.progress import ReadProgress
 
 
 @cache
@@ -68,6 +69,9 @@ class SchemaFileStream(Stream):
                 f"The API's paging is inconsistent ({exception}); the read stopped rather than loop forever."
             )
         return None
+
+    def _progress(self, client: ApiClient, clock: Clock) -> ReadProgress:
+        return ReadProgress(self.name, client.answers, clock, self.logger)
 
     # The base class caches this per instance with lru_cache; load_schema already reads each file once.
     def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]

@@ -74,6 +74,7 @@ class CompanyContacts(SyncStartStateStream[datetime]):
         # Every contact seen is remembered, emitted or not: where it was tells a move.
         seen = PageRuns()
         moves = EnvelopeMoves(seen, self._page_size, bool(self._search), self._clock, self.logger)
+        progress = self._progress(self._client, self._clock)
 
         def read_pass(first_page: int) -> Iterator[StreamData]:
             moves.pass_began(first_page)
@@ -87,6 +88,7 @@ class CompanyContacts(SyncStartStateStream[datetime]):
             )
             for page in pages:
                 moves.page_read(page)
+                progress.page_read(page)
                 number, near, unseen = page.number, seen.seen_near(page.number), []
                 for item in page.items:
                     if item.__class__ is dict and "id" in item:
@@ -99,7 +101,8 @@ class CompanyContacts(SyncStartStateStream[datetime]):
                 items = unseen if since is None else self._changed(unseen, since)
                 yield from page_messages(self.name, items, self.logger)
 
-        yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        yield from progress.counted(read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger))
+        progress.finished()
         if sync_mode == SyncMode.incremental:
             self._state = {CURSOR: rfc3339(next_start)}
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.sources.streams.core import StreamData
 
+from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
+from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SchemaFileStream, page_messages
 from source_custom_contacts.streams.company_pages import company_pages
 
@@ -18,10 +21,13 @@ class ContactTags(SchemaFileStream):
     primary_key = "id"
     schema_file = "contact_tags"
 
-    def __init__(self, client: ApiClient, page_size: int, max_in_flight: int) -> None:
+    def __init__(
+        self, client: ApiClient, page_size: int, max_in_flight: int, clock: Clock = time.time
+    ) -> None:
         self._client = client
         self._page_size = page_size
         self._max_in_flight = max_in_flight
+        self._clock = clock
 
     def read_records(
         self,
@@ -30,7 +36,13 @@ class ContactTags(SchemaFileStream):
         stream_slice: Mapping[str, Any] | None = None,
         stream_state: Mapping[str, Any] | None = None,
     ) -> Iterable[StreamData]:
+        progress = self._progress(self._client, self._clock)
+        yield from progress.counted(self._pages(progress))
+        progress.finished()
+
+    def _pages(self, progress: ReadProgress) -> Iterator[StreamData]:
         for page in company_pages(
             self._client, "/api/v1/contacts/tags", self._page_size, None, self._max_in_flight
         ):
+            progress.page_read(page)
             yield from page_messages(self.name, page.items, self.logger)

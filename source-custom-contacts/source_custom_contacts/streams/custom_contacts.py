@@ -22,6 +22,7 @@ from source_custom_contacts.dates import from_unix, less_lookback, rfc3339
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
+from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
 from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changes_of
 from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
@@ -59,11 +60,13 @@ class CustomContacts(SyncStartStateStream[int]):
         """Yields record messages rather than dicts: see `record_message`."""
         started = self._clock()
         seen_at, next_start = rfc3339(started), less_lookback(started, self._lookback)
+        progress = self._progress(self._client, self._clock)
         if sync_mode == SyncMode.incremental and self._since is not None:
             warn_if_ahead(self.name, from_unix(self._since), started, next_start, self.logger)
-            yield from self._read_delta(self._since, seen_at)
+            yield from progress.counted(self._read_delta(self._since, seen_at, progress))
         else:
-            yield from self._read_all(seen_at)
+            yield from progress.counted(self._read_all(seen_at, progress))
+        progress.finished()
         if sync_mode == SyncMode.incremental:
             self._state = {STATE_KEY: next_start.int_timestamp}
 
@@ -73,7 +76,7 @@ class CustomContacts(SyncStartStateStream[int]):
 
     # Full read
 
-    def _read_all(self, seen_at: str) -> Iterator[AirbyteMessage]:
+    def _read_all(self, seen_at: str, progress: ReadProgress) -> Iterator[AirbyteMessage]:
         # Every contact is emitted: remember them compactly (see `PageRuns`).
         emitted = PageRuns()
         moves = self._delta_moves(emitted)
@@ -84,6 +87,7 @@ class CustomContacts(SyncStartStateStream[int]):
             name = self.name
             for page in pages:
                 moves.page_read(page)
+                progress.page_read(page)
                 number, emitted_at = page.number, now_millis()
                 seen = emitted.seen_near(number)
                 for record in self._live_records(page.items, seen_at):
@@ -115,7 +119,7 @@ class CustomContacts(SyncStartStateStream[int]):
     # of a list, as in /contacts ordered by last change. Deleted ids only ever join the end of
     # `deleted`.
 
-    def _read_delta(self, since: int, seen_at: str) -> Iterator[AirbyteMessage]:
+    def _read_delta(self, since: int, seen_at: str, progress: ReadProgress) -> Iterator[AirbyteMessage]:
         tombstoned: set[str] = set()
         # A changed contact moves to the end of the list, far from the page it was emitted on:
         # remember every id (a delta holds only the changes, so this stays small).
@@ -131,6 +135,7 @@ class CustomContacts(SyncStartStateStream[int]):
             name = self.name
             for page in self._delta_pages(asked_since, first_page):
                 moves.page_read(page)
+                progress.page_read(page)
                 updated, deleted = page.items
                 number, emitted_at = page.number, now_millis()
                 seen = emitted.seen_near(number)

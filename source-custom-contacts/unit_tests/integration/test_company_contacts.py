@@ -31,6 +31,7 @@ class TestContactsFullRefresh(TestCase):
         )
 
         assert record_ids(output) == ["1", "2", "3", "4", "5"]
+        assert output.is_in_logs(r"^contacts: done, 5 records, \d+ pages, \d+ requests in 0 s$")
 
     @HttpMocker()
     def test_given_a_search_term_when_read_then_it_is_sent_to_the_api(self, http_mocker: HttpMocker):
