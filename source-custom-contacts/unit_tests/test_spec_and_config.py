@@ -49,6 +49,16 @@ def test_given_every_field_of_the_spec_when_read_then_it_has_a_title_a_descripti
             assert "oneOf" in prop or prop.get("examples"), name
 
 
+def test_given_the_spec_when_read_then_no_default_or_example_points_at_a_sandbox_or_holds_its_credentials():
+    text = json.dumps(_SPEC)
+
+    for sandbox_value in ("127.0.0.1", "localhost", "8765", "test_id", "test_secret", "company-a-key"):
+        assert sandbox_value not in text, sandbox_value
+    for variant in _CONNECTION["properties"]["api"]["oneOf"]:
+        assert "base_url" in variant["required"]
+        assert "default" not in variant["properties"]["base_url"]
+
+
 @pytest.mark.parametrize(
     ("api_type", "field", "default"),
     [
