@@ -105,12 +105,17 @@ class DeltaPage:
 
 
 class CompanyPage:
-    """A page of the Company Contacts API's envelope (contacts or tags)."""
+    """A page of the Company Contacts API's envelope (contacts or tags). `total_records` counts
+    the whole list, as the API does: a page of several must say it, since the source reads a
+    count that changes between pages as contacts that left the list."""
 
-    def __init__(self, page: int = 1, total_pages: int = 1) -> None:
+    def __init__(self, page: int = 1, total_pages: int = 1, total_records: int | None = None) -> None:
+        if total_records is None and total_pages > 1:
+            raise ValueError("a page of several needs the list's total_records")
         self._records: list[RecordBuilder] = []
         self._page = page
         self._total_pages = total_pages
+        self._total_records = total_records
 
     def with_record(self, record: RecordBuilder) -> CompanyPage:
         self._records.append(record)
@@ -121,6 +126,6 @@ class CompanyPage:
             "data": [r.build() for r in self._records],
             "currentPage": self._page,
             "totalPages": self._total_pages,
-            "totalRecords": len(self._records),
+            "totalRecords": len(self._records) if self._total_records is None else self._total_records,
         }
         return HttpResponse(json.dumps(body), 200)
