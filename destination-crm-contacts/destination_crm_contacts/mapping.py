@@ -4,17 +4,27 @@ Records come in two shapes (the Custom Contact Source API's, with `phones`/`emai
 the Company Contacts API's, with flat `email`/`phone_number`), so each target field has an ordered
 list of record paths and takes the first that holds a value. A configured override replaces the
 list with one path, or with nothing to leave the field unwritten.
+
+Types are checked, never guessed: a text field takes text only (`first_name: 42` is refused with
+the field named, since a number there is a broken record, not a name), while a phone field also
+takes an integer (the CRM's document types its phone as one), written as its digits. A path that
+meets a value of the wrong shape (an object where a list is indexed, text where an object is
+read) refuses the record the same way, so no field is ever dropped in silence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 Record = Mapping[str, Any]
 
 # Target field -> record paths, first value wins. `FULL_NAME` is the one computed field.
 FULL_NAME = "<first_name last_name>"
+# Target fields that take an integer as well as text: the CRM types its phone as an Integer.
+NUMERIC_FIELDS = frozenset({"phone", "phone1", "phone2"})
+DELETED_AT = "_ab_cdc_deleted_at"
 
 DEFAULT_CRM_MAPPING: Mapping[str, Sequence[str]] = {
     "first_name": ("first_name",),
@@ -61,8 +71,9 @@ class FieldMapping:
         """Every mapped field that has a value, as text."""
         values: dict[str, str] = {}
         for name, paths in self._paths.items():
+            numbers = name in NUMERIC_FIELDS
             for path in paths:
-                value = full_name(record) if path == FULL_NAME else text_at(record, path)
+                value = full_name(record) if path == FULL_NAME else text_at(record, path, numbers=numbers)
                 if value:
                     values[name] = value
                     break
@@ -74,48 +85,82 @@ def full_name(record: Record) -> str | None:
     return " ".join(part for part in parts if part) or None
 
 
-def text_at(record: Record, path: str) -> str | None:
-    """The value at a dotted path (list items by index) as stripped text, None when absent."""
+def text_at(record: Record, path: str, numbers: bool = False) -> str | None:
+    """The value at a dotted path (list items by index) as stripped text, None when absent.
+    `numbers`: an integer is taken too, as its digits (phone fields)."""
     value: Any = record
     walked: list[str] = []
     for step in path.split("."):
         if value is None:
             return None
+        where = ".".join(walked)
         walked.append(step)
         if isinstance(value, Mapping):
+            if step.isdigit() and step not in value and walked[:-1]:
+                # `phones.0.number` on `phones: {...}`: the list the path indexes is an object.
+                raise InvalidRecordError(f"field {where} is an object, expected a list")
             value = value.get(step)
         elif isinstance(value, list):
             if not step.isdigit():
-                raise InvalidRecordError(f"field {'.'.join(walked[:-1])} is a list; index it by number")
+                raise InvalidRecordError(f"field {where} is a list, expected an object")
             index = int(step)
             value = value[index] if index < len(value) else None
         else:
-            raise InvalidRecordError(
-                f"field {'.'.join(walked[:-1])} is {_type_name(value)}, expected an object or a list"
-            )
-    return _as_text(value, path)
+            raise InvalidRecordError(f"field {where} is {type_name(value)}, expected an object or a list")
+    return _as_text(value, path, numbers)
 
 
-def _as_text(value: Any, path: str) -> str | None:
+def _as_text(value: Any, path: str, numbers: bool) -> str | None:
     if value is None:
         return None
-    if isinstance(value, (bool, Mapping, list)):
-        raise InvalidRecordError(f"field {path} is {_type_name(value)}, expected text")
-    if isinstance(value, (int, float)):
-        return str(value)
     if isinstance(value, str):
         return value.strip() or None
-    raise InvalidRecordError(f"field {path} is {_type_name(value)}, expected text")
+    if numbers and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if numbers and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    expected = "text or a whole number" if numbers else "text"
+    raise InvalidRecordError(f"field {path} is {type_name(value)}, expected {expected}")
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
+    """How a message names a value's type, never the value itself (it may be personal data)."""
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
     return f"a {type(value).__name__}"
+
+
+def is_tombstone(record: Record) -> bool:
+    """Whether the record says its contact was deleted: `_ab_cdc_deleted_at` holds a date-time.
+    Null (or no field) is a live record; anything else ("false", true, a number) is refused with
+    the field named, since either reading of it could delete a live contact or keep a dead one."""
+    value = record.get(DELETED_AT)
+    if value is None:
+        return False
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        else:
+            return True
+        shown = f"{value!r}" if len(value) <= 40 else "text"
+        raise InvalidRecordError(
+            f"field {DELETED_AT} is {shown}, expected null (a live contact) or an RFC 3339 date-time "
+            "such as 2026-11-25T10:00:00Z (a deleted one)"
+        )
+    raise InvalidRecordError(
+        f"field {DELETED_AT} is {type_name(value)}, expected null (a live contact) or an RFC 3339 "
+        "date-time such as 2026-11-25T10:00:00Z (a deleted one)"
+    )
 
 
 def primary_key_of(record: Record, key_paths: Sequence[Sequence[str]]) -> str:
@@ -125,11 +170,15 @@ def primary_key_of(record: Record, key_paths: Sequence[Sequence[str]]) -> str:
         value: Any = record
         for step in key_path:
             value = value.get(step) if isinstance(value, Mapping) else None
-        if value is None or isinstance(value, (bool, Mapping, list)) or str(value).strip() == "":
+        name = ".".join(key_path)
+        if value is None:
+            raise InvalidRecordError(f"primary key {name} is missing, expected a string or a number")
+        if isinstance(value, (bool, Mapping, list)):
             raise InvalidRecordError(
-                f"primary key {'.'.join(key_path)} is {'missing' if value is None else _type_name(value)}"
-                ", expected a string or a number"
+                f"primary key {name} is {type_name(value)}, expected a string or a number"
             )
+        if str(value).strip() == "":
+            raise InvalidRecordError(f"primary key {name} is empty text, expected a non-empty id")
         parts.append(str(value).strip())
     key = "|".join(parts)
     if "[" in key or "]" in key:

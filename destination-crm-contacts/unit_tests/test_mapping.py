@@ -7,6 +7,7 @@ from destination_crm_contacts.mapping import (
     DEFAULT_CRM_MAPPING,
     FieldMapping,
     InvalidRecordError,
+    is_tombstone,
     primary_key_of,
 )
 from unit_tests.builders import company_contact, custom_contact
@@ -77,10 +78,21 @@ class TestWrongTypes:
     @pytest.mark.parametrize(
         ("overrides", "named"),
         [
-            ({"emails": "ada@example.com"}, "emails is a str"),
-            ({"emails": [["ada@example.com"]]}, "emails.0 is a list"),
-            ({"first_name": {"text": "Ada"}}, "first_name is an object"),
-            ({"first_name": True}, "first_name is a boolean"),
+            ({"emails": "ada@example.com"}, "field emails is text, expected an object or a list"),
+            ({"emails": [["ada@example.com"]]}, "field emails.0 is a list, expected an object"),
+            ({"first_name": {"text": "Ada"}}, "field first_name is an object, expected text"),
+            ({"first_name": True}, "field first_name is a boolean, expected text"),
+            ({"first_name": 42}, "field first_name is a number, expected text"),
+            ({"company": 1.5}, "field company is a number, expected text"),
+            ({"phones": {"number": "+44", "label": "work"}}, "field phones is an object, expected a list"),
+            (
+                {"phones": [{"number": True}]},
+                "field phones.0.number is a boolean, expected text or a whole number",
+            ),
+            (
+                {"phones": [{"number": 4.5}]},
+                "field phones.0.number is a number, expected text or a whole number",
+            ),
         ],
     )
     def test_given_a_field_of_the_wrong_type_when_mapped_then_the_error_names_it(
@@ -89,18 +101,68 @@ class TestWrongTypes:
         with pytest.raises(InvalidRecordError, match=named):
             FieldMapping(DEFAULT_CRM_MAPPING, {}).resolve(custom_contact("7", **overrides))
 
-    def test_given_numbers_where_text_is_expected_when_mapped_then_they_become_text(self) -> None:
+    def test_given_a_whole_number_phone_when_mapped_then_it_is_written_as_its_digits(self) -> None:
         fields = FieldMapping(DEFAULT_CRM_MAPPING, {}).resolve(company_contact("9", phone_number=5550100))
         assert fields["phone"] == "5550100"
+
+    def test_given_a_number_phone_when_mapped_for_client_contacts_then_both_slots_take_its_digits(
+        self,
+    ) -> None:
+        record = custom_contact("7", phones=[{"number": 4420700000}, {"number": 4477.0}])
+        fields = FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, {}).resolve(record)
+        assert (fields["phone1"], fields["phone2"]) == ("4420700000", "4477")
+
+    def test_given_a_wrong_type_when_refused_then_the_message_never_quotes_the_value(self) -> None:
+        with pytest.raises(InvalidRecordError) as refused:
+            FieldMapping(DEFAULT_CRM_MAPPING, {}).resolve(custom_contact("7", last_name=["Lovelace"]))
+        assert "Lovelace" not in str(refused.value)
+
+
+class TestTombstone:
+    @pytest.mark.parametrize("value", [None, "missing"])
+    def test_given_a_null_or_absent_deletion_time_then_the_record_is_live(self, value: object) -> None:
+        record = {"id": "1"} if value == "missing" else {"id": "1", "_ab_cdc_deleted_at": value}
+        assert is_tombstone(record) is False
+
+    @pytest.mark.parametrize("value", ["2026-11-25T10:00:00Z", "2026-11-25T10:00:00.123+01:00"])
+    def test_given_a_date_time_then_the_record_is_a_tombstone(self, value: str) -> None:
+        assert is_tombstone({"id": "1", "_ab_cdc_deleted_at": value}) is True
+
+    @pytest.mark.parametrize(
+        ("value", "named"),
+        [
+            ("false", "is 'false', expected null"),
+            ("", "is '', expected null"),
+            (True, "is a boolean, expected null"),
+            (1764064800, "is a number, expected null"),
+        ],
+    )
+    def test_given_a_deletion_time_that_is_not_one_then_the_record_is_refused_naming_the_field(
+        self, value: object, named: str
+    ) -> None:
+        with pytest.raises(InvalidRecordError, match=f"field _ab_cdc_deleted_at {named}"):
+            is_tombstone({"id": "1", "_ab_cdc_deleted_at": value})
 
 
 class TestPrimaryKey:
     def test_given_a_numeric_id_then_the_key_is_its_text(self) -> None:
         assert primary_key_of({"id": 12}, [["id"]]) == "12"
 
-    @pytest.mark.parametrize("value", [None, "", {"a": 1}, [1], True])
-    def test_given_a_missing_or_odd_id_then_the_record_is_invalid(self, value: object) -> None:
-        with pytest.raises(InvalidRecordError, match="primary key id"):
+    @pytest.mark.parametrize(
+        ("value", "named"),
+        [
+            (None, "is missing"),
+            ("", "is empty text, expected a non-empty id"),
+            ("  ", "is empty text, expected a non-empty id"),
+            ({"a": 1}, "is an object, expected a string or a number"),
+            ([1], "is a list"),
+            (True, "is a boolean"),
+        ],
+    )
+    def test_given_a_missing_or_odd_id_then_the_message_says_what_it_is(
+        self, value: object, named: str
+    ) -> None:
+        with pytest.raises(InvalidRecordError, match=f"primary key id {named}"):
             primary_key_of({"id": value}, [["id"]])
 
     def test_given_a_bracket_in_the_id_then_the_record_is_invalid(self) -> None:

@@ -81,8 +81,21 @@ class TestRejectedRecords:
         assert [m.state.destinationStats.recordCount for m in states_of(output)] == [3.0]
         assert len(crm.by_marker("3")) == 1
         assert len(client_contacts.by_key("3")) == 1
-        assert "primary key '1': field emails is a str" in log_records.text
+        assert "primary key '1': field emails is text" in log_records.text
         assert "primary key id is an object" in log_records.text
+
+    def test_given_a_deletion_time_of_false_then_nothing_is_deleted_and_the_record_is_reported(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        config = ConfigBuilder().build()
+        write(config, catalog(), [record(custom_contact("1")), state(1)])
+
+        output = write(config, catalog(), [record(custom_contact("1", _ab_cdc_deleted_at="false")), state(2)])
+
+        assert len(states_of(output)) == 1
+        assert len(crm.by_marker("1")) == 1
+        assert len(client_contacts.by_key("1")) == 1
+        assert "primary key '1': field _ab_cdc_deleted_at is 'false', expected null" in log_records.text
 
     def test_given_a_stream_not_in_the_catalog_then_its_records_are_reported(
         self, crm: FakeCrm, client_contacts: FakeClientContacts, log_records: pytest.LogCaptureFixture

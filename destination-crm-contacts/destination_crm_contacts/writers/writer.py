@@ -37,13 +37,12 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
 from destination_crm_contacts.config import WriteOptions
-from destination_crm_contacts.mapping import InvalidRecordError, primary_key_of
+from destination_crm_contacts.mapping import InvalidRecordError, is_tombstone, primary_key_of
 from destination_crm_contacts.targets.base import Contact, Outcome, Target, Written
 from destination_crm_contacts.writers.buffer import Batch, Change
 from destination_crm_contacts.writers.rejections import RejectedRecords
 from destination_crm_contacts.writers.stats import Totals
 
-DELETED_AT = "_ab_cdc_deleted_at"
 BATCHES_IN_FLIGHT = 2
 
 
@@ -184,7 +183,11 @@ class ContactWriter:
         except InvalidRecordError as error:
             self._reject_everywhere(stream, None, str(error), data)
             return
-        deleted = bool(data.get(DELETED_AT))
+        try:
+            deleted = is_tombstone(data)
+        except InvalidRecordError as error:
+            self._reject_everywhere(stream, self._source_key(key), str(error), data)
+            return
         if deleted and plan.mode == DestinationSyncMode.append:
             # `append` only creates: a tombstone has nothing to create.
             for target in self._targets:
