@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from airbyte_cdk.models import (
     Status,
 )
 from airbyte_cdk.sources.utils.schema_helpers import check_config_against_spec_or_exit
-from airbyte_cdk.utils.airbyte_secrets_utils import get_secrets, update_secrets
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, get_secrets, update_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.clients.base import ApiKeyAuthenticator, TargetError, TargetHttp, Transport
@@ -31,13 +32,23 @@ from destination_crm_contacts.input import InputMessages
 from destination_crm_contacts.targets.base import CreateRetry, Target
 from destination_crm_contacts.targets.client_contacts import ClientContactsTarget
 from destination_crm_contacts.targets.crm import CrmTarget
-from destination_crm_contacts.writers.rejections import RejectedRecords
+from destination_crm_contacts.writers.rejections import RejectedRecords, unwritable
 from destination_crm_contacts.writers.writer import ContactWriter
 
+# `check` answers within 10 s whatever the hosts do: its requests are not retried and wait at most
+# this long each, the targets are checked side by side, and a host that never answers fails the
+# first request.
+CHECK_TIMEOUT_SECONDS = 4.0
 
-def build_targets(config: DestinationConfig, logger: logging.Logger) -> list[Target]:
+
+def build_targets(config: DestinationConfig, logger: logging.Logger, for_check: bool = False) -> list[Target]:
     options = config.options
     transport = Transport(max_retries=options.max_retries, timeout_seconds=options.request_timeout_seconds)
+    if for_check and options.request_timeout_seconds > CHECK_TIMEOUT_SECONDS:
+        note = "; check waits no longer, a sync waits request_timeout_seconds"
+        transport = Transport(max_retries=0, timeout_seconds=CHECK_TIMEOUT_SECONDS, timeout_note=note)
+    elif for_check:
+        transport = Transport(max_retries=0, timeout_seconds=options.request_timeout_seconds)
     create_retry = CreateRetry(attempts=options.max_retries + 1)
     targets: list[Target] = []
     if config.crm is not None:
@@ -49,10 +60,26 @@ def build_targets(config: DestinationConfig, logger: logging.Logger) -> list[Tar
     if config.client_contacts is not None:
         cc = config.client_contacts
         authenticator = ApiKeyAuthenticator(cc.auth_header, cc.api_key, cc.auth_scheme)
-        http = TargetHttp("client_contacts", cc.base_url, authenticator, cc.limits, transport, logger)
+        http = TargetHttp(
+            "client_contacts",
+            cc.base_url,
+            authenticator,
+            cc.limits,
+            transport,
+            logger,
+            auth_settings=" (and client_contacts.auth_header, client_contacts.auth_scheme)",
+        )
         client = ClientContactsClient(http, cc)
         targets.append(ClientContactsTarget(client, cc, create_retry, logger, options.dry_run))
     return targets
+
+
+def _check_one(target: Target) -> str | None:
+    try:
+        target.check()
+    except TargetError as error:
+        return str(error)
+    return None
 
 
 def concurrency_of(config: DestinationConfig) -> dict[str, int]:
@@ -79,14 +106,15 @@ class DestinationCrmContacts(Destination):
             parsed = DestinationConfig.from_mapping(config)
         except ConfigError as error:
             return AirbyteConnectionStatus(status=Status.FAILED, message=f"Invalid config: {error}")
-        failures = []
-        for target in build_targets(parsed, logger):
-            try:
-                target.check()
-            except TargetError as error:
-                failures.append(str(error))
+        problem = unwritable(parsed.options.rejected_records_path)
+        if problem is not None:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=f"Invalid config: {problem}")
+        targets = build_targets(parsed, logger, for_check=True)
+        with ThreadPoolExecutor(len(targets), thread_name_prefix="check") as pool:
+            failures = [failure for failure in pool.map(_check_one, targets) if failure]
         if failures:
-            return AirbyteConnectionStatus(status=Status.FAILED, message="; ".join(failures))
+            # A target's answer may quote what it was sent: the secrets are filtered out.
+            return AirbyteConnectionStatus(status=Status.FAILED, message=filter_secrets(" ".join(failures)))
         return AirbyteConnectionStatus(status=Status.SUCCEEDED)
 
     def write(

@@ -283,7 +283,10 @@ class TestRateLimitedRequests:
         http = target_http(fake, max_retries=2)
         mocker.post(f"{BASE_URL}/contacts", status_code=429, headers={"Retry-After": "1"}, json={})
 
-        with pytest.raises(TargetError, match="crm: POST /contacts failed: API rate limit exceeded"):
+        with pytest.raises(
+            TargetError,
+            match=r"crm: POST /contacts on crm.test stayed rate limited \(HTTP 429\) through 3 tries",
+        ):
             http.send_once("POST", "/contacts", json={"first_name": "Ada"})
 
         assert mocker.call_count == 3

@@ -7,8 +7,12 @@ Every request goes through the CDK's `HttpClient`, in one of two modes:
   A timeout, a dropped connection or a 5xx may hide a create that committed, so the client
   gets `None` (answer lost) or the 5xx back and looks the contact up before trying again.
 
-A 4xx other than 401/403/408/429 is handed back to the caller: it decides between "gone"
-(404 on a delete) and a rejected record (400 on a create).
+A 4xx other than 408/429 is handed back to the caller. 401 and 403 fail the sync (the key). The
+caller decides between "gone" (404 on an edit or a delete, where that is what it means) and a
+refusal (`refusal`): only an answer about the request's content (400, 409, 413, 422) rejects the
+one record; any other (404 on a create, 405, ...) says the settings do not lead to the API, and
+fails the sync before its state is confirmed. So does a request that fails after its retries, with
+a message naming the host and the setting to look at (`request_timeout_seconds` for a timeout).
 
 A 429 also slows the whole target down: every worker waits out its Retry-After, and from then on
 the target's requests are paced (`pacing.AdaptivePacing`), so a sustained limit makes the sync
@@ -20,11 +24,13 @@ from __future__ import annotations
 import email.utils
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import requests
@@ -74,6 +80,34 @@ class ApiKeyAuthenticator(AbstractHeaderAuthenticator):
     @property
     def token(self) -> str:
         return self._value
+
+
+_QUERY = re.compile(r"""(https?://[^\s'"?]*)\?[^\s'"]*""")
+
+
+class HttpLogFilter(logging.Filter):
+    """Keeps the CDK's HTTP log lines readable and free of contact data. A search's URL carries
+    its term (an email, a marker) in the query, so every URL loses its query. "Ignoring response"
+    lines go: there is one per search a CRM answers with 404 for "no match", and the caller acts
+    on those answers. The traceback of exhausted retries goes too: the sync's own message names
+    the host, the failure and the setting, and the traceback would quote the URL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Ignoring response for"):
+            return False
+        record.msg, record.args = _QUERY.sub(r"\1?...", message), None
+        if message.startswith(("Retries exhausted", "Giving up")):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_http_logs(*loggers: logging.Logger) -> None:
+    """Puts `HttpLogFilter` on the loggers the CDK's HTTP code writes to, once each (its backoff
+    handlers write to the "airbyte" logger itself, the backoff library to "backoff")."""
+    for logger in (logging.getLogger("airbyte"), logging.getLogger("backoff"), *loggers):
+        if not any(isinstance(existing, HttpLogFilter) for existing in logger.filters):
+            logger.addFilter(HttpLogFilter())
 
 
 class Throttle:
@@ -159,13 +193,29 @@ def _error_mapping(target: str, *, retry_unsafe: bool) -> dict[Any, ErrorResolut
         mapping[error] = retry if retry_unsafe else lost
     mapping[408] = retry if retry_unsafe else lost
     mapping[429] = ErrorResolution(ResponseAction.RATE_LIMITED, FailureType.transient_error)
-    for status in (401, 403):
-        mapping[status] = ErrorResolution(
-            ResponseAction.FAIL,
-            FailureType.config_error,
-            f"{target} refused the API key (HTTP {status}): check {target}.api_key and the auth settings.",
-        )
+    # 401 and 403 come back to `TargetHttp`, which fails with its own message: the CDK's FAIL
+    # would log the request's body, a contact's personal data.
     return mapping
+
+
+# Answers that refuse what a request carries: the one record is rejected, the sync goes on.
+CONTENT_REFUSALS = frozenset({400, 409, 413, 422})
+
+
+def refusal(target: str, method: str, path: str, response: requests.Response, settings: str) -> Exception:
+    """What a 4xx answer to a write means: a rejected record when it refuses the record's content,
+    otherwise a config error naming `settings`, the ones that shape the refused request."""
+    if response.status_code in CONTENT_REFUSALS:
+        return RecordRejectedError(error_reason(response))
+    if response.status_code in (404, 405):
+        what = "no such path" if response.status_code == 404 else "method not allowed at this path"
+        problem = f"{what}, so this is not the API's {method} {path}"
+    else:
+        problem = "an answer no record's content can cause"
+    return TargetError(
+        f"{target}: {method} {path} answered {error_reason(response)} ({problem}): check {settings}.",
+        FailureType.config_error,
+    )
 
 
 class PacedBudget(APIBudget):
@@ -218,6 +268,26 @@ def build_session(base_url: str, limits: TargetLimits, budget: APIBudget) -> req
     return session
 
 
+class _RecordingErrorHandler(HttpStatusErrorHandler):
+    """The CDK's status handler, keeping per thread the last answer or exception it judged: the
+    CDK's own exception, once retries are spent, no longer says whether the host timed out,
+    refused the connection or answered 500."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._last = threading.local()
+
+    def interpret_response(
+        self, response_or_exception: requests.Response | Exception | None = None
+    ) -> ErrorResolution:
+        self._last.value = response_or_exception
+        return super().interpret_response(response_or_exception)
+
+    @property
+    def last(self) -> requests.Response | Exception | None:
+        return getattr(self._last, "value", None)
+
+
 class _HttpClient(HttpClient):
     """The CDK's client, also sending a JSON body with DELETE: the CDK attaches bodies to
     GET/POST/PUT/PATCH only, and the CRM documents its delete with a JSON body."""
@@ -244,6 +314,9 @@ class _HttpClient(HttpClient):
 class Transport:
     max_retries: int
     timeout_seconds: float
+    # Set for `check`, whose requests wait less than `request_timeout_seconds`: how its timeout
+    # message says so.
+    timeout_note: str = ""
 
 
 class TargetHttp:
@@ -259,29 +332,40 @@ class TargetHttp:
         logger: logging.Logger,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        auth_settings: str = "",
     ) -> None:
         self.name = name
         self._base_url = base_url
         self._logger = logger
+        self._max_retries = transport.max_retries
+        self._timeout = transport.timeout_seconds
+        self._timeout_note = transport.timeout_note
+        self._auth_settings = auth_settings
         self._throttle = Throttle(clock, sleep)
         self.pacing = pacing_for(name, limits, logger, clock, sleep)
         session = build_session(base_url, limits, PacedBudget(self.pacing))
+        http_logger = logger.getChild("http")
+        quiet_http_logs(logger, http_logger)
 
         def client(retry_unsafe: bool) -> HttpClient:
-            return _HttpClient(
+            handler = _RecordingErrorHandler(
+                logger,
+                error_mapping=_error_mapping(name, retry_unsafe=retry_unsafe),
+                max_retries=transport.max_retries,
+            )
+            http_client = _HttpClient(
                 name=name,
-                logger=logger,
-                error_handler=HttpStatusErrorHandler(
-                    logger,
-                    error_mapping=_error_mapping(name, retry_unsafe=retry_unsafe),
-                    max_retries=transport.max_retries,
-                ),
+                logger=http_logger,
+                error_handler=handler,
                 session=session,
                 authenticator=authenticator,
                 backoff_strategy=RetryAfterBackoff(self._throttle),
                 request_timeout=transport.timeout_seconds,
             )
+            self._handlers[http_client] = handler
+            return http_client
 
+        self._handlers: dict[HttpClient, _RecordingErrorHandler] = {}
         self._idempotent = client(retry_unsafe=True)
         self._once = client(retry_unsafe=False)
 
@@ -345,11 +429,57 @@ class TargetHttp:
                         f"other calls get through at {self.pacing.rate or 0:.1f}/s; retrying at that pace"
                     )
                     continue
+                raise self._failure(method, path, error, self._handlers[client].last) from error
+            if response is not None and response.status_code in (401, 403):
                 raise TargetError(
-                    f"{self.name}: {method} {path} failed: {error.message}",
-                    error.failure_type or FailureType.transient_error,
-                ) from error
+                    f"{self.name} refused the API key (HTTP {response.status_code}) for {method} {path}: "
+                    f"check {self.name}.api_key{self._auth_settings}.",
+                    FailureType.config_error,
+                )
             return response
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self._base_url).netloc
+
+    def _failure(
+        self,
+        method: str,
+        path: str,
+        error: AirbyteTracedException,
+        last: requests.Response | Exception | None,
+    ) -> TargetError:
+        """The request failed after its retries (`last`: its last answer or exception): which host,
+        what happened, and what to change. Never the exception's own text: it quotes the URL with
+        its query, where a search carries a contact's email."""
+        tries = f"{self._max_retries + 1} tries" if self._max_retries else "1 try"
+        where = f"{self.name}: {method} {path} on {self.host}"
+        if isinstance(last, requests.Timeout) and not isinstance(last, requests.ConnectTimeout):
+            return TargetError(
+                f"{where} got no answer within request_timeout_seconds ({self._timeout:g} s"
+                f"{self._timeout_note}), {tries}: check {self.name}.base_url, or raise "
+                "request_timeout_seconds if the API is slow."
+            )
+        if isinstance(last, requests.RequestException) and not isinstance(last, requests.HTTPError):
+            return TargetError(
+                f"{where}: {_connection_problem(last, self._timeout, self._timeout_note)}, {tries}: "
+                f"check {self.name}.base_url "
+                "and that the host is reachable from where the connector runs."
+            )
+        if isinstance(last, requests.Response) and last.status_code == 429:
+            return TargetError(
+                f"{where} stayed rate limited (HTTP 429) through {tries} while nothing else got through: "
+                f"retry the sync later, or lower {self.name}.requests_per_second and "
+                f"{self.name}.max_concurrent_requests."
+            )
+        if isinstance(last, requests.Response):
+            return TargetError(
+                f"{where} answered {error_reason(last)} through {tries}: the API is failing; retry the "
+                "sync later (max_retries sets how often a request is retried)."
+            )
+        return TargetError(
+            f"{where} failed: {error.message}", error.failure_type or FailureType.transient_error
+        )
 
 
 def _rate_limit_exhausted(error: AirbyteTracedException) -> bool:
@@ -360,6 +490,20 @@ def _rate_limit_exhausted(error: AirbyteTracedException) -> bool:
         and isinstance(cause.response, requests.Response)
         and cause.response.status_code == 429
     )
+
+
+def _connection_problem(error: requests.RequestException, timeout: float, note: str) -> str:
+    """A short reading of a transport failure, from the words the OS and urllib3 use."""
+    text = str(error).lower()
+    if isinstance(error, requests.ConnectTimeout) or "timed out" in text:
+        return f"the host did not accept a connection within request_timeout_seconds ({timeout:g} s{note})"
+    if "name or service not known" in text or "name resolution" in text or "nodename nor servname" in text:
+        return "the host name does not resolve"
+    if "refused" in text:
+        return "the connection was refused (nothing listens at that host and port)"
+    if isinstance(error, requests.exceptions.SSLError):
+        return "the TLS handshake failed"
+    return "the connection failed"
 
 
 def json_body(response: requests.Response) -> Any:

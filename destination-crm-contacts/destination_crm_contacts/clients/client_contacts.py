@@ -6,16 +6,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from airbyte_cdk.models import FailureType
+
 from destination_crm_contacts.clients.base import (
-    RecordRejectedError,
     TargetError,
     TargetHttp,
     error_reason,
     json_body,
+    refusal,
 )
 from destination_crm_contacts.config import ClientContactsConfig
 
 Document = Mapping[str, Any]
+_PATH_SETTINGS = "client_contacts.base_url and client_contacts.contacts_path"
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,34 @@ class ClientContactsClient:
         params = {"page": page, "per_page": self._config.page_size, "sort": "_id", **(filters or {})}
         response = self._http.send("GET", self._config.contacts_path, params=params)
         if not response.ok:
-            raise TargetError(f"client_contacts: listing page {page} failed: {error_reason(response)}")
+            raise TargetError(
+                f"client_contacts: listing page {page} of GET {self._config.contacts_path} answered "
+                f"{error_reason(response)}: check {_PATH_SETTINGS}.",
+                FailureType.config_error,
+            )
         return parse_page(json_body(response), page, self._config.page_size)
+
+    def check(self) -> None:
+        """A one-document page, which must come in the API's envelope: any other answer means the
+        base URL or the path lead somewhere else."""
+        response = self._http.send("GET", self._config.contacts_path, params={"page": 1, "per_page": 1})
+        if not response.ok:
+            raise TargetError(
+                f"client_contacts: GET {self._config.contacts_path} answered {error_reason(response)}: "
+                f"check {_PATH_SETTINGS}.",
+                FailureType.config_error,
+            )
+        body = json_body(response)
+        if not (
+            isinstance(body, Mapping)
+            and isinstance(body.get("data"), list)
+            and body.get("success") is not False
+        ):
+            raise TargetError(
+                f"client_contacts: GET {self._config.contacts_path} answered, but not with the API's "
+                'list of contacts ({"success": true, "data": [...]}): check ' + f"{_PATH_SETTINGS}.",
+                FailureType.config_error,
+            )
 
     def pages(self, filters: Mapping[str, Any] | None = None) -> Iterator[list[Document]]:
         """Every page in turn, stopping on the pagination's word, a short page, or a page that
@@ -58,17 +87,19 @@ class ClientContactsClient:
         if response is None or response.status_code >= 500:
             return None
         if not response.ok:
-            raise RecordRejectedError(error_reason(response))
+            raise refusal("client_contacts", "POST", self._config.contacts_path, response, _PATH_SETTINGS)
         created = unwrap(json_body(response))
         return str(created.get("_id") or created.get("id") or "")
 
     def update(self, document_id: str, document: Document) -> bool:
         """False when the document no longer exists."""
-        response = self._http.send(self._config.update_method, self._item_path(document_id), json=document)
+        method = self._config.update_method
+        response = self._http.send(method, self._item_path(document_id), json=document)
         if response.status_code in (404, 410):
             return False
         if not response.ok:
-            raise RecordRejectedError(error_reason(response))
+            settings = f"{_PATH_SETTINGS} and client_contacts.update_method"
+            raise refusal("client_contacts", method, self._item_path("<_id>"), response, settings)
         return True
 
     def delete(self, document_id: str) -> bool:
@@ -77,7 +108,11 @@ class ClientContactsClient:
         if response.status_code in (404, 410):
             return False
         if not response.ok:
-            raise RecordRejectedError(error_reason(response))
+            raise TargetError(
+                f"client_contacts: DELETE {self._item_path('<_id>')} answered {error_reason(response)}: "
+                f"check {_PATH_SETTINGS}.",
+                FailureType.config_error,
+            )
         return True
 
     def _item_path(self, document_id: str) -> str:

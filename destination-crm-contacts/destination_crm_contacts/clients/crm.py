@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from airbyte_cdk.models import FailureType
+
 from destination_crm_contacts.clients.base import (
-    RecordRejectedError,
     TargetError,
     TargetHttp,
     error_reason,
     json_body,
+    refusal,
 )
 from destination_crm_contacts.config import CrmConfig
 
+_PATH_SETTINGS = "crm.base_url and crm.contacts_path"
 _ENVELOPE_KEYS = ("data", "contacts", "results", "items", "records")
 _ID_KEYS = ("id", "_id", "contact_id", "contactID")
 # Keys of an envelope that, holding a true value, say the answer is one page of more.
@@ -89,7 +92,11 @@ class CrmClient:
         if response.status_code == 404:
             return SearchAnswer([], Shape.NOT_FOUND)
         if not response.ok:
-            raise TargetError(f"crm: search by {field} failed: {error_reason(response)}")
+            raise TargetError(
+                f"crm: a search by {field} answered {error_reason(response)}: check crm.contacts_path "
+                "and crm.search_parameters_in (the query string, or a JSON body as in the API's example).",
+                FailureType.config_error,
+            )
         body = json_body(response)
         return SearchAnswer(parse_contacts(body), shape_of(body))
 
@@ -100,7 +107,7 @@ class CrmClient:
         if response is None or response.status_code >= 500:
             return None
         if not response.ok:
-            raise RecordRejectedError(error_reason(response))
+            raise refusal("crm", "POST", self._config.contacts_path, response, _PATH_SETTINGS)
         created = parse_contacts(json_body(response))
         if not created:
             # Written, yet with no id in the answer: an empty id sends the caller to look it up.
@@ -114,7 +121,8 @@ class CrmClient:
         if response.status_code == 404:
             return False
         if not response.ok:
-            raise RecordRejectedError(error_reason(response))
+            settings = "crm.base_url, crm.edit_path and crm.edit_field_names"
+            raise refusal("crm", "POST", self._config.edit_path, response, settings)
         return True
 
     def delete(self, contact_id: str) -> bool:
@@ -128,7 +136,12 @@ class CrmClient:
         if response.status_code in (404, 410):
             return False
         if not response.ok:
-            raise RecordRejectedError(error_reason(response))
+            # A delete carries only the CRM's own id: no refusal of it is about a record's content.
+            raise TargetError(
+                f"crm: DELETE {self._config.contacts_path} answered {error_reason(response)}: check "
+                f"{_PATH_SETTINGS} and crm.delete_id_in (a JSON body as documented, or the query string).",
+                FailureType.config_error,
+            )
         return True
 
 

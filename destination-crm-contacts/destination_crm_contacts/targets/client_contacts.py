@@ -94,7 +94,9 @@ class ClientContactsTarget(Target):
         self._index: dict[str, Managed] | None = None
 
     def check(self) -> None:
-        self._client.page(1, {"per_page": 1})
+        """Proves the settings lead to the Client Contacts API, without writing: its list answers
+        in the documented envelope, `{"success", "data": [...], "pagination"}`."""
+        self._client.check()
 
     def prepare(self, mirror: bool = False) -> None:
         # The API lists every document (page by page), so `overwrite` can always run.

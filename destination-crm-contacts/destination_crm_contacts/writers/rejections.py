@@ -8,6 +8,25 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+
+def unwritable(path: str) -> str | None:
+    """Why `rejected_records_path` cannot take rejected records, in one sentence; None when it can
+    (or is not set). Creates its folder and the file, as the sync would."""
+    if not path:
+        return None
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with Path(path).open("ab"):
+            pass
+    except OSError as error:
+        return (
+            f"rejected_records_path {path!r} cannot be written ({error.strerror or error}): give a file "
+            "in a folder the connector can write to, or leave it empty to have rejections only logged."
+        )
+    return None
 
 
 class RejectedRecords:
@@ -15,7 +34,11 @@ class RejectedRecords:
         self._logger = logger
         self._file: IO[bytes] | None = None
         if path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            problem = unwritable(path)
+            if problem is not None:
+                raise AirbyteTracedException(
+                    message=problem, internal_message=problem, failure_type=FailureType.config_error
+                )
             self._file = Path(path).open("ab")  # noqa: SIM115 - open for the whole sync, closed by close()
 
     def add(

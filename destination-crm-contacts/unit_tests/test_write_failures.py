@@ -1,0 +1,128 @@
+"""Only a refusal of a record's own content rejects that record: any other failure of a target
+fails the sync before the state that follows is confirmed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import requests_mock
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, tombstone
+from unit_tests.conftest import states_of, write
+from unit_tests.fakes import FakeClientContacts, FakeCrm
+
+WRONG_CRM_URL = "https://crm.test/wrong"
+
+
+def failed_write(config: dict, messages: list) -> AirbyteTracedException:
+    output: list = []
+    with pytest.raises(AirbyteTracedException) as failure:
+        output.extend(write(config, catalog(), messages))
+    assert states_of(output) == []
+    return failure.value
+
+
+class TestTargetFailuresFailTheSync:
+    def test_given_a_crm_base_url_at_the_wrong_path_when_50_records_are_written_then_no_state_is_confirmed(
+        self, http: requests_mock.Mocker
+    ) -> None:
+        http.register_uri(
+            requests_mock.ANY,
+            re.compile(re.escape(WRONG_CRM_URL)),
+            status_code=404,
+            json={"detail": "Not Found"},
+        )
+        config = ConfigBuilder().only_crm().with_crm(base_url=WRONG_CRM_URL).build()
+
+        error = failed_write(config, [record(custom_contact(str(n))) for n in range(50)] + [state(1)])
+
+        assert error.failure_type == FailureType.config_error
+        assert error.message == (
+            "crm: POST /contacts answered HTTP 404: Not Found (no such path, so this is not the API's "
+            "POST /contacts): check crm.base_url and crm.contacts_path."
+        )
+
+    def test_given_a_key_refused_mid_sync_then_the_sync_fails_naming_the_setting(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        crm.fail("POST", "/contacts", 401)
+
+        error = failed_write(ConfigBuilder().build(), [record(custom_contact("1")), state(1)])
+
+        assert error.failure_type == FailureType.config_error
+        assert error.message == "crm refused the API key (HTTP 401) for POST /contacts: check crm.api_key."
+
+    def test_given_an_update_method_the_api_does_not_allow_then_the_sync_fails_naming_it(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        write(ConfigBuilder().build(), catalog(), [record(custom_contact("1")), state(1)])
+        client_contacts.fail("PUT", "/contacts/<id>", 405)
+
+        error = failed_write(
+            ConfigBuilder().build(), [record(custom_contact("1", first_name="Augusta")), state(2)]
+        )
+
+        assert error.failure_type == FailureType.config_error
+        assert "client_contacts: PUT /contacts/<_id> answered HTTP 405" in error.message
+        assert "client_contacts.contacts_path and client_contacts.update_method." in error.message
+
+    def test_given_a_crm_delete_refused_then_the_sync_fails_naming_delete_id_in(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        config = ConfigBuilder().only_crm().build()
+        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        crm.fail("DELETE", "/contacts", 400)
+
+        error = failed_write(config, [tombstone("1"), state(2)])
+
+        assert error.failure_type == FailureType.config_error
+        assert "crm.delete_id_in" in error.message
+        assert len(crm.by_marker("1")) == 1
+
+    def test_given_server_errors_through_every_retry_then_the_sync_fails_as_transient_naming_the_host(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        config = ConfigBuilder().only_client_contacts().with_option(max_retries=1).build()
+        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        for _ in range(2):
+            client_contacts.fail("PUT", "/contacts/<id>", 503, {"Retry-After": "0"})
+
+        error = failed_write(config, [record(custom_contact("1", first_name="Augusta")), state(2)])
+
+        assert error.failure_type == FailureType.transient_error
+        assert error.message.startswith(
+            "client_contacts: PUT /contacts/" + client_contacts.by_key("1")[0]["_id"] + " on contacts.test "
+            "answered HTTP 503: injected 503 through 2 tries: the API is failing; retry the sync later"
+        )
+
+    def test_given_a_content_refusal_then_only_that_record_is_rejected(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        crm.fail("POST", "/contacts", 422)
+
+        output = write(
+            ConfigBuilder().only_crm().build(),
+            catalog(),
+            [record(custom_contact("1")), state(1), record(custom_contact("2")), state(2)],
+        )
+
+        assert len(states_of(output)) == 2
+        assert len(crm.contacts) == 1
+
+    def test_given_a_rejected_records_path_under_a_file_then_the_write_fails_before_any_request(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts, tmp_path: Path
+    ) -> None:
+        (tmp_path / "a-file").write_text("")
+        config = (
+            ConfigBuilder().with_option(rejected_records_path=str(tmp_path / "a-file" / "r.jsonl")).build()
+        )
+
+        error = failed_write(config, [record(custom_contact("1")), state(1)])
+
+        assert error.failure_type == FailureType.config_error
+        assert error.message.startswith("rejected_records_path ")
+        assert (crm.calls, client_contacts.calls) == ([], [])
