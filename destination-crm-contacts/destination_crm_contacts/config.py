@@ -114,7 +114,7 @@ def _crm_config(section: Mapping[str, Any]) -> CrmConfig | None:
             "crm.identity_field."
         )
     return CrmConfig(
-        base_url=_base_url(section, "crm", "http://127.0.0.1:8765/crm"),
+        base_url=_base_url(section, "crm", "https://crm.example.com/api"),
         api_key=_api_key(section, "crm"),
         contacts_path=_path(section, "crm", "contacts_path", defaults.contacts_path),
         edit_path=_path(section, "crm", "edit_path", defaults.edit_path),
@@ -157,7 +157,7 @@ def _client_contacts_config(section: Mapping[str, Any]) -> ClientContactsConfig 
     if not 1 <= page_size <= 100:
         raise ConfigError(f"client_contacts.page_size must be between 1 and 100, not {page_size}.")
     return ClientContactsConfig(
-        base_url=_base_url(section, "client_contacts", "http://127.0.0.1:8765/client-contacts"),
+        base_url=_base_url(section, "client_contacts", "https://contacts.example.com/v1"),
         api_key=_api_key(section, "client_contacts"),
         auth_header=str(section.get("auth_header") or defaults.auth_header),
         auth_scheme=str(section.get("auth_scheme", defaults.auth_scheme) or ""),
@@ -203,10 +203,18 @@ def _write_options(config: Mapping[str, Any]) -> WriteOptions:
     )
 
 
-def _base_url(section: Mapping[str, Any], target: str, default: str) -> str:
-    url = str(section.get("base_url") or default).rstrip("/")
+def _base_url(section: Mapping[str, Any], target: str, example: str) -> str:
+    """Required: a default would send an enabled target's contacts to a server the user never chose."""
+    url = str(section.get("base_url") or "").strip().rstrip("/")
+    if not url:
+        raise ConfigError(
+            f"{target}.base_url is missing: {target} is enabled, so give the root URL of its API, "
+            f"such as {example}."
+        )
     if not url.startswith(("http://", "https://")):
-        raise ConfigError(f"{target}.base_url {url!r} must start with http:// or https://.")
+        raise ConfigError(
+            f"{target}.base_url {url!r} must start with http:// or https://, such as {example}."
+        )
     return url
 
 

@@ -1,26 +1,63 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from destination_crm_contacts.config import ConfigError, DestinationConfig
 from unit_tests.builders import ConfigBuilder
 
+PACKAGE = Path(__file__).parents[1] / "destination_crm_contacts"
+REPOSITORY = Path(__file__).parents[2]
+
 
 class TestConfig:
-    def test_given_the_example_config_then_defaults_are_the_sandbox_choices(self) -> None:
-        config = DestinationConfig.from_mapping(
-            {"crm": {"enabled": True, "api_key": "k"}, "client_contacts": {"enabled": True, "api_key": "k"}}
-        )
+    def test_given_the_example_config_then_it_holds_the_sandbox_urls_and_the_documented_defaults(
+        self,
+    ) -> None:
+        example = json.loads((REPOSITORY / "secrets.example" / "destination-crm-contacts.json").read_text())
+
+        config = DestinationConfig.from_mapping(example)
 
         assert config.crm is not None
         assert config.client_contacts is not None
-        assert (config.crm.base_url, config.crm.match_field, config.crm.identity_field) == (
+        assert (config.crm.base_url, config.client_contacts.base_url) == (
             "http://127.0.0.1:8765/crm",
-            "email",
-            "notes",
+            "http://127.0.0.1:8765/client-contacts",
         )
+        assert (config.crm.match_field, config.crm.identity_field) == ("email", "notes")
         assert config.client_contacts.match_key == "integration_meta.external_id"
         assert config.crm.limits.max_concurrent_requests >= 16
+
+    @pytest.mark.parametrize("target", ["crm", "client_contacts"])
+    def test_given_an_enabled_target_without_base_url_then_the_error_names_it_and_the_fix(
+        self, target: str
+    ) -> None:
+        config = {target: {"enabled": True, "api_key": "k"}}
+
+        with pytest.raises(
+            ConfigError, match=rf"^{target}.base_url is missing: {target} is enabled, so give the root"
+        ):
+            DestinationConfig.from_mapping(config)
+
+    def test_given_the_spec_then_every_property_has_a_title_and_a_description_and_no_url_default(
+        self,
+    ) -> None:
+        spec = json.loads((PACKAGE / "spec.json").read_text())["connectionSpecification"]
+
+        def properties(schema: dict, path: str = "") -> list[tuple[str, dict]]:
+            found = []
+            for name, prop in schema.get("properties", {}).items():
+                found.append((path + name, prop))
+                found += properties(prop, f"{path}{name}.")
+                found += properties(prop.get("items") or {}, f"{path}{name}[].")
+            return found
+
+        every = properties(spec)
+        assert len(every) > 40
+        assert [name for name, prop in every if not (prop.get("title") and prop.get("description"))] == []
+        assert [name for name, prop in every if "://" in str(prop.get("default", ""))] == []
 
     def test_given_a_disabled_target_then_it_is_left_out(self) -> None:
         config = DestinationConfig.from_mapping(ConfigBuilder().only_crm().build())
