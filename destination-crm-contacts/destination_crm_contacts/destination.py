@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,13 @@ from airbyte_cdk.sources.utils.schema_helpers import check_config_against_spec_o
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, get_secrets, update_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from destination_crm_contacts.clients.base import ApiKeyAuthenticator, TargetError, TargetHttp, Transport
+from destination_crm_contacts.clients.base import (
+    ApiKeyAuthenticator,
+    TargetError,
+    TargetHttp,
+    Traffic,
+    Transport,
+)
 from destination_crm_contacts.clients.client_contacts import ClientContactsClient
 from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.config import ConfigError, DestinationConfig
@@ -41,7 +47,14 @@ from destination_crm_contacts.writers.writer import ContactWriter
 CHECK_TIMEOUT_SECONDS = 4.0
 
 
-def build_targets(config: DestinationConfig, logger: logging.Logger, for_check: bool = False) -> list[Target]:
+def build_targets(
+    config: DestinationConfig,
+    logger: logging.Logger,
+    for_check: bool = False,
+    traffic: dict[str, Callable[[], Traffic]] | None = None,
+) -> list[Target]:
+    """The enabled targets; `traffic`, when given, receives how to read each one's traffic."""
+    traffic = {} if traffic is None else traffic
     options = config.options
     transport = Transport(max_retries=options.max_retries, timeout_seconds=options.request_timeout_seconds)
     if for_check and options.request_timeout_seconds > CHECK_TIMEOUT_SECONDS:
@@ -56,6 +69,7 @@ def build_targets(config: DestinationConfig, logger: logging.Logger, for_check: 
         http = TargetHttp(
             "crm", crm.base_url, ApiKeyAuthenticator("x-api-key", crm.api_key), crm.limits, transport, logger
         )
+        traffic["crm"] = http.traffic
         targets.append(CrmTarget(CrmClient(http, crm), crm, create_retry, logger, options.dry_run))
     if config.client_contacts is not None:
         cc = config.client_contacts
@@ -69,6 +83,7 @@ def build_targets(config: DestinationConfig, logger: logging.Logger, for_check: 
             logger,
             auth_settings=" (and client_contacts.auth_header, client_contacts.auth_scheme)",
         )
+        traffic["client_contacts"] = http.traffic
         client = ClientContactsClient(http, cc)
         targets.append(ClientContactsTarget(client, cc, create_retry, logger, options.dry_run))
     return targets
@@ -126,13 +141,16 @@ class DestinationCrmContacts(Destination):
         logger = logging.getLogger("airbyte")
         parsed = read_config(config)
         rejected = RejectedRecords(parsed.options.rejected_records_path, logger)
+        traffic: dict[str, Callable[[], Traffic]] = {}
+        targets = build_targets(parsed, logger, traffic=traffic)
         writer = ContactWriter(
-            build_targets(parsed, logger),
+            targets,
             concurrency_of(parsed),
             configured_catalog,
             parsed.options,
             rejected,
             logger,
+            traffic=traffic,
         )
         try:
             yield from writer.write(input_messages)

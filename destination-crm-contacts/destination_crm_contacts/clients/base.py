@@ -228,10 +228,17 @@ class PacedBudget(APIBudget):
     def __init__(self, pacing: AdaptivePacing) -> None:
         super().__init__(policies=[pacing])
         self._pacing = pacing
+        # Answers and 429s so far, for the progress lines.
+        self.answers = 0
+        self.rate_limited_answers = 0
+        self._count_lock = threading.Lock()
 
     def update_from_response(self, request: Any, response: Any) -> None:
         if not isinstance(response, requests.Response):
             return
+        with self._count_lock:
+            self.answers += 1
+            self.rate_limited_answers += response.status_code == 429
         if response.status_code == 429:
             self._pacing.rate_limited(retry_after_seconds(response) or 0.0)
         elif response.status_code < 500:
@@ -311,6 +318,15 @@ class _HttpClient(HttpClient):
 
 
 @dataclass(frozen=True)
+class Traffic:
+    """What one target's API has answered so far, for the progress lines."""
+
+    answers: int
+    rate_limited: int
+    paced_at: float | None
+
+
+@dataclass(frozen=True)
 class Transport:
     max_retries: int
     timeout_seconds: float
@@ -343,7 +359,8 @@ class TargetHttp:
         self._auth_settings = auth_settings
         self._throttle = Throttle(clock, sleep)
         self.pacing = pacing_for(name, limits, logger, clock, sleep)
-        session = build_session(base_url, limits, PacedBudget(self.pacing))
+        self._budget = PacedBudget(self.pacing)
+        session = build_session(base_url, limits, self._budget)
         http_logger = logger.getChild("http")
         quiet_http_logs(logger, http_logger)
 
@@ -437,6 +454,10 @@ class TargetHttp:
                     FailureType.config_error,
                 )
             return response
+
+    def traffic(self) -> Traffic:
+        """Answers and 429s so far, and the pace (None while unpaced)."""
+        return Traffic(self._budget.answers, self._budget.rate_limited_answers, self.pacing.rate)
 
     @property
     def host(self) -> str:

@@ -35,12 +35,13 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
+from destination_crm_contacts.clients.base import RecordRejectedError, TargetError, Traffic
 from destination_crm_contacts.config import WriteOptions
 from destination_crm_contacts.mapping import InvalidRecordError, is_tombstone, primary_key_of
 from destination_crm_contacts.targets.base import Contact, Outcome, Target, Written
 from destination_crm_contacts.writers.buffer import Batch, Change
-from destination_crm_contacts.writers.rejections import RejectedRecords
+from destination_crm_contacts.writers.progress import Progress
+from destination_crm_contacts.writers.rejections import RejectedRecords, redacted
 from destination_crm_contacts.writers.stats import Totals
 
 BATCHES_IN_FLIGHT = 2
@@ -113,6 +114,7 @@ class ContactWriter:
         rejected: RejectedRecords,
         logger: logging.Logger,
         clock: Callable[[], float] = time.monotonic,
+        traffic: Mapping[str, Callable[[], Traffic]] | None = None,
     ) -> None:
         self._targets = targets
         self._concurrency = concurrency
@@ -124,6 +126,7 @@ class ContactWriter:
             options.batch_max_records, options.batch_max_bytes, options.batch_max_seconds, clock
         )
         self._totals = Totals(target.name for target in targets)
+        self._progress = Progress(self._totals, traffic or {}, logger, clock, options.dry_run)
         self._pools: dict[str, ThreadPoolExecutor] = {}
         self._since_state: Counter[str] = Counter()
         self._ignored_streams: Counter[str] = Counter()
@@ -165,6 +168,7 @@ class ContactWriter:
                 self._mirror_overwrite()
             finally:
                 self._rejected.flush()
+                self._rejected.summarize()
                 self._log_totals()
 
     def _take(self, record: AirbyteRecordMessage) -> None:
@@ -230,6 +234,7 @@ class ContactWriter:
                 self._run(self._writing.pop(0).futures)
                 self._rejected.flush()
                 self._check_rejected_share()
+                self._progress.batch_written()
             except BaseException:
                 # The sync fails: later batches are not started (their STATE will never be sent).
                 for writing in self._writing:
@@ -266,8 +271,14 @@ class ContactWriter:
                 if change is None:
                     raise
                 self._totals.rejected(target.name)
+                # The API's own words may quote the values it refused: they never reach the log.
+                reason = (
+                    redacted(str(error), change.record)
+                    if isinstance(error, RecordRejectedError)
+                    else str(error)
+                )
                 self._rejected.add(
-                    target.name, change.stream, self._source_key(change.key), str(error), change.record
+                    target.name, change.stream, self._source_key(change.key), reason, change.record
                 )
                 continue
             except TargetError as error:
