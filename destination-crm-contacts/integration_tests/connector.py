@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,34 @@ def write(
     )
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     return WriteRun(done.returncode, messages, done.stderr)
+
+
+@dataclass
+class CheckRun:
+    returncode: int
+    status: dict[str, Any]
+    seconds: float
+
+
+def check(tmp_path: Path, config: Mapping[str, Any]) -> CheckRun:
+    """`destination-crm-contacts check` as a real process, and how long it took."""
+    config_path = tmp_path / "check-config.json"
+    config_path.write_text(json.dumps(config))
+    started = time.monotonic()
+    done = subprocess.run(
+        [COMMAND, "check", "--config", str(config_path)],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    [status] = [
+        m["connectionStatus"]
+        for m in (json.loads(line) for line in done.stdout.splitlines() if line.startswith("{"))
+        if m["type"] == "CONNECTION_STATUS"
+    ]
+    return CheckRun(done.returncode, status, seconds)
 
 
 def write_in_process(config: Mapping[str, Any], lines: Iterable[str], mode: str = "append_dedup") -> WriteRun:
