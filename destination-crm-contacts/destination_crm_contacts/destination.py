@@ -7,22 +7,18 @@ import logging
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
-import orjson
 from airbyte_cdk.destinations import Destination
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteMessage,
     ConfiguredAirbyteCatalog,
     ConfiguredAirbyteCatalogSerializer,
-    FailureType,
     Status,
+    Type,
 )
-from airbyte_cdk.sources.utils.schema_helpers import check_config_against_spec_or_exit
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, get_secrets, update_secrets
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.clients.base import (
     ApiKeyAuthenticator,
@@ -35,16 +31,25 @@ from destination_crm_contacts.clients.client_contacts import ClientContactsClien
 from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.config import ConfigError, DestinationConfig
 from destination_crm_contacts.input import InputMessages
+from destination_crm_contacts.settings import (
+    CATALOG_FIX,
+    CONFIG_FIX,
+    SettingsError,
+    read_json_file,
+    spec_problem,
+)
 from destination_crm_contacts.targets.base import CreateRetry, Target
 from destination_crm_contacts.targets.client_contacts import ClientContactsTarget
 from destination_crm_contacts.targets.crm import CrmTarget
 from destination_crm_contacts.writers.rejections import RejectedRecords, unwritable
 from destination_crm_contacts.writers.writer import ContactWriter
 
-# `check` answers within 10 s whatever the hosts do: its requests are not retried and wait at most
-# this long each, the targets are checked side by side, and a host that never answers fails the
-# first request.
+# `check` answers within 10 s whatever the hosts do: its requests wait at most this long each and
+# are not retried (but for a 429), the targets are checked side by side, and a host that never
+# answers fails the first request.
 CHECK_TIMEOUT_SECONDS = 4.0
+# A 429 in check is waited out (its Retry-After) this many times: a rate limit is no broken setting.
+CHECK_RATE_LIMIT_RETRIES = 2
 
 
 def build_targets(
@@ -57,11 +62,14 @@ def build_targets(
     traffic = {} if traffic is None else traffic
     options = config.options
     transport = Transport(max_retries=options.max_retries, timeout_seconds=options.request_timeout_seconds)
-    if for_check and options.request_timeout_seconds > CHECK_TIMEOUT_SECONDS:
-        note = "; check waits no longer, a sync waits request_timeout_seconds"
-        transport = Transport(max_retries=0, timeout_seconds=CHECK_TIMEOUT_SECONDS, timeout_note=note)
-    elif for_check:
-        transport = Transport(max_retries=0, timeout_seconds=options.request_timeout_seconds)
+    if for_check:
+        capped = options.request_timeout_seconds > CHECK_TIMEOUT_SECONDS
+        transport = Transport(
+            max_retries=CHECK_RATE_LIMIT_RETRIES,
+            timeout_seconds=min(options.request_timeout_seconds, CHECK_TIMEOUT_SECONDS),
+            timeout_note="; check waits no longer, a sync waits request_timeout_seconds" if capped else "",
+            fail_fast=True,
+        )
     create_retry = CreateRetry(attempts=options.max_retries + 1)
     targets: list[Target] = []
     if config.crm is not None:
@@ -110,9 +118,7 @@ def read_config(config: Mapping[str, Any]) -> DestinationConfig:
     try:
         return DestinationConfig.from_mapping(config)
     except ConfigError as error:
-        raise AirbyteTracedException(
-            message=str(error), internal_message=str(error), failure_type=FailureType.config_error
-        ) from error
+        raise SettingsError(str(error)) from None
 
 
 class DestinationCrmContacts(Destination):
@@ -157,18 +163,50 @@ class DestinationCrmContacts(Destination):
         finally:
             rejected.close()
 
+    def run(self, args: list[str]) -> None:
+        """The CDK's `run`; a file or config it cannot use is one trace message and exit code 1,
+        without the stack trace the CDK's handler of uncaught errors would log."""
+        try:
+            super().run(args)
+        except SettingsError as error:
+            error.emit_message()
+            sys.exit(1)
+
     def run_cmd(self, parsed_args: argparse.Namespace) -> Iterable[AirbyteMessage]:
-        """`write` reads stdin with `InputMessages`: one pass over bytes, and a malformed line
-        stops the sync with a message naming the line. Everything else is the CDK's."""
-        if parsed_args.command != "write":
+        """`check` and `write` read their files and check the config against the spec here, so a
+        mistake names the file or the field; `write` reads stdin with `InputMessages`: one pass
+        over bytes, and a malformed line stops the sync with a message naming the line. The rest
+        is the CDK's."""
+        if parsed_args.command not in ("check", "write"):
             yield from super().run_cmd(parsed_args)
             return
         logger = logging.getLogger("airbyte")
         spec = self.spec(logger)
-        config = self.read_config(config_path=parsed_args.config)
-        update_secrets(get_secrets(spec.connectionSpecification, config))
-        check_config_against_spec_or_exit(config, spec)
-        catalog = ConfiguredAirbyteCatalogSerializer.load(
-            orjson.loads(Path(parsed_args.catalog).read_bytes())
-        )
+        config = read_json_file("config", parsed_args.config, CONFIG_FIX)
+        if isinstance(config, Mapping):
+            update_secrets(get_secrets(spec.connectionSpecification, config))
+        problem = spec_problem(config, spec.connectionSpecification)
+        if parsed_args.command == "check":
+            status = (
+                AirbyteConnectionStatus(status=Status.FAILED, message=problem)
+                if problem
+                else self.check(logger, config)
+            )
+            yield AirbyteMessage(type=Type.CONNECTION_STATUS, connectionStatus=status)
+            return
+        if problem:
+            raise SettingsError(problem)
+        catalog = read_catalog(parsed_args.catalog)
         yield from self.write(config, catalog, InputMessages(sys.stdin.buffer))
+
+
+def read_catalog(path: str) -> ConfiguredAirbyteCatalog:
+    data = read_json_file("catalog", path, CATALOG_FIX)
+    try:
+        return ConfiguredAirbyteCatalogSerializer.load(data)
+    except Exception as error:  # the serializer raises several types; all mean "not a catalog"
+        lines = [line.strip(" -") for line in str(error).strip().splitlines()[:3]]
+        problem = " ".join(line for line in lines if line) or type(error).__name__
+        raise SettingsError(
+            f"The catalog file {path!r} is not a configured catalog ({problem}). {CATALOG_FIX}"
+        ) from None

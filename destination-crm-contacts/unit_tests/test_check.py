@@ -87,6 +87,16 @@ class TestCheckProvesTheApi:
         )
         assert status.message.endswith("check client_contacts.base_url and client_contacts.contacts_path.")
 
+    def test_given_a_rate_limit_then_check_waits_it_out_and_succeeds(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        crm.fail("DELETE", "/contacts", 429, {"Retry-After": "0"})
+
+        status = DestinationCrmContacts().check(LOGGER, ConfigBuilder().build())
+
+        assert status.status == Status.SUCCEEDED, status.message
+        assert crm.contacts == {}
+
     def test_given_a_dry_run_then_check_only_reads(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:

@@ -180,9 +180,13 @@ _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def _error_mapping(target: str, *, retry_unsafe: bool) -> dict[Any, ErrorResolution]:
+def _error_mapping(target: str, *, retry_unsafe: bool, fail_fast: bool = False) -> dict[Any, ErrorResolution]:
+    """`fail_fast` (check): a timeout, a dropped connection or a 5xx fails at once, since the CDK's
+    backoff between tries would take longer than a check may; a 429 is still waited out."""
     retry = ErrorResolution(ResponseAction.RETRY, FailureType.transient_error)
     lost = ErrorResolution(ResponseAction.IGNORE, FailureType.transient_error)
+    if fail_fast:
+        retry = lost = ErrorResolution(ResponseAction.FAIL, FailureType.transient_error)
     caller_decides = ErrorResolution(ResponseAction.IGNORE, FailureType.system_error)
     mapping: dict[Any, ErrorResolution] = dict(DEFAULT_ERROR_MAPPING)
     for status in range(400, 500):
@@ -333,6 +337,8 @@ class Transport:
     # Set for `check`, whose requests wait less than `request_timeout_seconds`: how its timeout
     # message says so.
     timeout_note: str = ""
+    # Set for `check`: only a 429 is retried (see `_error_mapping`).
+    fail_fast: bool = False
 
 
 class TargetHttp:
@@ -356,6 +362,7 @@ class TargetHttp:
         self._max_retries = transport.max_retries
         self._timeout = transport.timeout_seconds
         self._timeout_note = transport.timeout_note
+        self._fail_fast = transport.fail_fast
         self._auth_settings = auth_settings
         self._throttle = Throttle(clock, sleep)
         self.pacing = pacing_for(name, limits, logger, clock, sleep)
@@ -367,7 +374,7 @@ class TargetHttp:
         def client(retry_unsafe: bool) -> HttpClient:
             handler = _RecordingErrorHandler(
                 logger,
-                error_mapping=_error_mapping(name, retry_unsafe=retry_unsafe),
+                error_mapping=_error_mapping(name, retry_unsafe=retry_unsafe, fail_fast=transport.fail_fast),
                 max_retries=transport.max_retries,
             )
             http_client = _HttpClient(
@@ -473,7 +480,12 @@ class TargetHttp:
         """The request failed after its retries (`last`: its last answer or exception): which host,
         what happened, and what to change. Never the exception's own text: it quotes the URL with
         its query, where a search carries a contact's email."""
-        tries = f"{self._max_retries + 1} tries" if self._max_retries else "1 try"
+        rate_limited = isinstance(last, requests.Response) and last.status_code == 429
+        tries = (
+            f"{self._max_retries + 1} tries"
+            if self._max_retries and (rate_limited or not self._fail_fast)
+            else "1 try"
+        )
         where = f"{self.name}: {method} {path} on {self.host}"
         if isinstance(last, requests.Timeout) and not isinstance(last, requests.ConnectTimeout):
             return TargetError(

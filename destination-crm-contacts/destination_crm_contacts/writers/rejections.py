@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from airbyte_cdk.models import FailureType
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from destination_crm_contacts.settings import SettingsError
 
 
 def unwritable(path: str) -> str | None:
@@ -72,9 +72,7 @@ class RejectedRecords:
         if path:
             problem = unwritable(path)
             if problem is not None:
-                raise AirbyteTracedException(
-                    message=problem, internal_message=problem, failure_type=FailureType.config_error
-                )
+                raise SettingsError(problem)
             self._file = Path(path).open("ab")  # noqa: SIM115 - open for the whole sync, closed by close()
 
     def add(

@@ -38,6 +38,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from destination_crm_contacts.clients.base import RecordRejectedError, TargetError, Traffic
 from destination_crm_contacts.config import WriteOptions
 from destination_crm_contacts.mapping import InvalidRecordError, is_tombstone, primary_key_of
+from destination_crm_contacts.settings import SettingsError
 from destination_crm_contacts.targets.base import Contact, Outcome, Target, Written
 from destination_crm_contacts.writers.buffer import Batch, Change
 from destination_crm_contacts.writers.progress import Progress
@@ -86,13 +87,10 @@ def plan_streams(catalog: ConfiguredAirbyteCatalog, ignored: Iterable[str]) -> d
         name = stream_name(stream.namespace, stream.name)
         mode = configured.destination_sync_mode or DestinationSyncMode.append_dedup
         if mode not in SUPPORTED_MODES:
-            raise AirbyteTracedException(
-                message=(
-                    f"Stream {name!r} asks for destination sync mode {mode.value!r}, which this "
-                    f"destination does not support. Choose one of "
-                    f"{', '.join(m.value for m in SUPPORTED_MODES)} in the connection's settings."
-                ),
-                failure_type=FailureType.config_error,
+            raise SettingsError(
+                f"Stream {name!r} asks for destination sync mode {mode.value!r}, which this "
+                f"destination does not support. Choose one of "
+                f"{', '.join(m.value for m in SUPPORTED_MODES)} in the connection's settings."
             )
         primary_key = configured.primary_key or stream.source_defined_primary_key or [["id"]]
         plans[name] = StreamPlan(
