@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests_mock
 
 from destination_crm_contacts.destination import DestinationCrmContacts
 from unit_tests.builders import ConfigBuilder
+from unit_tests.fakes import CRM_URL
 
 SECRET = "crm-secret-4711"
 
@@ -155,4 +157,21 @@ class TestFiles:
         [trace] = [m["trace"] for m in messages if m["type"] == "TRACE"]
         assert trace["error"]["message"].startswith("crm.base_url is missing: crm is enabled")
         assert "Traceback" not in out
+        assert SECRET not in out
+
+
+class TestSecrets:
+    def test_given_an_api_that_quotes_the_key_in_its_refusal_then_check_never_prints_the_key(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, http: requests_mock.Mocker
+    ) -> None:
+        http.get(f"{CRM_URL}/contacts", status_code=404, json={"error": "nothing"})
+        http.post(f"{CRM_URL}/contacts", status_code=405, json={"error": f"key {SECRET} may not POST here"})
+        config = ConfigBuilder().only_crm().with_crm(api_key=SECRET).build()
+
+        _, messages, out = run(["check", "--config", config_file(tmp_path, config)], capsys)
+
+        [status] = [m["connectionStatus"] for m in messages if m["type"] == "CONNECTION_STATUS"]
+        assert status["message"].startswith(
+            "crm: POST /contacts answered HTTP 405: key **** may not POST here"
+        )
         assert SECRET not in out

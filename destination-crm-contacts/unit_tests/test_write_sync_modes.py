@@ -299,6 +299,21 @@ class TestOverwrite:
             if d != unmanaged_cc
         ) == ["1", "3"]
 
+    def test_given_overwrite_without_stream_statuses_then_the_deletes_are_announced_at_warn_with_their_count(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        config = ConfigBuilder().build()
+        write(config, catalog(), [record(custom_contact(str(i))) for i in range(4)] + [state(1)])
+
+        write(config, catalog(("contacts", "overwrite")), [record(custom_contact("1")), state(2)])
+
+        warnings = [r.getMessage() for r in log_records.records if r.levelname == "WARNING"]
+        assert [line.split(";")[0] for line in warnings if "overwrite deletes" in line] == [
+            "crm: overwrite deletes 3 contacts missing from this sync",
+            "client_contacts: overwrite deletes 3 contacts missing from this sync",
+        ]
+        assert "the source sent no stream status for contacts" in warnings[-1]
+
     def test_given_overwrite_and_an_incomplete_source_then_nothing_is_deleted(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:

@@ -348,9 +348,19 @@ class ContactWriter:
             # Other connections may write into the same target under their own key prefix.
             ours = {key for key in managed if key.startswith(prefix)}
             stale = sorted(ours - self._seen_in_overwrite)
-            self._logger.info(
-                f"{target.name}: overwrite deletes {len(stale)} contacts missing from this sync"
-            )
+            unconfirmed = [name for name in streams if name not in self._stream_status]
+            if stale and unconfirmed:
+                # Nothing but the end of the input says the read was whole: say what that costs.
+                self._logger.warning(
+                    f"{target.name}: overwrite deletes {len(stale)} contacts missing from this sync; the "
+                    f"source sent no stream status for {', '.join(unconfirmed)}, so the end of its input is "
+                    "taken as a complete read. A source that stops early without an error would delete "
+                    "contacts it never sent: use one that reports stream statuses, or append_dedup."
+                )
+            else:
+                self._logger.info(
+                    f"{target.name}: overwrite deletes {len(stale)} contacts missing from this sync"
+                )
             self._run(
                 {
                     self._pools[target.name].submit(target.delete, key): (
