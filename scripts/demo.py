@@ -160,7 +160,13 @@ class Story:
         self.sync_number += 1
         work_dir = DEMO / "syncs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{self.sync_number}-{api.key}-{label}"
         result = run_sync(
-            source_config, destination, catalog, state_file, work_dir, on_progress=self.console.progress
+            source_config,
+            destination,
+            catalog,
+            state_file,
+            work_dir,
+            on_progress=self.console.progress,
+            on_connector_progress=self.console.connector_progress,
         )
         console = self.console
         records = ", ".join(f"{count} {stream}" for stream, count in sorted(result.streams_read.items()))

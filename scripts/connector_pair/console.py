@@ -35,6 +35,10 @@ class Console:
         self.line()
         self.line(self._bold(f"{number}. {text}"))
 
+    def connector_progress(self, who: str, line: str) -> None:
+        """A connector's own progress line, above the live counter."""
+        self.line(f"  {who:>11} | {line}")
+
     def progress(self, progress: Progress) -> None:
         text = (
             f"  ... {progress.records_read} records read, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -149,11 +150,14 @@ def run_sync(
     on_progress: Callable[[Progress], None] | None = None,
     timeout: float = 600,
     on_first_record: Callable[[], None] | None = None,
+    on_connector_progress: Callable[[str, str], None] | None = None,
 ) -> SyncResult:
     """Run one sync and save every state the destination confirms into `state_file`.
 
     `on_first_record` runs once the source has emitted its first record, while it goes on reading
-    (tests change the source then, to land a change in the middle of a read)."""
+    (tests change the source then, to land a change in the middle of a read).
+    `on_connector_progress(who, line)` gets each progress line a connector logs ("source" or
+    "destination"): the source's every few seconds per stream, the destination's per target."""
     work_dir.mkdir(parents=True, exist_ok=True)
     catalog_path = work_dir / "catalog.json"
     write_json(catalog_path, catalog)
@@ -191,6 +195,8 @@ def run_sync(
         def note(who: str, line: str) -> None:
             with log_lock:
                 log.write(f"{time.monotonic() - started:7.2f}s {who}: {line}\n")
+            if on_connector_progress is not None and PROGRESS_LINE.match(line):
+                on_connector_progress(who, line.removeprefix("INFO "))
 
         source = subprocess.Popen(source_command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         destination = subprocess.Popen(
@@ -288,6 +294,12 @@ def run_sync(
         log_path=log_path,
         streams_read=streams_read,
     )
+
+
+# The connectors' progress lines, as logged (level first): the source's per stream
+# ("contacts: 9,000 records, ..." or "contacts: done, ..."), the destination's per target
+# ("crm: 3 batches, 2,400 contacts so far: ...").
+PROGRESS_LINE = re.compile(r"^INFO [\w.]+: ((done, )?[\d,]+ records, |\d+ batches, )")
 
 
 def _message_type(line: bytes) -> bytes | None:
