@@ -15,8 +15,10 @@ read) refuses the record the same way, so no field is ever dropped in silence.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date
 from typing import Any
+
+from pendulum.parsing import parse_iso8601
 
 Record = Mapping[str, Any]
 
@@ -147,10 +149,10 @@ def is_tombstone(record: Record) -> bool:
         return False
     if isinstance(value, str):
         try:
-            datetime.fromisoformat(value.strip())
+            parsed = parse_iso8601(value.strip())
         except ValueError:
-            pass
-        else:
+            parsed = None
+        if isinstance(parsed, date):  # a datetime is a date too; a duration ("P1D") is neither
             return True
         shown = f"{value!r}" if len(value) <= 40 else "text"
         raise InvalidRecordError(

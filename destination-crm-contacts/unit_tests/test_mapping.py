@@ -133,6 +133,7 @@ class TestTombstone:
         [
             ("false", "is 'false', expected null"),
             ("", "is '', expected null"),
+            ("P1D", "is 'P1D', expected null"),
             (True, "is a boolean, expected null"),
             (1764064800, "is a number, expected null"),
         ],
