@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := sandbox source-custom-contacts destination-crm-contacts
+# Every package editable, with its test extra: the connectors' extras name the sandbox, installed here too.
+EDITABLES := $(foreach package,$(PACKAGES),-e './$(package)[tests]')
 SANDBOX_PORT ?= 8765
 
 .PHONY: install lock sandbox test lint format demo bench bench-quick bench-sandbox clean \
@@ -17,14 +19,14 @@ install: $(STAMP)
 $(STAMP): requirements.lock requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c requirements.lock -r requirements-dev.txt $(addprefix -e ./,$(PACKAGES))
+		-c requirements.lock -r requirements-dev.txt $(EDITABLES)
 	touch $(STAMP)
 
 # Regenerates the pins from a clean resolve; commit the result.
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check \
-		-r requirements-dev.txt $(addprefix -e ./,$(PACKAGES))
+		-r requirements-dev.txt $(EDITABLES)
 	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 	rm -rf .venv-lock
 
