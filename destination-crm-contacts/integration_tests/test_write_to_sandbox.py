@@ -39,7 +39,7 @@ def source_contacts(sandbox: SandboxProcess) -> list[dict]:
 
 class TestFullWrite:
     def test_given_source_contacts_when_written_twice_then_each_is_held_once_and_the_rerun_changes_nothing(
-        self, sandbox: SandboxProcess, profile: str, tmp_path: Path
+        self, sandbox: SandboxProcess, sandbox_profile: str, tmp_path: Path
     ) -> None:
         contacts = source_contacts(sandbox)
         lines = [record_line(c) for c in contacts] + [state_line(1)]
@@ -57,7 +57,7 @@ class TestFullWrite:
         assert writes_in(sandbox.admin.stats(), "client_contacts") == 0
         crm_totals = second.totals["targets"]["crm"]
         assert crm_totals["rejected"] == len(contacts) - len(expected_crm(contacts))
-        if profile == "strict":
+        if sandbox_profile == "strict":
             # Its search answers an id only: nothing to compare, so each contact is edited, to itself.
             assert (crm_totals["updated"], crm_totals["created"]) == (len(expected_crm(contacts)), 0)
         else:
@@ -172,7 +172,7 @@ class TestFaults:
 
 
 class TestOverwrite:
-    @pytest.mark.parametrize("profile", ["lenient"])
+    @pytest.mark.parametrize("sandbox_profile", ["lenient"])
     def test_given_a_crm_that_lists_when_overwriting_then_contacts_missing_from_the_sync_are_deleted(
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
@@ -185,7 +185,7 @@ class TestOverwrite:
         assert held_crm(sandbox) == expected_crm(contacts[:12])
         assert held_client_contacts(sandbox) == expected_client_contacts(contacts[:12])
 
-    @pytest.mark.parametrize("profile", ["strict"])
+    @pytest.mark.parametrize("sandbox_profile", ["strict"])
     def test_given_a_crm_that_answers_one_id_when_overwriting_then_the_sync_is_refused_before_any_write(
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
@@ -202,14 +202,14 @@ class TestOverwrite:
         assert (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts")) == before
 
     def test_given_an_empty_crm_when_a_first_sync_overwrites_then_it_writes_or_is_refused_by_what_it_can_list(
-        self, sandbox: SandboxProcess, profile: str, tmp_path: Path
+        self, sandbox: SandboxProcess, sandbox_profile: str, tmp_path: Path
     ) -> None:
         contacts = source_contacts(sandbox)[:10]
         before = sandbox.admin.dump("crm")
 
         run = write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts], mode="overwrite")
 
-        if profile == "strict":
+        if sandbox_profile == "strict":
             assert run.returncode != 0
             assert sandbox.admin.dump("crm") == before
         else:

@@ -1,7 +1,9 @@
 """Pytest fixtures for suites that test against the sandbox as a real process.
 
-Enable with `pytest_plugins = ["contacts_sandbox.pytest_plugin"]` in a conftest.py. Every test
-that uses `sandbox` runs twice, once per profile (test ids `[lenient]` and `[strict]`).
+Enable with `pytest_plugins = ["contacts_sandbox.pytest_plugin"]` in a root conftest.py, or, for
+one folder of a suite only, import the fixtures by name in that folder's conftest.py (pytest takes
+`pytest_plugins` from a root conftest alone). Every test that uses `sandbox` runs twice, once per
+profile (test ids `[lenient]` and `[strict]`).
 """
 
 from __future__ import annotations

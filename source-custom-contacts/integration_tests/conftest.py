@@ -17,6 +17,11 @@ from contacts_sandbox.acceptance import (
     source_custom_config,
     write_configs,
 )
+
+# The sandbox's fixtures are imported here, not named in the root conftest's `pytest_plugins`, so
+# that unit tests neither import nor start a sandbox; pytest refuses `pytest_plugins` in a conftest
+# below the root.
+from contacts_sandbox.pytest_plugin import sandbox, sandbox_process, sandbox_profile  # noqa: F401
 from contacts_sandbox.testing import SandboxProcess
 
 CONNECTOR_ROOT = Path(__file__).resolve().parent.parent
