@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 BASIC = ("test_id", "test_secret")
@@ -10,7 +12,23 @@ COMPANY_B = {"Authorization": "Bearer company-b-key"}
 CRM = {"x-api-key": "crm-test-key"}
 CLIENT_CONTACTS = {"Authorization": "Bearer client-contacts-test-key"}
 
+CRM_CONTACTS = "/crm/contacts"
+JOHN = {"first_name": "John", "last_name": "Doe", "email": "johndoe@example.com", "company": "Example Inc."}
+
 
 def bearer(client: TestClient) -> dict[str, str]:
     token = client.get("/custom/token", auth=BASIC).json()["token"]
     return {"Authorization": f"Bearer {token}"}
+
+
+def create_crm_contact(client: TestClient, **fields: Any) -> str:
+    """Creates John Doe, with `fields` over his, and answers the new contact's id."""
+    response = client.post(CRM_CONTACTS, json={**JOHN, **fields}, headers=CRM)
+    assert response.status_code == 200, response.text
+    contact_id: str = response.json()["id"]
+    return contact_id
+
+
+def crm_dump(client: TestClient) -> list[dict[str, Any]]:
+    dumped: list[dict[str, Any]] = client.get("/admin/dump/crm").json()
+    return dumped

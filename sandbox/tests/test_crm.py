@@ -7,22 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import CRM
-
-CONTACTS = "/crm/contacts"
-JOHN = {"first_name": "John", "last_name": "Doe", "email": "johndoe@example.com", "company": "Example Inc."}
-
-
-def _create(client: TestClient, **fields: Any) -> str:
-    response = client.post(CONTACTS, json={**JOHN, **fields}, headers=CRM)
-    assert response.status_code == 200, response.text
-    contact_id: str = response.json()["id"]
-    return contact_id
-
-
-def _dump(client: TestClient) -> list[dict[str, Any]]:
-    dumped: list[dict[str, Any]] = client.get("/admin/dump/crm").json()
-    return dumped
+from tests.helpers import CRM, JOHN, create_crm_contact, crm_dump
+from tests.helpers import CRM_CONTACTS as CONTACTS
 
 
 class TestAuth:
@@ -37,23 +23,23 @@ class TestAuth:
         response = client.request(method, path, json={**JOHN, "contact_id": "1"}, headers=headers)
         assert response.status_code == 401
         assert "error" in response.json()
-        assert _dump(client) == []
+        assert crm_dump(client) == []
 
 
 class TestCreate:
     def test_given_every_field_when_creating_then_a_20_digit_id_and_the_contact_stored(
         self, client: TestClient
     ) -> None:
-        contact_id = _create(client, phone="+1234567890", job_title="Sales Manager", notes="demo")
+        contact_id = create_crm_contact(client, phone="+1234567890", job_title="Sales Manager", notes="demo")
         assert len(contact_id) == 20
         assert contact_id.isdigit()
-        assert _dump(client) == [
+        assert crm_dump(client) == [
             {"id": contact_id, **JOHN, "phone": "+1234567890", "job_title": "Sales Manager", "notes": "demo"}
         ]
 
     def test_given_an_integer_phone_when_creating_then_stored_as_text(self, client: TestClient) -> None:
-        _create(client, phone=1234567890)
-        assert _dump(client)[0]["phone"] == "1234567890"
+        create_crm_contact(client, phone=1234567890)
+        assert crm_dump(client)[0]["phone"] == "1234567890"
 
     @pytest.mark.parametrize("field", ["first_name", "email"])
     @pytest.mark.parametrize("value", [None, ""], ids=["absent", "empty"])
@@ -64,7 +50,7 @@ class TestCreate:
         response = client.post(CONTACTS, json=body, headers=CRM)
         assert response.status_code == 400
         assert response.json() == {"error": f"{field} is required"}
-        assert _dump(client) == []
+        assert crm_dump(client) == []
 
     @pytest.mark.parametrize(
         ("body", "message"),
@@ -94,8 +80,8 @@ class TestSearch:
     def test_given_contacts_when_searching_a_field_then_case_insensitive_substring_matches(
         self, client: TestClient
     ) -> None:
-        wanted = _create(client, company="Example Inc.")
-        _create(client, company="Other Ltd", email="other@example.com")
+        wanted = create_crm_contact(client, company="Example Inc.")
+        create_crm_contact(client, company="Other Ltd", email="other@example.com")
         response = client.get(CONTACTS, params={"searchby": "company", "search": "example inc"}, headers=CRM)
         assert response.status_code == 200
         assert [c["id"] for c in response.json()] == [wanted]
@@ -113,21 +99,21 @@ class TestSearch:
     def test_given_the_search_in_a_json_body_when_searching_then_the_same_answer(
         self, client: TestClient
     ) -> None:
-        wanted = _create(client)
+        wanted = create_crm_contact(client)
         response = client.request(
             "GET", CONTACTS, json={"searchby": "email", "search": "JOHNDOE@"}, headers=CRM
         )
         assert [c["id"] for c in response.json()] == [wanted]
 
     def test_given_an_id_when_searching_by_id_then_that_contact(self, client: TestClient) -> None:
-        wanted = _create(client)
+        wanted = create_crm_contact(client)
         assert [
             c["id"]
             for c in client.get(CONTACTS, params={"searchby": "id", "search": wanted}, headers=CRM).json()
         ] == [wanted]
 
     def test_given_no_match_when_searching_then_an_empty_list(self, client: TestClient) -> None:
-        _create(client)
+        create_crm_contact(client)
         assert client.get(CONTACTS, params={"searchby": "notes", "search": "x"}, headers=CRM).json() == []
 
     @pytest.mark.parametrize(
@@ -156,11 +142,11 @@ class TestEdit:
     def test_given_either_spelling_when_editing_then_the_contact_changes(
         self, client: TestClient, id_key: str, fields_key: str
     ) -> None:
-        contact_id = _create(client)
+        contact_id = create_crm_contact(client)
         body = {id_key: contact_id, fields_key: {"email": "new@example.com", "phone": 1234567890}}
         response = client.post(f"{CONTACTS}/edit", json=body, headers=CRM)
         assert response.json() == {"id": contact_id}
-        stored = _dump(client)[0]
+        stored = crm_dump(client)[0]
         assert (stored["email"], stored["phone"], stored["company"]) == (
             "new@example.com",
             "1234567890",
@@ -173,11 +159,11 @@ class TestEdit:
     def test_given_a_name_when_editing_then_split_at_the_first_space(
         self, client: TestClient, name: str, first: str, last: str
     ) -> None:
-        contact_id = _create(client)
+        contact_id = create_crm_contact(client)
         client.post(
             f"{CONTACTS}/edit", json={"contact_id": contact_id, "update_fields": {"name": name}}, headers=CRM
         )
-        stored = _dump(client)[0]
+        stored = crm_dump(client)[0]
         assert (stored["first_name"], stored["last_name"]) == (first, last)
 
     def test_given_an_unknown_id_when_editing_then_404(self, client: TestClient) -> None:
@@ -201,13 +187,13 @@ class TestEdit:
     def test_given_a_bad_edit_when_editing_then_400_naming_the_field(
         self, client: TestClient, body: dict[str, Any], word: str
     ) -> None:
-        contact_id = _create(client)
+        contact_id = create_crm_contact(client)
         if body.get("contact_id") == "X":
             body = {**body, "contact_id": contact_id}
         response = client.post(f"{CONTACTS}/edit", json=body, headers=CRM)
         assert response.status_code == 400
         assert word in response.json()["error"]
-        assert _dump(client)[0]["email"] == JOHN["email"]
+        assert crm_dump(client)[0]["email"] == JOHN["email"]
 
 
 class TestDelete:
@@ -215,15 +201,15 @@ class TestDelete:
     def test_given_a_contact_when_deleting_then_gone_and_the_documented_answer(
         self, client: TestClient, how: str
     ) -> None:
-        contact_id = _create(client)
-        kept = _create(client)
+        contact_id = create_crm_contact(client)
+        kept = create_crm_contact(client)
         if how == "query":
             response = client.delete(CONTACTS, params={"contact_id": contact_id}, headers=CRM)
         else:
             response = client.request("DELETE", CONTACTS, json={how: contact_id}, headers=CRM)
         assert response.status_code == 200
         assert response.json() == "Document deleted successfully"
-        assert [c["id"] for c in _dump(client)] == [kept]
+        assert [c["id"] for c in crm_dump(client)] == [kept]
 
     def test_given_an_unknown_id_when_deleting_then_404(self, client: TestClient) -> None:
         response = client.request("DELETE", CONTACTS, json={"contact_id": "1" * 20}, headers=CRM)
@@ -239,7 +225,7 @@ class TestSearchAfterWrites:
     def test_given_an_edited_email_when_searching_then_found_by_the_new_one_only(
         self, client: TestClient
     ) -> None:
-        contact_id = _create(client)
+        contact_id = create_crm_contact(client)
         client.post(
             f"{CONTACTS}/edit",
             json={"contact_id": contact_id, "update_fields": {"email": "New@Example.com"}},
@@ -254,15 +240,15 @@ class TestSearchAfterWrites:
         assert by_old == []
 
     def test_given_a_deleted_contact_when_searching_then_not_found(self, client: TestClient) -> None:
-        contact_id = _create(client)
+        contact_id = create_crm_contact(client)
         client.delete(CONTACTS, params={"contact_id": contact_id}, headers=CRM)
         assert client.get(CONTACTS, params={"searchby": "id", "search": contact_id}, headers=CRM).json() == []
 
     def test_given_a_marker_in_notes_when_searching_then_a_longer_id_does_not_match(
         self, client: TestClient
     ) -> None:
-        wanted = _create(client, notes="synced [source-id:123]")
-        _create(client, notes="synced [source-id:1234]")
+        wanted = create_crm_contact(client, notes="synced [source-id:123]")
+        create_crm_contact(client, notes="synced [source-id:1234]")
         found = client.get(
             CONTACTS, params={"searchby": "notes", "search": "[source-id:123]"}, headers=CRM
         ).json()

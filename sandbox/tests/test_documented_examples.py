@@ -14,10 +14,8 @@ import pytest
 import requests
 
 from contacts_sandbox.testing import SandboxProcess
+from tests.helpers import CLIENT_CONTACTS, COMPANY_A, CRM
 
-CRM = {"x-api-key": "crm-test-key"}
-COMPANY = {"Authorization": "Bearer company-a-key"}
-CLIENT_CONTACTS = {"Authorization": "Bearer client-contacts-test-key"}
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 CREATOR = {"_id": "60f1b2b3c9e9a12345678901", "username": "admin_user", "name": "Admin User", "type": "admin"}
 CLIENT_CONTACT_EXAMPLE = {
@@ -85,7 +83,7 @@ class TestCustomContactSourceApi:
 
 class TestCompanyContactsApi:
     def test_get_contacts(self, sandbox: SandboxProcess) -> None:
-        body = requests.get(f"{sandbox.url}/company/api/v1/contacts", headers=COMPANY, timeout=5).json()
+        body = requests.get(f"{sandbox.url}/company/api/v1/contacts", headers=COMPANY_A, timeout=5).json()
         assert set(body) == {"data", "currentPage", "totalPages", "totalRecords"}
         assert (body["currentPage"], body["totalPages"], body["totalRecords"]) == (1, 20, 200)
         contact = body["data"][0]
@@ -97,7 +95,9 @@ class TestCompanyContactsApi:
         assert all(set(tag) == {"id", "name", "color"} for tag in contact["tags"])
 
     def test_get_contact_tags(self, sandbox: SandboxProcess) -> None:
-        body = requests.get(f"{sandbox.url}/company/api/v1/contacts/tags", headers=COMPANY, timeout=5).json()
+        body = requests.get(
+            f"{sandbox.url}/company/api/v1/contacts/tags", headers=COMPANY_A, timeout=5
+        ).json()
         assert set(body) == {"data", "currentPage", "totalPages", "totalRecords"}
         for tag in body["data"]:
             assert set(tag) == {"id", "name", "color", "created_at", "_count"}
@@ -106,7 +106,7 @@ class TestCompanyContactsApi:
     @pytest.mark.parametrize("path", ["/company/api/v1/contacts", "/company/api/v1/contacts/tags"])
     def test_unauthorized_and_method_not_allowed(self, sandbox: SandboxProcess, path: str) -> None:
         assert requests.get(f"{sandbox.url}{path}", timeout=5).status_code == 401
-        assert requests.post(f"{sandbox.url}{path}", headers=COMPANY, timeout=5).status_code == 405
+        assert requests.post(f"{sandbox.url}{path}", headers=COMPANY_A, timeout=5).status_code == 405
 
 
 class TestCrmApi:

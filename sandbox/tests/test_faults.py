@@ -9,10 +9,7 @@ import pytest
 import requests
 
 from contacts_sandbox.testing import SandboxProcess
-
-CRM = {"x-api-key": "crm-test-key"}
-COMPANY_A = {"Authorization": "Bearer company-a-key"}
-CLIENT_CONTACTS = {"Authorization": "Bearer client-contacts-test-key"}
+from tests.helpers import CLIENT_CONTACTS, COMPANY_A, CRM
 
 
 def _company_statuses(sandbox: SandboxProcess, count: int) -> list[int]:

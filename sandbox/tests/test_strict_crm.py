@@ -7,30 +7,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import CRM
-
-CONTACTS = "/crm/contacts"
-JOHN = {"first_name": "John", "last_name": "Doe", "email": "johndoe@example.com", "company": "Example Inc."}
-
-
-def _create(client: TestClient, **fields: Any) -> str:
-    response = client.post(CONTACTS, json={**JOHN, **fields}, headers=CRM)
-    assert response.status_code == 200, response.text
-    contact_id: str = response.json()["id"]
-    return contact_id
-
-
-def _dump(client: TestClient) -> list[dict[str, Any]]:
-    dumped: list[dict[str, Any]] = client.get("/admin/dump/crm").json()
-    return dumped
+from tests.helpers import CRM, JOHN, create_crm_contact, crm_dump
+from tests.helpers import CRM_CONTACTS as CONTACTS
 
 
 class TestRead:
     def test_given_contacts_when_searching_an_exact_value_then_only_the_id_of_the_match(
         self, strict_client: TestClient
     ) -> None:
-        contact_id = _create(strict_client, email="ann@example.com")
-        _create(strict_client, email="bob@example.com")
+        contact_id = create_crm_contact(strict_client, email="ann@example.com")
+        create_crm_contact(strict_client, email="bob@example.com")
         response = strict_client.get(
             CONTACTS, params={"searchby": "email", "search": "ann@example.com"}, headers=CRM
         )
@@ -40,7 +26,7 @@ class TestRead:
     def test_given_the_documents_json_body_on_the_get_when_searching_then_it_is_read(
         self, strict_client: TestClient
     ) -> None:
-        contact_id = _create(strict_client, notes="marker:42")
+        contact_id = create_crm_contact(strict_client, notes="marker:42")
         body = {"searchby": "notes", "search": "marker:42"}
         assert strict_client.request("GET", CONTACTS, json=body, headers=CRM).json() == {"id": contact_id}
 
@@ -50,7 +36,7 @@ class TestRead:
     def test_given_a_term_that_is_not_the_whole_value_when_searching_then_404(
         self, strict_client: TestClient, term: str
     ) -> None:
-        _create(strict_client, notes="marker:42")
+        create_crm_contact(strict_client, notes="marker:42")
         response = strict_client.get(CONTACTS, params={"searchby": "notes", "search": term}, headers=CRM)
         assert response.status_code == 404
         assert set(response.json()) == {"error"}
@@ -58,8 +44,8 @@ class TestRead:
     def test_given_several_matches_when_searching_then_the_oldest_created_only(
         self, strict_client: TestClient
     ) -> None:
-        oldest = _create(strict_client, first_name="Ann")
-        newer = _create(strict_client)
+        oldest = create_crm_contact(strict_client, first_name="Ann")
+        newer = create_crm_contact(strict_client)
         # An edit does not make a contact older or newer.
         strict_client.post(
             f"{CONTACTS}/edit", json={"contact_id": oldest, "update_fields": {"phone": "1"}}, headers=CRM
@@ -72,7 +58,7 @@ class TestRead:
     def test_given_an_edit_when_searching_the_old_and_new_values_then_only_the_new_one_is_found(
         self, strict_client: TestClient
     ) -> None:
-        contact_id = _create(strict_client, email="old@example.com")
+        contact_id = create_crm_contact(strict_client, email="old@example.com")
         strict_client.post(
             f"{CONTACTS}/edit",
             json={"contactID": contact_id, "updateFields": {"email": "new@example.com", "phone": 5551234}},
@@ -119,19 +105,19 @@ class TestCreate:
         response = strict_client.post(CONTACTS, json={**JOHN, field: None}, headers=CRM)
         assert response.status_code == 400
         assert field in response.json()["error"]
-        assert _dump(strict_client) == []
+        assert crm_dump(strict_client) == []
 
     def test_given_an_unknown_field_when_creating_then_400(self, strict_client: TestClient) -> None:
         response = strict_client.post(CONTACTS, json={**JOHN, "website": "x"}, headers=CRM)
         assert response.status_code == 400
-        assert _dump(strict_client) == []
+        assert crm_dump(strict_client) == []
 
     @pytest.mark.parametrize("phone", ["+1234567890", 1234567890], ids=["string", "integer"])
     def test_given_either_documented_phone_type_when_creating_then_stored(
         self, strict_client: TestClient, phone: object
     ) -> None:
-        _create(strict_client, phone=phone)
-        assert _dump(strict_client)[0]["phone"] == str(phone)
+        create_crm_contact(strict_client, phone=phone)
+        assert crm_dump(strict_client)[0]["phone"] == str(phone)
 
     @pytest.mark.parametrize("field", ["first_name", "email"])
     def test_given_a_required_field_absent_when_creating_then_400(
@@ -150,11 +136,11 @@ class TestEdit:
     def test_given_changes_the_document_does_not_allow_when_editing_then_400_and_unchanged(
         self, strict_client: TestClient, changes: dict[str, Any]
     ) -> None:
-        contact_id = _create(strict_client)
-        before = _dump(strict_client)
+        contact_id = create_crm_contact(strict_client)
+        before = crm_dump(strict_client)
         body = {"contact_id": contact_id, "update_fields": changes}
         assert strict_client.post(f"{CONTACTS}/edit", json=body, headers=CRM).status_code == 400
-        assert _dump(strict_client) == before
+        assert crm_dump(strict_client) == before
 
     @pytest.mark.parametrize(
         "body",
@@ -168,12 +154,12 @@ class TestEdit:
     def test_given_an_ambiguous_or_unknown_outer_field_when_editing_then_400(
         self, strict_client: TestClient, body: dict[str, Any]
     ) -> None:
-        contact_id = _create(strict_client)
+        contact_id = create_crm_contact(strict_client)
         body = {key: contact_id if value == "X" else value for key, value in body.items()}
         assert strict_client.post(f"{CONTACTS}/edit", json=body, headers=CRM).status_code == 400
 
     def test_given_an_integer_id_when_editing_then_400(self, strict_client: TestClient) -> None:
-        contact_id = _create(strict_client)
+        contact_id = create_crm_contact(strict_client)
         body = {"contact_id": int(contact_id), "update_fields": {"email": "a@b.c"}}
         assert strict_client.post(f"{CONTACTS}/edit", json=body, headers=CRM).status_code == 400
 
@@ -183,13 +169,13 @@ class TestEdit:
     def test_given_either_documented_spelling_when_editing_then_the_name_email_and_phone_change(
         self, strict_client: TestClient, id_name: str, fields_name: str
     ) -> None:
-        contact_id = _create(strict_client)
+        contact_id = create_crm_contact(strict_client)
         changes = {"name": "Ann Lee", "email": "ann@example.com", "phone": 1234567890}
         response = strict_client.post(
             f"{CONTACTS}/edit", json={id_name: contact_id, fields_name: changes}, headers=CRM
         )
         assert response.json() == {"id": contact_id}
-        (stored,) = _dump(strict_client)
+        (stored,) = crm_dump(strict_client)
         assert (stored["first_name"], stored["last_name"], stored["email"], stored["phone"]) == (
             "Ann",
             "Lee",
@@ -206,19 +192,19 @@ class TestDelete:
     def test_given_a_contact_when_deleting_then_the_documents_plain_text(
         self, strict_client: TestClient
     ) -> None:
-        contact_id = _create(strict_client)
+        contact_id = create_crm_contact(strict_client)
         response = strict_client.request("DELETE", CONTACTS, json={"contact_id": contact_id}, headers=CRM)
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/plain")
         assert response.text == "Document deleted successfully"
-        assert _dump(strict_client) == []
+        assert crm_dump(strict_client) == []
 
     def test_given_the_id_in_the_query_when_deleting_then_deleted(self, strict_client: TestClient) -> None:
-        contact_id = _create(strict_client)
+        contact_id = create_crm_contact(strict_client)
         assert (
             strict_client.delete(CONTACTS, params={"contact_id": contact_id}, headers=CRM).status_code == 200
         )
-        assert _dump(strict_client) == []
+        assert crm_dump(strict_client) == []
 
     def test_given_an_unknown_id_when_deleting_then_404(self, strict_client: TestClient) -> None:
         response = strict_client.request("DELETE", CONTACTS, json={"contact_id": "1" * 20}, headers=CRM)
@@ -233,16 +219,16 @@ class TestDelete:
     def test_given_a_body_the_document_does_not_show_when_deleting_then_400_and_kept(
         self, strict_client: TestClient, body: dict[str, Any]
     ) -> None:
-        contact_id = _create(strict_client)
+        contact_id = create_crm_contact(strict_client)
         body = {key: contact_id if value == "X" else value for key, value in body.items()}
         assert strict_client.request("DELETE", CONTACTS, json=body, headers=CRM).status_code == 400
-        assert len(_dump(strict_client)) == 1
+        assert len(crm_dump(strict_client)) == 1
 
 
 def test_given_only_the_crm_strict_when_searching_then_the_lenient_list_elsewhere_is_unaffected(
     client: TestClient,
 ) -> None:
-    contact_id = _create(client)
+    contact_id = create_crm_contact(client)
     params = {"searchby": "company", "search": "example"}
     assert [contact["id"] for contact in client.get(CONTACTS, params=params, headers=CRM).json()] == [
         contact_id
