@@ -32,6 +32,29 @@ def assert_targets_mirror(sandbox: SandboxProcess, rejected_path: Path) -> None:
         assert difference.expected > 0
 
 
+def connectors(sandbox: SandboxProcess, rejected_path: Path) -> tuple[Any, Any]:
+    """The pair as PyAirbyte runs them from this virtualenv: the source on the Custom Contact
+    Source API with every stream selected, and the destination keeping its rejected records in
+    `rejected_path`."""
+    import airbyte as ab
+
+    source = ab.get_source(
+        "source-custom-contacts",
+        config=example_config("source-custom-contacts.custom-api.json", sandbox.url),
+        local_executable=BIN / "source-custom-contacts",
+    )
+    source.select_all_streams()
+    destination = ab.get_destination(
+        "destination-crm-contacts",
+        config={
+            **example_config("destination-crm-contacts.json", sandbox.url),
+            "rejected_records_path": str(rejected_path),
+        },
+        local_executable=BIN / "destination-crm-contacts",
+    )
+    return source, destination
+
+
 @pytest.fixture
 def pyairbyte_sandbox(profile: str) -> Any:
     with SandboxProcess(contacts=80, seed=11, profile=profile) as process:
@@ -41,26 +64,12 @@ def pyairbyte_sandbox(profile: str) -> Any:
 def test_given_pyairbyte_when_the_source_reads_twice_and_the_destination_writes_then_targets_mirror(
     pyairbyte_sandbox: SandboxProcess, tmp_path: Path
 ) -> None:
-    import airbyte as ab
     from airbyte.caches import DuckDBCache
 
     sandbox = pyairbyte_sandbox
-    source = ab.get_source(
-        "source-custom-contacts",
-        config=example_config("source-custom-contacts.custom-api.json", sandbox.url),
-        local_executable=BIN / "source-custom-contacts",
-    )
-    source.select_all_streams()
-    cache = DuckDBCache(db_path=tmp_path / "cache.duckdb", cache_dir=tmp_path / "cache")
     rejected_path = tmp_path / "rejected.jsonl"
-    destination = ab.get_destination(
-        "destination-crm-contacts",
-        config={
-            **example_config("destination-crm-contacts.json", sandbox.url),
-            "rejected_records_path": str(rejected_path),
-        },
-        local_executable=BIN / "destination-crm-contacts",
-    )
+    source, destination = connectors(sandbox, rejected_path)
+    cache = DuckDBCache(db_path=tmp_path / "cache.duckdb", cache_dir=tmp_path / "cache")
 
     first = source.read(cache=cache)
     live = set(custom_source_records(sandbox.admin.dump("custom")))
@@ -95,26 +104,12 @@ def test_given_pyairbyte_when_writing_from_the_source_twice_then_the_second_writ
     """Straight from the source, with the state kept in a cache (`cache=False, state_cache=...`):
     the destination's own state is the source's next starting point. With `cache=cache` instead,
     PyAirbyte writes everything the cache holds, every time."""
-    import airbyte as ab
     from airbyte.caches import DuckDBCache
 
     sandbox = pyairbyte_sandbox
-    source = ab.get_source(
-        "source-custom-contacts",
-        config=example_config("source-custom-contacts.custom-api.json", sandbox.url),
-        local_executable=BIN / "source-custom-contacts",
-    )
-    source.select_all_streams()
-    state_cache = DuckDBCache(db_path=tmp_path / "state.duckdb", cache_dir=tmp_path / "state")
     rejected_path = tmp_path / "rejected.jsonl"
-    destination = ab.get_destination(
-        "destination-crm-contacts",
-        config={
-            **example_config("destination-crm-contacts.json", sandbox.url),
-            "rejected_records_path": str(rejected_path),
-        },
-        local_executable=BIN / "destination-crm-contacts",
-    )
+    source, destination = connectors(sandbox, rejected_path)
+    state_cache = DuckDBCache(db_path=tmp_path / "state.duckdb", cache_dir=tmp_path / "state")
 
     first = destination.write(source, cache=False, state_cache=state_cache)
     assert first.processed_records == len(custom_source_records(sandbox.admin.dump("custom")))
