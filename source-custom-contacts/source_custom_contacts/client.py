@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 import requests
-from airbyte_cdk.sources.streams.call_rate import MovingWindowCallRatePolicy, Rate
 from airbyte_cdk.sources.streams.http.error_handlers import HttpStatusErrorHandler
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
 from airbyte_cdk.sources.streams.http.requests_native_auth import TokenAuthenticator
@@ -28,14 +27,19 @@ from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, Htt
 from source_custom_contacts.errors import (
     TOKEN_REJECTED_RETRY,
     ErrorMapping,
-    RetryAfterBackoffStrategy,
     credentials_refused,
     error_mapping,
     malformed_response,
     transport_failures,
 )
 from source_custom_contacts.failures import Answers, FailureContext, explained
-from source_custom_contacts.rate_limit import BudgetSession, PatientHttpClient, RateLimitBudget
+from source_custom_contacts.rate_limit import (
+    MAX_RATE_LIMIT_WAIT_SECONDS,
+    BudgetSession,
+    PacedBudget,
+    RetryAfterBackoff,
+    paced_budget,
+)
 
 CUSTOM_API_NAME = "Custom Contact Source API"
 COMPANY_API_NAME = "Company Contacts API"
@@ -92,15 +96,12 @@ class ApiClient:
         return JsonAnswer(body, served_at(response))
 
 
-def rate_budget(settings: HttpSettings) -> RateLimitBudget:
-    """One budget per API, shared by every client of that API: a 429 pauses them all."""
-    if settings.max_requests_per_second is None:
-        return RateLimitBudget(policies=[])
-    rate = Rate(limit=settings.max_requests_per_second, interval=timedelta(seconds=1))
-    return RateLimitBudget(policies=[MovingWindowCallRatePolicy(rates=[rate], matchers=[])])
+def rate_budget(settings: HttpSettings) -> PacedBudget:
+    """One budget per API, shared by every client of that API (see `rate_limit.py`)."""
+    return paced_budget(settings.max_requests_per_second)
 
 
-def _session(budget: RateLimitBudget, settings: HttpSettings, on_answer: Any) -> requests.Session:
+def _session(budget: PacedBudget, settings: HttpSettings, on_answer: Any) -> requests.Session:
     session = BudgetSession(api_budget=budget)
     session.hooks["response"].append(on_answer)
     # Enough pooled connections for every page in flight plus a token request, so none is discarded.
@@ -113,19 +114,24 @@ def _session(budget: RateLimitBudget, settings: HttpSettings, on_answer: Any) ->
 def _http_client(
     name: str,
     mapping: ErrorMapping,
-    budget: RateLimitBudget,
+    budget: PacedBudget,
     settings: HttpSettings,
     logger: logging.Logger,
     authenticator: AuthBase | None,
     max_retries: int,
     on_answer: Any,
 ) -> HttpClient:
-    return PatientHttpClient(
-        budget=budget,
+    handler = HttpStatusErrorHandler(
+        logger=logger,
+        error_mapping=mapping,
+        max_retries=max_retries,
+        max_time=timedelta(seconds=MAX_RATE_LIMIT_WAIT_SECONDS),
+    )
+    return HttpClient(
         name=name,
         logger=logger,
-        error_handler=HttpStatusErrorHandler(logger=logger, error_mapping=mapping, max_retries=max_retries),
-        backoff_strategy=RetryAfterBackoffStrategy(),
+        error_handler=handler,
+        backoff_strategy=RetryAfterBackoff(),
         session=_session(budget, settings, on_answer),
         authenticator=authenticator,
         request_timeout=float(settings.request_timeout_seconds),
@@ -150,7 +156,7 @@ def custom_api_client(
     logger: logging.Logger,
     clock: Clock = time.time,
     max_retries: int = MAX_RETRIES,
-    budget: RateLimitBudget | None = None,
+    budget: PacedBudget | None = None,
     probe: bool = False,
     stream_name: str = "contacts",
 ) -> ApiClient:
@@ -195,7 +201,7 @@ def company_api_client(
     config: CompanyApiConfig,
     settings: HttpSettings,
     logger: logging.Logger,
-    budget: RateLimitBudget,
+    budget: PacedBudget,
     stream_name: str,
     max_retries: int = MAX_RETRIES,
     probe: bool = False,

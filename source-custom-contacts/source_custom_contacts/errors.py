@@ -6,13 +6,11 @@ Retrying is the CDK's job (HttpClient); this module only states the policy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.sources.streams.http.error_handlers import BackoffStrategy, ErrorResolution, ResponseAction
+from airbyte_cdk.sources.streams.http.error_handlers import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -64,7 +62,8 @@ def transport_failures(api_name: str, base_url: str, timeout_seconds: float, ret
 
 def error_mapping(api_name: str, unauthorized: ErrorResolution, transport: ErrorMapping) -> ErrorMapping:
     """The CDK's defaults plus our own wording; 401 is the caller's choice (renew a token, or
-    fail), and so are transport failures (see `transport_failures`)."""
+    fail), and so are transport failures (see `transport_failures`). A 429 keeps the CDK's
+    `RATE_LIMITED` action: see `rate_limit.py`."""
     return {
         **DEFAULT_ERROR_MAPPING,
         **transport,
@@ -102,37 +101,6 @@ TOKEN_REJECTED_RETRY = ErrorResolution(
     failure_type=FailureType.config_error,
     error_message="The API rejected the access token (HTTP 401); a new token is requested once.",
 )
-
-
-class RetryAfterBackoffStrategy(BackoffStrategy):
-    """Waits as long as the API's Retry-After asks; without it the CDK's exponential backoff applies."""
-
-    def backoff_time(
-        self,
-        response_or_exception: requests.Response | requests.RequestException | None,
-        attempt_count: int,
-    ) -> float | None:
-        if not isinstance(response_or_exception, requests.Response):
-            return None
-        return parse_retry_after(response_or_exception.headers.get("Retry-After"))
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or HTTP date); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def malformed_response(api_name: str, url: str, expected: str) -> AirbyteTracedException:

@@ -16,11 +16,13 @@ from typing import Any
 
 import requests
 from airbyte_cdk.models import AirbyteErrorTraceMessage, FailureType, StreamDescriptor
-from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 # The CDK's message when a request is refused again with a token it has just renewed.
 CDK_RENEWED_TOKEN_REFUSED = "Refreshed OAuth access token is rejected by the API."
+# The CDK's message when a request's retries (or their total wait) ran out on 429s.
+CDK_RATE_LIMIT_EXHAUSTED = "API rate limit exceeded."
+# Its message when they ran out on anything else, followed by the last error's own message.
 CDK_GAVE_UP_PREFIX = "Exhausted available request attempts. Please see logs for more details. Exception: "
 
 
@@ -70,7 +72,6 @@ def _explain(
     api = context.api_name
     failure_type = error.failure_type or FailureType.system_error
     message = error.message or ""
-    cause = error.__cause__ or error.__context__  # the CDK raises inside its `except`
     if message == CDK_RENEWED_TOKEN_REFUSED:
         if answers.data_succeeded:
             return (
@@ -84,18 +85,17 @@ def _explain(
             "and a second one too: check that these credentials may read contacts.",
             FailureType.config_error,
         )
-    if isinstance(cause, BaseBackoffException):
-        response = cause.response
-        if isinstance(response, requests.Response) and response.status_code == 429:
-            now = context.max_requests_per_second
-            setting = f"now {now}" if now is not None else "now unset"
-            return (
-                f"The {api} kept answering HTTP 429 (too many requests) through every retry: set "
-                f"'max_requests_per_second' ({setting}) below the API's limit, and run the sync again.",
-                FailureType.transient_error,
-            )
-        if message.startswith(CDK_GAVE_UP_PREFIX):
-            return f"{_first_sentence(str(cause), api)} Every retry failed the same way.", failure_type
+    if message == CDK_RATE_LIMIT_EXHAUSTED:
+        now = context.max_requests_per_second
+        setting = f"now {now}" if now is not None else "now unset"
+        return (
+            f"The {api} kept answering HTTP 429 (too many requests) through every retry: set "
+            f"'max_requests_per_second' ({setting}) below the API's limit, and run the sync again.",
+            FailureType.transient_error,
+        )
+    if message.startswith(CDK_GAVE_UP_PREFIX):
+        last_error = message.removeprefix(CDK_GAVE_UP_PREFIX)
+        return f"{_first_sentence(last_error, api)} Every retry failed the same way.", failure_type
     return message, failure_type
 
 

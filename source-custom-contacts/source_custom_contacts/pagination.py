@@ -1,16 +1,20 @@
 """Fetching numbered pages ahead of the reader, on a bounded pool, handed back in page order.
 
-The reader sees page 1, 2, 3... exactly as a sequential loop would, while up to `max_in_flight`
-pages are already on their way. Only those pages are held in memory, however many there are.
+The reader sees page 1, 2, 3... exactly as a sequential loop would, while the next pages are
+already on their way: as many as hide the API's latency (see `in_flight.py`), never more than
+`max_in_flight`. Only those pages are held in memory, however many there are.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from source_custom_contacts.in_flight import PagesInFlight
 
 T = TypeVar("T")
 
@@ -40,6 +44,7 @@ def fetch_pages_in_order(
     max_in_flight: int,
     first_page: int = 1,
     is_empty: Callable[[T], bool] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[Page[T]]:
     """Yields pages from `first_page` in order until one says it is the last.
 
@@ -50,20 +55,28 @@ def fetch_pages_in_order(
     pending: deque[Future[Page[T]]] = deque()
     next_number = first_page
     last_number: int | None = None
-    # Ask for the first page alone: its answer may tell how many pages there are.
-    window = 1
+    in_flight = PagesInFlight(max_in_flight)
+
+    def timed_fetch(number: int) -> Page[T]:
+        began = clock()
+        page = fetch_page(number)
+        in_flight.fetched(clock() - began)
+        return page
+
     try:
         while True:
-            while len(pending) < window and (last_number is None or next_number <= last_number):
-                pending.append(pool.submit(fetch_page, next_number))
+            # The first page goes alone: its answer may tell how many pages there are.
+            while len(pending) < in_flight.window() and (last_number is None or next_number <= last_number):
+                pending.append(pool.submit(timed_fetch, next_number))
                 next_number += 1
             if not pending:
                 return
             page = pending.popleft().result()
             if page.total_pages is not None:
                 last_number = page.total_pages
-            window = max_in_flight
+            handed = clock()
             yield page
+            in_flight.read(clock() - handed)
             if page.is_last or (last_number is not None and page.number >= last_number):
                 return
             if is_empty is not None and is_empty(page.items):

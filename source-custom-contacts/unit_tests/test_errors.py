@@ -1,29 +1,13 @@
-"""Retry-After is honoured in both of its forms; a request without an answer says what to fix."""
+"""A request without an answer says what to fix."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 import pytest
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http.error_handlers import ResponseAction
 
-from source_custom_contacts.errors import parse_retry_after, transport_failures
-
-
-@pytest.mark.parametrize(
-    ("header", "seconds"), [("3", 3.0), ("0.5", 0.5), (None, None), ("soon", None), ("-4", 0.0)]
-)
-def test_given_a_retry_after_header_when_parsed_then_it_gives_the_seconds_to_wait(header, seconds):
-    assert parse_retry_after(header) == seconds
-
-
-def test_given_a_retry_after_date_when_parsed_then_it_gives_the_seconds_until_then():
-    in_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
-
-    assert 55 <= parse_retry_after(in_a_minute) <= 60
+from source_custom_contacts.errors import transport_failures
 
 
 class TestTransportFailures:

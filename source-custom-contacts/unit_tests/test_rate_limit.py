@@ -1,10 +1,10 @@
-"""A 429 slows the read down: every request waits out its Retry-After, and a request the limit
-kept refusing is tried again while others get through; an API that lets nothing through fails."""
+"""A 429 makes the request that got it wait its Retry-After, and nothing else; the API's
+requests are paced only while that removes 429s, and a request that keeps meeting the limit
+fails the sync with a message that names the setting to change."""
 
 from __future__ import annotations
 
 import logging
-import types
 from collections.abc import Iterator
 
 import pytest
@@ -12,12 +12,13 @@ import requests
 import requests_mock
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.call_rate import CallRateLimitHit
-from airbyte_cdk.sources.streams.http import rate_limiting
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_custom_contacts.client import ApiClient, custom_api_client, rate_budget
 from source_custom_contacts.config import CustomApiConfig, HttpSettings
-from source_custom_contacts.rate_limit import RateLimitBudget
+from source_custom_contacts.pace import AdaptivePace
+from source_custom_contacts.rate_limit import PacedBudget, RetryAfterBackoff
+from source_custom_contacts.retry_after import RetryAfter
 from unit_tests.integration.response_builder import jwt
 
 LOGGER = logging.getLogger("airbyte")
@@ -49,54 +50,39 @@ def answer(status: int, retry_after: str | None = None) -> requests.Response:
     return response
 
 
-def budget_on(fake: FakeTime) -> RateLimitBudget:
-    return RateLimitBudget(policies=[], clock=fake.clock, sleep=fake.sleep)
+def budget_on(fake: FakeTime) -> PacedBudget:
+    return PacedBudget(policies=[], pace=AdaptivePace(clock=fake.clock), sleep=fake.sleep)
+
+
+def paced_to_one_a_second(budget: PacedBudget, fake: FakeTime) -> None:
+    """Half the requests of a second refused, then the pace holds what got through."""
+    for status in [429] * 5 + [200] * 4:
+        budget.update_from_response(object(), answer(status))
+    fake.now += 5.0
+    budget.update_from_response(object(), answer(200))
 
 
 class TestBudget:
-    def test_given_a_429_with_retry_after_then_every_call_waits_until_it_has_passed(self) -> None:
+    def test_given_a_429_with_a_retry_after_when_other_requests_leave_then_none_of_them_waits(self) -> None:
         fake = FakeTime()
         budget = budget_on(fake)
-        budget.update_from_response(object(), answer(429, retry_after="3"))
-        fake.now += 1.0
+        budget.update_from_response(object(), answer(429, retry_after="30"))
 
         budget.acquire_call(object())
-        budget.acquire_call(object())
-
-        assert fake.slept == [2.0]
-
-    def test_given_a_429_while_calls_wait_then_they_wait_for_the_later_retry_after_too(self) -> None:
-        fake = FakeTime()
-
-        def sleep_while_another_call_meets_a_429(seconds: float) -> None:
-            fake.sleep(seconds)
-            if len(fake.slept) == 1:
-                budget.update_from_response(object(), answer(429, retry_after="2"))
-
-        budget = RateLimitBudget(policies=[], clock=fake.clock, sleep=sleep_while_another_call_meets_a_429)
-        budget.update_from_response(object(), answer(429, retry_after="1"))
-
-        budget.acquire_call(object())
-
-        assert fake.slept == [1.0, 2.0]
-
-    def test_given_a_429_without_retry_after_then_calls_do_not_wait(self) -> None:
-        fake = FakeTime()
-        budget = budget_on(fake)
-        budget.update_from_response(object(), answer(429))
-
         budget.acquire_call(object())
 
         assert fake.slept == []
 
-    def test_given_answers_then_those_under_500_but_429_count_as_answered(self) -> None:
-        budget = budget_on(FakeTime())
+    def test_given_429s_that_pacing_removes_when_requests_leave_then_they_leave_at_the_pace(self) -> None:
+        fake = FakeTime()
+        budget = budget_on(fake)
+        paced_to_one_a_second(budget, fake)
 
-        for status in (200, 201, 401, 404, 429, 500, 503):
-            budget.update_from_response(object(), answer(status))
-        budget.update_from_response(object(), requests.ConnectionError("dropped"))
+        for _ in range(3):
+            budget.acquire_call(object())
 
-        assert budget.answered == 4
+        assert budget.pace.rate == pytest.approx(1.0)
+        assert fake.slept == [1.0, 1.0]
 
     def test_given_max_requests_per_second_then_calls_beyond_it_in_a_second_are_held_back(self) -> None:
         budget = rate_budget(HttpSettings(max_requests_per_second=3))
@@ -107,13 +93,21 @@ class TestBudget:
             budget.acquire_call(object(), block=False)
 
 
-@pytest.fixture
-def cdk_backoff_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The CDK sleeps Retry-After plus a second before retrying a 429, on the real clock; the
-    tests record those sleeps instead of waiting them out."""
-    slept: list[float] = []
-    monkeypatch.setattr(rate_limiting, "time", types.SimpleNamespace(sleep=slept.append))
-    return slept
+class TestRetryAfterBackoff:
+    def test_given_a_429_with_a_retry_after_then_its_request_waits_that_long(self) -> None:
+        assert RetryAfterBackoff().backoff_time(answer(429, retry_after="3"), attempt_count=1) == 3.0
+
+    def test_given_a_429_without_a_readable_retry_after_then_the_cdk_backoff_applies(self) -> None:
+        backoff = RetryAfterBackoff()
+
+        assert backoff.backoff_time(answer(429), attempt_count=1) is None
+        assert backoff.backoff_time(answer(429, retry_after="later"), attempt_count=1) is None
+        assert backoff.backoff_time(requests.ConnectionError("dropped"), attempt_count=1) is None
+
+    def test_given_a_retry_after_longer_than_the_bounded_wait_then_the_wait_is_bounded(self) -> None:
+        backoff = RetryAfterBackoff(RetryAfter(), max_wait=600)
+
+        assert backoff.backoff_time(answer(429, retry_after="86400"), attempt_count=1) == 600
 
 
 @pytest.fixture
@@ -122,9 +116,10 @@ def mocker() -> Iterator[requests_mock.Mocker]:
         yield mocked
 
 
-def client_on(fake: FakeTime, budget: RateLimitBudget, max_retries: int) -> ApiClient:
+def client_on(fake: FakeTime, budget: PacedBudget, max_retries: int, rate: int | None = None) -> ApiClient:
     config = CustomApiConfig(base_url=BASE, client_id="id", client_secret="secret")
-    return custom_api_client(config, HttpSettings(), LOGGER, fake.clock, max_retries, budget)
+    settings = HttpSettings(max_requests_per_second=rate)
+    return custom_api_client(config, settings, LOGGER, fake.clock, max_retries, budget)
 
 
 def given_a_token(mocker: requests_mock.Mocker, *tokens: str) -> requests_mock.adapter._Matcher:
@@ -132,76 +127,27 @@ def given_a_token(mocker: requests_mock.Mocker, *tokens: str) -> requests_mock.a
     return mocker.get(f"{BASE}/token", answers)
 
 
-def pages_asked(mocker: requests_mock.Mocker, page: int) -> int:
-    return sum(1 for r in mocker.request_history if r.path == "/contacts" and r.qs.get("page") == [str(page)])
-
-
 class TestRateLimitedRequests:
-    def test_given_more_429s_than_retries_while_other_requests_get_through_then_the_request_gets_through(
-        self,
-        mocker: requests_mock.Mocker,
-        cdk_backoff_sleeps: list[float],
-        caplog: pytest.LogCaptureFixture,
-    ) -> None:
-        caplog.set_level(logging.INFO, logger="airbyte")
-        fake = FakeTime()
-        client = client_on(fake, budget_on(fake), max_retries=1)
-        given_a_token(mocker)
-        answers = iter([429] * 5 + [200])
-
-        def page_2(request: requests.PreparedRequest, context: requests_mock.response._Context) -> dict:
-            context.status_code = next(answers)
-            if context.status_code == 429:
-                context.headers["Retry-After"] = "1"
-                client.get_json("/contacts", {"page": 1})  # another thread's page gets through meanwhile
-            return PAGE
-
-        mocker.get(f"{BASE}/contacts?page=2", json=page_2)
-        mocker.get(f"{BASE}/contacts?page=1", json=PAGE)
-
-        assert client.get_json("/contacts", {"page": 2}) == PAGE
-        assert pages_asked(mocker, 2) == 6
-        assert cdk_backoff_sleeps == [2.0, 2.0, 2.0]  # the CDK's own waits, in three rounds of two tries
-        assert any("only 429s in 2 tries" in r.getMessage() for r in caplog.records)
-
-    def test_given_only_429s_and_nothing_else_getting_through_then_the_read_fails_after_its_retries(
-        self, mocker: requests_mock.Mocker, cdk_backoff_sleeps: list[float]
+    def test_given_429s_through_every_retry_then_the_sync_fails_naming_the_api_and_the_setting(
+        self, mocker: requests_mock.Mocker
     ) -> None:
         fake = FakeTime()
-        client = client_on(fake, budget_on(fake), max_retries=2)
+        client = client_on(fake, budget_on(fake), max_retries=0, rate=5)
         given_a_token(mocker)
-        mocker.get(f"{BASE}/contacts?page=1", json=PAGE)
-        mocker.get(f"{BASE}/contacts?page=2", status_code=429, headers={"Retry-After": "1"}, json={})
-        client.get_json("/contacts", {"page": 1})
+        mocker.get(f"{BASE}/contacts", status_code=429, headers={"Retry-After": "1"}, json={})
 
         with pytest.raises(AirbyteTracedException) as error:
-            client.get_json("/contacts", {"page": 2})
+            client.get_json("/contacts", {"page": 1})
 
-        assert "kept answering HTTP 429 (too many requests) through every retry" in error.value.message
-        assert error.value.failure_type == FailureType.transient_error
-        assert pages_asked(mocker, 2) == 3
-        assert cdk_backoff_sleeps == [2.0, 2.0]
-
-    def test_given_a_429_on_the_token_request_then_the_api_pauses_for_its_retry_after_like_any_other(
-        self, mocker: requests_mock.Mocker, cdk_backoff_sleeps: list[float]
-    ) -> None:
-        fake = FakeTime()
-        budget = budget_on(fake)
-        client = client_on(fake, budget, max_retries=2)
-        token = jwt("t", START + 3600)
-        mocker.get(
-            f"{BASE}/token",
-            [{"status_code": 429, "headers": {"Retry-After": "3"}, "json": {}}, {"json": {"token": token}}],
+        assert error.value.message == (
+            "The Custom Contact Source API kept answering HTTP 429 (too many requests) through every "
+            "retry: set 'max_requests_per_second' (now 5) below the API's limit, and run the sync again."
         )
-        mocker.get(f"{BASE}/contacts", json=PAGE)
-
-        assert client.get_json("/contacts", {"page": 1}) == PAGE
-        assert fake.slept == [3.0]  # the CDK's sleep is not on this clock: the pause is the budget's
-        assert budget.answered == 2  # the token and the page: one budget for the whole API
+        assert error.value.failure_type == FailureType.transient_error
 
 
 class TestCredentials:
-    def test_given_a_token_that_expires_during_the_pause_then_the_request_leaves_with_a_new_one(
+    def test_given_a_token_that_expires_while_its_request_waits_for_the_pace_then_it_leaves_with_a_new_one(
         self, mocker: requests_mock.Mocker
     ) -> None:
         fake = FakeTime()
@@ -211,12 +157,15 @@ class TestCredentials:
         given_a_token(mocker, first, second)
         mocker.get(f"{BASE}/contacts", json=PAGE)
         client.get_json("/contacts", {"page": 1})
-        budget.update_from_response(object(), answer(429, retry_after="30"))
+        paced_to_one_a_second(budget, fake)
+        fake.now += 20.0 - 5.0  # the pace's next slot is due, the first token has run out meanwhile
 
-        client.get_json("/contacts", {"page": 2})
+        for page in (2, 3):
+            client.get_json("/contacts", {"page": page})
 
         bearers = [r.headers["Authorization"] for r in mocker.request_history if r.path == "/contacts"]
-        assert bearers == [f"Bearer {first}", f"Bearer {second}"]
+        assert bearers[0] == f"Bearer {first}"
+        assert bearers[-1] == f"Bearer {second}"
 
     def test_given_a_redirect_to_another_host_then_the_token_is_not_sent_there(
         self, mocker: requests_mock.Mocker
