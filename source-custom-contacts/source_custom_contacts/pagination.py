@@ -56,6 +56,7 @@ def fetch_pages_in_order(
     next_number = first_page
     last_number: int | None = None
     in_flight = PagesInFlight(max_in_flight)
+    handed = 0
 
     def timed_fetch(number: int) -> Page[T]:
         began = clock()
@@ -65,8 +66,11 @@ def fetch_pages_in_order(
 
     try:
         while True:
-            # The first page goes alone: its answer may tell how many pages there are.
-            while len(pending) < in_flight.window() and (last_number is None or next_number <= last_number):
+            # The first page goes alone: its answer may tell how many pages there are. Until one
+            # does, no more pages fly than have come back: a short list is asked few pages past
+            # its end, a long one soon has all the pages in flight that its latency calls for.
+            window = in_flight.window() if last_number is not None else min(in_flight.window(), handed)
+            while len(pending) < max(1, window) and (last_number is None or next_number <= last_number):
                 pending.append(pool.submit(timed_fetch, next_number))
                 next_number += 1
             if not pending:
@@ -74,9 +78,10 @@ def fetch_pages_in_order(
             page = pending.popleft().result()
             if page.total_pages is not None:
                 last_number = page.total_pages
-            handed = clock()
+            handed += 1
+            handed_at = clock()
             yield page
-            in_flight.read(clock() - handed)
+            in_flight.read(clock() - handed_at)
             if page.is_last or (last_number is not None and page.number >= last_number):
                 return
             if is_empty is not None and is_empty(page.items):

@@ -48,6 +48,16 @@ def update(*ids: str) -> Move:
     return move
 
 
+def touch(*ids: str) -> Move:
+    """An update that leaves every field as it was: the contact still moves to the end."""
+
+    def move(fake: ChangeOrderedContacts) -> None:
+        for contact_id in ids:
+            fake.update(contact_id, same_content=True)
+
+    return move
+
+
 def delete(*ids: str) -> Move:
     def move(fake: ChangeOrderedContacts) -> None:
         for contact_id in ids:
@@ -94,9 +104,10 @@ class ChangeOrderedContacts:
 
     # Moves
 
-    def update(self, contact_id: str) -> None:
+    def update(self, contact_id: str, same_content: bool = False) -> None:
         entry = self._entries[contact_id]
-        entry.sequence, entry.changed_at, entry.version = self._next(), self.now, entry.version + 1
+        entry.sequence, entry.changed_at = self._next(), self.now
+        entry.version += 0 if same_content else 1
         self.changed.add(contact_id)
 
     def delete(self, contact_id: str) -> None:

@@ -97,3 +97,13 @@ def test_given_a_page_that_fails_when_iterated_then_the_error_reaches_the_reader
     assert [next(pages).number, next(pages).number] == [1, 2]
     with pytest.raises(RuntimeError, match="page 3"):
         next(pages)
+
+
+def test_given_a_list_of_unknown_length_when_iterated_then_no_more_pages_fly_than_have_come_back():
+    api = FakeApi(pages=3)
+
+    list(fetch_pages_in_order(api.fetch, max_in_flight=16))
+
+    # Page 1 alone, then 2 alone, then at most 3 and 4: one page past the end, whatever the ceiling.
+    assert sorted(api.requested)[:3] == [1, 2, 3]
+    assert len(api.requested) <= 4

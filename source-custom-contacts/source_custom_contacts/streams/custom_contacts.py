@@ -24,7 +24,14 @@ from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombsto
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
-from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changes_of
+from source_custom_contacts.streams.delta_moves import (
+    DELETED,
+    Changes,
+    DeltaItems,
+    DeltaMoves,
+    changes_of,
+    content,
+)
 from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
 from source_custom_contacts.streams.saved_state import unix_seconds, warn_if_ahead
 from source_custom_contacts.streams.shift_repair import read_with_shift_repair
@@ -137,6 +144,11 @@ class CustomContacts(SyncStartStateStream[int]):
                 moves.page_read(page)
                 progress.page_read(page)
                 updated, deleted = page.items
+                for contact in updated:
+                    if isinstance(contact, dict):
+                        moves.saw(str(contact.get("id")), content(contact))
+                for raw_id in deleted:
+                    moves.saw(str(raw_id), DELETED)
                 number, emitted_at = page.number, now_millis()
                 seen = emitted.seen_near(number)
                 for record in self._live_records(updated, seen_at):

@@ -6,6 +6,13 @@ the delta lists as updated or deleted since a pass began counts as moved, and th
 on the page it was first emitted on, less a page for each page's worth of moves before it (a
 contact drifts back one place for each one that left before it, and each of those was seen).
 
+A delta pass itself lists changes, so its check can tell which of them are old news: a contact
+the check reports exactly as the pass read it did not move after the pass read it, and one that
+moved before the pass read it left no hole behind in pages already read (it left its place
+before they were). So a change counts only where it differs from what the pass read, or where
+the pass read the same contact twice (it moved during the pass, to a page read later). Without
+this, every change made in the second before a delta read would send it back to page 1.
+
 Time is the server's: the `Date` header of its answers, or this machine's clock when it sends
 none. The delta's timestamp is in whole seconds, and a server may read "since" as after that whole
 second, so a check asks from the second before the pass began; a move it reports again, unchanged,
@@ -42,6 +49,10 @@ class Changes:
         self.moved[contact_id] = became
 
 
+def content(contact: dict[str, Any]) -> bytes:
+    return orjson.dumps(contact, option=orjson.OPT_SORT_KEYS)
+
+
 def changes_of(pages: Iterator[Page[DeltaItems]]) -> Changes:
     changes = Changes()
     for page in pages:
@@ -50,7 +61,7 @@ def changes_of(pages: Iterator[Page[DeltaItems]]) -> Changes:
         updated, deleted = page.items
         for contact in updated:
             if isinstance(contact, dict):
-                changes.add(str(contact.get("id")), orjson.dumps(contact, option=orjson.OPT_SORT_KEYS))
+                changes.add(str(contact.get("id")), content(contact))
         for contact_id in deleted:
             changes.add(str(contact_id), DELETED)
     return changes
@@ -75,9 +86,18 @@ class DeltaMoves:
         self._repaired: dict[str, bytes] = {}
         self._first_page = 1
         self._pages = 0
+        self._seen_again: set[str] = set()
+        self._pass_ids: set[str] = set()
 
     def pass_began(self, first_page: int) -> None:
         self._first_page, self._pages = first_page, 0
+        self._pass_ids = set()
+
+    def saw(self, contact_id: str, became: bytes) -> None:
+        """A delta pass read this contact as it now is (see the module's docstring)."""
+        if self._repaired.setdefault(contact_id, became) != became or contact_id in self._pass_ids:
+            self._seen_again.add(contact_id)
+        self._pass_ids.add(contact_id)
 
     def page_read(self, page: Page[Any]) -> None:
         if self._window_start is None:
@@ -93,6 +113,8 @@ class DeltaMoves:
         self._window_start = asked_at if changes.served_at is None else changes.served_at
         new = {i: became for i, became in changes.moved.items() if self._repaired.get(i) != became}
         self._repaired.update(new)
+        new.update(dict.fromkeys(self._seen_again, DELETED))
+        self._seen_again.clear()
         if changes.repeated:
             return 1  # the walk's own pages shifted: a move it did not show may be anywhere
         first = self._emitted.first_pages(new)

@@ -10,7 +10,7 @@ import pytest
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.test.state_builder import StateBuilder
 
-from unit_tests.fake_contacts import ChangeOrderedContacts, Move, create, delete, serving, update
+from unit_tests.fake_contacts import ChangeOrderedContacts, Move, create, delete, serving, touch, update
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import NOW, read_stream, record_ids
 
@@ -38,6 +38,7 @@ _MIXED = [
     ("update-then-delete", {2: [update("1")], 3: [delete("3")]}),
     ("moves-in-the-re-read-too", {2: [update("2")], 4: [delete("1"), create()], 5: [update("4")]}),
     ("every-kind-between-every-page", {2: [update("2"), delete("1"), create()], 3: [update("3"), create(2)]}),
+    ("an-update-that-changes-no-field", {2: [touch("1")]}),
 ]
 _CASES = _single_moves() + _MIXED
 
@@ -121,6 +122,20 @@ class TestWhatTheRepairCosts:
             read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh)
 
         assert fake.list_answers == 3
+
+    def test_given_changes_made_just_before_a_delta_read_when_read_then_no_page_is_read_again(self) -> None:
+        # Made in the second the read begins, so the check after the pass lists them too; the
+        # pass read them as they are, so none of them moved after its page was read.
+        fake = ChangeOrderedContacts(
+            count=6, delta_schedule={1: [update("2"), delete("5"), create()]}, seeded_at=NOW - 3600
+        )
+        state = StateBuilder().with_stream_state("contacts", {"timestamp": NOW - 7200}).build()
+
+        with serving(fake):
+            output = read_stream(ConfigBuilder.custom().build(), "contacts", SyncMode.incremental, state)
+
+        assert sorted(record_ids(output), key=int) == sorted(fake.seeded | fake.changed, key=int)
+        assert not output.is_in_logs("reading again")
 
 
 class TestServerClock:
