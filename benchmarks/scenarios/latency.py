@@ -1,4 +1,4 @@
-"""Section 3: a full read when every request of the API takes 50 ms more, under a rate limit."""
+"""Section 3: a full read when every request of the API takes 50 ms more, with the default settings."""
 
 from __future__ import annotations
 
@@ -11,29 +11,21 @@ from benchmarks.sandbox import RateWatch, status_count, total_requests
 LATENCY_MS = 50
 # Small pages make latency, not transfer, the cost of a read: the case concurrency is for.
 PAGE_SIZE = 100
-# The most the connector's spec allows: with 50 ms a request, 16 in flight ask ~300 pages a second.
-CONCURRENT_REQUESTS = 16
-# The connector's own limit, under the sandbox's: a connector that kept to it never meets a 429.
-RATE_LIMIT = 200
-SANDBOX_RATE_LIMIT = 250
+# Ours with the settings a user who changes nothing gets: pages in flight adapt to the latency,
+# up to the default `concurrent_requests`, with no `max_requests_per_second`.
 
 
 def measure(bench: Bench) -> tuple[Section]:
     contacts = bench.sizes.latency_read
     bench.reset(contacts)
-    bench.admin.set_faults("custom", latency_ms=LATENCY_MS, rate_limit_per_second=SANDBOX_RATE_LIMIT)
+    bench.admin.set_faults("custom", latency_ms=LATENCY_MS)
 
     bench.admin.reset_stats()
     floor = bench.run(subjects.floor(bench.sandbox_url, PAGE_SIZE), bench.workdir("latency-floor"))
     floor_requests = total_requests(bench.admin.stats(), "custom")
 
     bench.admin.reset_stats()
-    config = configs.source_config(
-        bench.sandbox_url,
-        page_size=PAGE_SIZE,
-        concurrent_requests=CONCURRENT_REQUESTS,
-        max_requests_per_second=RATE_LIMIT,
-    )
+    config = configs.source_config(bench.sandbox_url, page_size=PAGE_SIZE)
     folder = bench.workdir("latency-ours")
     argv = subjects.our_read(folder, config)
     with RateWatch(bench.admin, "custom") as watch:
@@ -53,18 +45,18 @@ def measure(bench: Bench) -> tuple[Section]:
                 f"+{LATENCY_MS} ms a request"
             ),
             ratio=floor.seconds / ours.seconds,
-            target=at_least(4),
+            # In time, ours at most 0.20 of the floor.
+            target=at_least(5),
             context=(
                 f"floor {floor.cpu_text()} ({floor_requests} requests); "
                 f"ours {ours.cpu_text()} ({our_requests} requests at {watch.active_rate():.0f}/s, "
-                f"busiest second {busiest}, limit {RATE_LIMIT}/s, {rejected} x 429); "
+                f"busiest second {busiest}, {rejected} x 429); "
                 f"start-up alone {startup:.2f} s"
             ),
             extra_checks={
                 f"ours read all {contacts:,} contacts": ours.ok and ours.records == contacts,
                 f"floor read all {contacts:,} contacts": floor.ok and floor.records == contacts,
                 "no 429 from the sandbox": rejected == 0,
-                f"busiest second within the configured {RATE_LIMIT}/s": busiest <= RATE_LIMIT,
             },
         )
     )
@@ -73,10 +65,9 @@ def measure(bench: Bench) -> tuple[Section]:
         f"{floor.seconds / max(ours.seconds - startup, 0.01):.2f}x."
     )
     section.notes.append(
-        f"Page size {PAGE_SIZE} for both; ours with concurrent_requests={CONCURRENT_REQUESTS} and "
-        f"max_requests_per_second={RATE_LIMIT}; the sandbox answers 429 beyond {SANDBOX_RATE_LIMIT} "
-        "requests in a second. The busiest second is read from the sandbox's request counter, "
-        "sampled every 50 ms during our read."
+        f"Page size {PAGE_SIZE} for both; ours with its default settings (pages in flight adapt to "
+        "the latency, up to concurrent_requests, 16 by default; no max_requests_per_second). The "
+        "busiest second is read from the sandbox's request counter, sampled every 50 ms during our read."
     )
     for label, run in (("floor", floor), ("ours", ours)):
         if not run.ok or run.records != contacts:
@@ -89,6 +80,6 @@ def measure(bench: Bench) -> tuple[Section]:
         unit="s",
         bars={"sequential floor": floor.seconds, "source-custom-contacts": ours.seconds},
         highlight={"source-custom-contacts"},
-        limits={"target: floor ÷ 4": floor.seconds / 4},
+        limits={"target: floor ÷ 5": floor.seconds / 5},
     )
     return (section,)
