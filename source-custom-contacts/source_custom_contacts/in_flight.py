@@ -12,30 +12,38 @@ Both times are running averages, measured on an injected clock.
 from __future__ import annotations
 
 import math
+import threading
 
 # Weight of the newest measure in each running average.
 SMOOTHING = 0.3
 
 
 class PagesInFlight:
+    """Told by the fetching threads and by the reader; safe to share between them."""
+
     def __init__(self, ceiling: int) -> None:
         self._ceiling = max(1, ceiling)
+        self._lock = threading.Lock()
         self._latency: float | None = None
         self._reader: float | None = None
 
     def fetched(self, seconds: float) -> None:
         """One request's time, from its start to its answer."""
-        self._latency = _average(self._latency, seconds)
+        with self._lock:
+            self._latency = _average(self._latency, seconds)
 
     def read(self, seconds: float) -> None:
         """The reader's time on one page, from receiving it to asking for the next."""
-        self._reader = _average(self._reader, seconds)
+        with self._lock:
+            self._reader = _average(self._reader, seconds)
 
     def window(self) -> int:
-        if self._latency is None or self._reader is None:
+        with self._lock:
+            latency, reader = self._latency, self._reader
+        if latency is None or reader is None:
             return 1
         # A reader too fast to measure gets the ceiling: any latency would starve it.
-        needed = math.ceil(self._latency / self._reader) if self._reader > 0 else self._ceiling
+        needed = math.ceil(latency / reader) if reader > 0 else self._ceiling
         return min(self._ceiling, max(1, needed))
 
 
