@@ -13,6 +13,7 @@ from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteStateMessage,
     ConfiguredAirbyteCatalog,
+    FailureType,
     Status,
     TraceType,
     Type,
@@ -63,7 +64,19 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
         state: list[AirbyteStateMessage] | None = None,
     ) -> Iterator[AirbyteMessage]:
         """The CDK's read, closed by an error whose failure type is that of the streams' errors
-        (see `sync_failed`)."""
+        (see `sync_failed`). A catalog stream this source does not have fails the sync before
+        anything is read: the CDK would mark it incomplete and report a success."""
+        available = {stream.name for stream in self.streams(config)}
+        missing = sorted({c.stream.name for c in catalog.streams} - available)
+        if missing:
+            message = (
+                f"The catalog asks for {', '.join(map(repr, missing))}, which this source does not have "
+                f"with this config (it has {', '.join(map(repr, sorted(available)))}): refresh the "
+                "connection's schema and remove the streams it no longer lists."
+            )
+            raise AirbyteTracedException(
+                message=message, internal_message=message, failure_type=FailureType.config_error
+            )
         errors: list[AirbyteErrorTraceMessage] = []
         try:
             for message in super().read(logger, config, catalog, state):

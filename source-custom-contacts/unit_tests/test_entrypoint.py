@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_custom_contacts.entrypoint import launch
 from source_custom_contacts.source import SourceCustomContacts
@@ -108,3 +110,20 @@ class TestUnusableFiles:
         assert trace["type"] == "TRACE"
         assert trace["trace"]["error"]["failure_type"] == "config_error"
         assert named.format(**paths) in trace["trace"]["error"]["message"]
+
+
+class TestCatalogStreamsTheSourceDoesNotHave:
+    def test_given_a_catalog_stream_this_source_lacks_when_read_then_config_error_names_it_and_the_fix(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        catalog = json.loads(json.dumps(CATALOG))
+        catalog["streams"][0]["stream"]["name"] = "contact_tags"  # a Company Contacts API stream
+        args = ["read", "--config", _file(tmp_path, "config.json", GOOD_CONFIG)]
+        args += ["--catalog", _file(tmp_path, "catalog.json", catalog)]
+
+        with pytest.raises(AirbyteTracedException) as raised:
+            _run(args, capsys)
+
+        assert raised.value.failure_type == FailureType.config_error
+        assert "The catalog asks for 'contact_tags'" in str(raised.value.message)
+        assert "refresh the connection's schema" in str(raised.value.message)
