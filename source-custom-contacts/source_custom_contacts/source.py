@@ -69,13 +69,13 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
         available = {stream.name for stream in self.streams(config)}
         missing = sorted({c.stream.name for c in catalog.streams} - available)
         if missing:
-            message = (
+            problem = (
                 f"The catalog asks for {', '.join(map(repr, missing))}, which this source does not have "
                 f"with this config (it has {', '.join(map(repr, sorted(available)))}): refresh the "
                 "connection's schema and remove the streams it no longer lists."
             )
             raise AirbyteTracedException(
-                message=message, internal_message=message, failure_type=FailureType.config_error
+                message=problem, internal_message=problem, failure_type=FailureType.config_error
             )
         errors: list[AirbyteErrorTraceMessage] = []
         try:
