@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -46,6 +46,8 @@ COMPANY_API_NAME = "Company Contacts API"
 MAX_RETRIES = 5
 # A `check` answers within seconds: one attempt per request, and no request waits longer than this.
 PROBE_TIMEOUT_SECONDS = 4.0
+
+Sleep = Callable[[float], None]
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,12 @@ class ApiClient:
         return JsonAnswer(body, served_at(response))
 
 
-def rate_budget(settings: HttpSettings) -> PacedBudget:
-    """One budget per API, shared by every client of that API (see `rate_limit.py`)."""
-    return paced_budget(settings.max_requests_per_second)
+def rate_budget(
+    settings: HttpSettings, clock: Clock = time.monotonic, sleep: Sleep = time.sleep
+) -> PacedBudget:
+    """One budget per API, shared by every client of that API (see `rate_limit.py`). The pace
+    waits with `sleep`, on `clock`."""
+    return paced_budget(settings.max_requests_per_second, clock, sleep)
 
 
 def _session(budget: PacedBudget, settings: HttpSettings, on_answer: Any) -> requests.Session:

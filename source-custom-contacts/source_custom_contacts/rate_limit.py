@@ -89,12 +89,17 @@ class PacedBudget(APIBudget):
             self._pace.answered(response.status_code)
 
 
-def paced_budget(max_requests_per_second: int | None) -> PacedBudget:
+def paced_budget(
+    max_requests_per_second: int | None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PacedBudget:
     """One budget per API, shared by every client of that API: the API counts all their requests."""
-    if max_requests_per_second is None:
-        return PacedBudget(policies=[], pace=AdaptivePace())
-    rate = Rate(limit=max_requests_per_second, interval=timedelta(seconds=1))
-    return PacedBudget(policies=[MovingWindowCallRatePolicy(rates=[rate], matchers=[])], pace=AdaptivePace())
+    policies: list[AbstractCallRatePolicy] = []
+    if max_requests_per_second is not None:
+        rate = Rate(limit=max_requests_per_second, interval=timedelta(seconds=1))
+        policies.append(MovingWindowCallRatePolicy(rates=[rate], matchers=[]))
+    return PacedBudget(policies=policies, pace=AdaptivePace(clock=clock), sleep=sleep)
 
 
 class _CredentialsAtSend(requests.Session):

@@ -23,19 +23,36 @@ from airbyte_cdk.sources.streams import Stream
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_custom_contacts.auth import Clock
-from source_custom_contacts.client import MAX_RETRIES, company_api_client, custom_api_client, rate_budget
-from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, parse_config
+from source_custom_contacts.client import (
+    MAX_RETRIES,
+    Sleep,
+    company_api_client,
+    custom_api_client,
+    rate_budget,
+)
+from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, HttpSettings, parse_config
 from source_custom_contacts.entrypoint import ReadableInputFiles
 from source_custom_contacts.failures import sync_failed
+from source_custom_contacts.rate_limit import PacedBudget
 from source_custom_contacts.streams import CompanyContacts, ContactTags, CustomContacts
 
 
 class SourceCustomContacts(ReadableInputFiles, AbstractSource):
-    def __init__(self, clock: Clock = time.time, max_retries: int = MAX_RETRIES) -> None:
-        """`clock` and `max_retries` exist for tests: time, and how long a failing API is retried."""
+    def __init__(
+        self,
+        clock: Clock = time.time,
+        max_retries: int = MAX_RETRIES,
+        sleep: Sleep = time.sleep,
+        monotonic: Clock = time.monotonic,
+    ) -> None:
+        """The arguments exist for tests: the time of day (the state, the token's expiry), how long
+        a failing API is retried, and the sleep and clock the pace waits with. The CDK's own
+        retries wait on `time.sleep`, which the source does not own."""
         super().__init__()
         self._clock = clock
         self._max_retries = max_retries
+        self._sleep = sleep
+        self._monotonic = monotonic
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
         """Reads one page of contacts: that proves the URL, the credentials and the answer's
@@ -91,6 +108,9 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
     def streams(self, config: Mapping[str, Any]) -> list[Stream]:
         return self._streams(config, probe=False)
 
+    def _budget(self, settings: HttpSettings) -> PacedBudget:
+        return rate_budget(settings, self._monotonic, self._sleep)
+
     def _streams(self, config: Mapping[str, Any], probe: bool) -> list[Stream]:
         parsed = parse_config(config)
         api, http = parsed.api, parsed.http
@@ -102,6 +122,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 logger,
                 self._clock,
                 self._max_retries,
+                self._budget(http),
                 probe=probe,
                 stream_name=CustomContacts.name,
             )
@@ -111,7 +132,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 )
             ]
         assert isinstance(api, CompanyApiConfig)
-        budget = rate_budget(http)
+        budget = self._budget(http)
         return [
             CompanyContacts(
                 company_api_client(api, http, logger, budget, CompanyContacts.name, self._max_retries, probe),

@@ -10,6 +10,7 @@ import requests_mock
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from contacts_sandbox.fakes import FakeTime, library_sleeps_on
 from source_custom_contacts.client import ApiClient, company_api_client, rate_budget
 from source_custom_contacts.config import CompanyApiConfig, HttpSettings
 
@@ -36,13 +37,17 @@ def _client(max_retries: int = 1) -> ApiClient:
     ],
     ids=["connect-timeout", "read-timeout", "dropped-connection", "bad-gateway"],
 )
-def test_given_a_transient_failure_when_requested_then_it_is_retried(failure: dict):
+def test_given_a_transient_failure_when_requested_then_it_is_retried(
+    failure: dict, monkeypatch: pytest.MonkeyPatch
+):
+    waits = library_sleeps_on(FakeTime(), monkeypatch)
     with requests_mock.Mocker() as mocker:
         route = mocker.get(_URL, [failure, {"json": _PAGE}])
 
         assert _client().get_json("/api/v1/contacts", {"page": 1}) == _PAGE
 
     assert route.call_count == 2
+    assert len(waits) == 1
 
 
 @pytest.mark.parametrize(

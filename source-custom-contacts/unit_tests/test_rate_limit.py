@@ -14,6 +14,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.call_rate import CallRateLimitHit
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from contacts_sandbox.fakes import FakeTime
 from source_custom_contacts.client import ApiClient, custom_api_client, rate_budget
 from source_custom_contacts.config import CustomApiConfig, HttpSettings
 from source_custom_contacts.pace import AdaptivePace
@@ -25,21 +26,6 @@ LOGGER = logging.getLogger("airbyte")
 BASE = "https://contacts.example.com"
 START = 1_800_000_000.0
 PAGE = {"contacts": [], "has_more": False}
-
-
-class FakeTime:
-    """The clock and sleep of the budget (and of the token's expiry), which only sleeping moves."""
-
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
 
 
 def answer(status: int, retry_after: str | None = None) -> requests.Response:
@@ -64,7 +50,7 @@ def paced_to_one_a_second(budget: PacedBudget, fake: FakeTime) -> None:
 
 class TestBudget:
     def test_given_a_429_with_a_retry_after_when_other_requests_leave_then_none_of_them_waits(self) -> None:
-        fake = FakeTime()
+        fake = FakeTime(START)
         budget = budget_on(fake)
         budget.update_from_response(object(), answer(429, retry_after="30"))
 
@@ -74,7 +60,7 @@ class TestBudget:
         assert fake.slept == []
 
     def test_given_429s_that_pacing_removes_when_requests_leave_then_they_leave_at_the_pace(self) -> None:
-        fake = FakeTime()
+        fake = FakeTime(START)
         budget = budget_on(fake)
         paced_to_one_a_second(budget, fake)
 
@@ -131,7 +117,7 @@ class TestRateLimitedRequests:
     def test_given_429s_through_every_retry_then_the_sync_fails_naming_the_api_and_the_setting(
         self, mocker: requests_mock.Mocker
     ) -> None:
-        fake = FakeTime()
+        fake = FakeTime(START)
         client = client_on(fake, budget_on(fake), max_retries=0, rate=5)
         given_a_token(mocker)
         mocker.get(f"{BASE}/contacts", status_code=429, headers={"Retry-After": "1"}, json={})
@@ -150,7 +136,7 @@ class TestCredentials:
     def test_given_a_token_that_expires_while_its_request_waits_for_the_pace_then_it_leaves_with_a_new_one(
         self, mocker: requests_mock.Mocker
     ) -> None:
-        fake = FakeTime()
+        fake = FakeTime(START)
         budget = budget_on(fake)
         client = client_on(fake, budget, max_retries=0)
         first, second = jwt("first", START + 10), jwt("second", START + 3600)
@@ -170,7 +156,7 @@ class TestCredentials:
     def test_given_a_redirect_to_another_host_then_the_token_is_not_sent_there(
         self, mocker: requests_mock.Mocker
     ) -> None:
-        fake = FakeTime()
+        fake = FakeTime(START)
         client = client_on(fake, budget_on(fake), max_retries=0)
         given_a_token(mocker)
         mocker.get(
