@@ -1,4 +1,4 @@
-"""Streams `contacts` and `contact_tags` of the Company Contacts API, against mocked HTTP."""
+"""Stream `contacts` of the Company Contacts API, against mocked HTTP."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from airbyte_cdk.test.state_builder import StateBuilder
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import read_stream, record_ids
 from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import CompanyPage, company_contact, contact_tag, error_response
+from unit_tests.integration.response_builder import CompanyPage, company_contact, error_response
 
 _STATE_TIME = "2027-01-15T07:59:00Z"  # NOW less the lookback, as RFC 3339
 
 
-class TestContactsFullRefresh(TestCase):
+class TestFullRefresh(TestCase):
     @HttpMocker()
     def test_given_total_pages_when_read_then_every_page_is_read_in_order(self, http_mocker: HttpMocker):
         for page, ids in ((1, ("1", "2")), (2, ("3", "4")), (3, ("5",))):
@@ -72,8 +72,6 @@ class TestContactsFullRefresh(TestCase):
     def test_given_an_envelope_without_total_pages_when_read_then_system_error_names_the_envelope(
         self, http_mocker: HttpMocker
     ):
-        from airbyte_cdk.test.mock_http import HttpResponse
-
         http_mocker.get(RequestBuilder.company_contacts(1).build(), HttpResponse('{"data": []}', 200))
 
         output = read_stream(
@@ -84,7 +82,7 @@ class TestContactsFullRefresh(TestCase):
         assert "totalPages" in output.errors[0].trace.error.message
 
 
-class TestContactsIncremental(TestCase):
+class TestIncremental(TestCase):
     @HttpMocker()
     def test_given_state_when_read_then_contacts_updated_since_come_and_state_is_sync_start_less_lookback(
         self, http_mocker: HttpMocker
@@ -198,24 +196,3 @@ class TestContactsIncremental(TestCase):
         output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
 
         assert [m for m in output.logs if m.log.level.value == "WARN"] == []
-
-
-class TestContactTags(TestCase):
-    @HttpMocker()
-    def test_given_two_pages_of_tags_when_read_then_every_tag_is_emitted_once(self, http_mocker: HttpMocker):
-        http_mocker.get(
-            RequestBuilder.company_tags(1).build(),
-            CompanyPage(1, total_pages=2, total_records=3)
-            .with_record(contact_tag("42"))
-            .with_record(contact_tag("57"))
-            .build(),
-        )
-        http_mocker.get(
-            RequestBuilder.company_tags(2).build(),
-            CompanyPage(2, total_pages=2, total_records=3).with_record(contact_tag("60")).build(),
-        )
-
-        output = read_stream(ConfigBuilder.company().build(), "contact_tags", SyncMode.full_refresh)
-
-        assert record_ids(output) == ["42", "57", "60"]
-        assert output.records[0].record.data["_count"] == {"contact_tag": 38}

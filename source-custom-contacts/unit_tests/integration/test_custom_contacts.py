@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from unittest import TestCase
 
+import pytest
 from airbyte_cdk.models import FailureType, SyncMode
-from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
+from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 from airbyte_cdk.test.mock_http.response_builder import FieldPath
 from airbyte_cdk.test.state_builder import StateBuilder
 
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import LOOKBACK, NOW, read_stream, record_ids, source
+from unit_tests.integration.helpers import (
+    LOOKBACK,
+    NOW,
+    TOKEN,
+    given_token,
+    read_mocked,
+    read_stream,
+    record_ids,
+    source,
+)
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import (
     ContactsPage,
@@ -18,18 +29,10 @@ from unit_tests.integration.response_builder import (
     contact,
     error_response,
     jwt,
-    token_response,
 )
 
 _STREAM = "contacts"
-_TOKEN = jwt("first", NOW + 3600)
 _SEEN_AT = "2027-01-15T08:00:00Z"  # NOW as RFC 3339
-
-
-def _given_token(http_mocker: HttpMocker, *tokens: str) -> HttpRequest:
-    request = RequestBuilder.token().build()
-    http_mocker.get(request, [token_response(token) for token in tokens or (_TOKEN,)])
-    return request
 
 
 def _given_nothing_changed_since(http_mocker: HttpMocker, timestamp: int = NOW - 1) -> None:
@@ -41,13 +44,13 @@ class TestFullRefresh(TestCase):
     def test_given_two_pages_when_read_then_every_contact_is_emitted_in_page_order(
         self, http_mocker: HttpMocker
     ):
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.contacts(page=1).with_bearer(_TOKEN).build(),
+            RequestBuilder.contacts(page=1).with_bearer(TOKEN).build(),
             ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
         )
         http_mocker.get(
-            RequestBuilder.contacts(page=2).with_bearer(_TOKEN).build(),
+            RequestBuilder.contacts(page=2).with_bearer(TOKEN).build(),
             ContactsPage().with_record(contact("3")).build(),
         )
         _given_nothing_changed_since(http_mocker)
@@ -60,7 +63,7 @@ class TestFullRefresh(TestCase):
     def test_given_several_pages_when_read_then_one_token_serves_the_whole_sync(
         self, http_mocker: HttpMocker
     ):
-        token_request = _given_token(http_mocker)
+        token_request = given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(),
             ContactsPage().with_record(contact("1")).with_more().build(),
@@ -82,7 +85,7 @@ class TestFullRefresh(TestCase):
     def test_given_labels_and_types_outside_the_documented_sets_when_read_then_they_are_normalised(
         self, http_mocker: HttpMocker
     ):
-        _given_token(http_mocker)
+        given_token(http_mocker)
         odd = (
             contact("1")
             .with_field(FieldPath("type"), "vip")
@@ -111,7 +114,7 @@ class TestFullRefresh(TestCase):
     def test_given_a_live_contact_when_read_then_it_carries_the_sync_time_as_cursor(
         self, http_mocker: HttpMocker
     ):
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
         )
@@ -126,7 +129,7 @@ class TestFullRefresh(TestCase):
         self, http_mocker: HttpMocker
     ):
         # Contact 2 is deleted after page 1 is read: contact 3 moves back to page 1 and page 2 starts at 4.
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(),
             [
@@ -154,7 +157,7 @@ class TestFullRefresh(TestCase):
     def test_given_a_contact_without_id_when_read_then_it_is_reported_without_its_data_and_the_others_emitted(
         self, http_mocker: HttpMocker
     ):
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(),
             ContactsPage()
@@ -177,7 +180,7 @@ class TestFullRefresh(TestCase):
     def test_given_contacts_without_a_name_when_read_then_one_warning_a_page_names_at_most_ten_ids(
         self, http_mocker: HttpMocker
     ):
-        _given_token(http_mocker)
+        given_token(http_mocker)
         page = ContactsPage()
         for number in range(1, 13):
             page.with_record(contact(str(number)).with_field(FieldPath("last_name"), ""))
@@ -192,13 +195,30 @@ class TestFullRefresh(TestCase):
         ]
         assert len(output.records) == 12
 
+    @HttpMocker()
+    def test_given_a_401_on_data_when_read_then_token_is_renewed_once_and_read_goes_on(
+        self, http_mocker: HttpMocker
+    ):
+        second = jwt("second", NOW + 3600)
+        token_request = given_token(http_mocker, TOKEN, second)
+        http_mocker.get(RequestBuilder.contacts(page=1).with_bearer(TOKEN).build(), error_response(401))
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).with_bearer(second).build(),
+            ContactsPage().with_record(contact("1")).build(),
+        )
+
+        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+
+        assert record_ids(output) == ["1"]
+        http_mocker.assert_number_of_calls(token_request, 2)
+
 
 class TestIncremental(TestCase):
     @HttpMocker()
     def test_given_no_state_when_read_then_every_contact_is_read_and_state_is_sync_start_less_lookback(
         self, http_mocker: HttpMocker
     ):
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
         )
@@ -213,7 +233,7 @@ class TestIncremental(TestCase):
         self, http_mocker: HttpMocker
     ):
         since = NOW - 3600
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(since - 1, page=1).build(),
             DeltaPage().with_updated(contact("7")).with_deleted("8").with_deleted("9").build(),
@@ -236,7 +256,7 @@ class TestIncremental(TestCase):
         self, http_mocker: HttpMocker
     ):
         since = NOW - 3600
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(since - 1, page=1).build(),
             DeltaPage().with_updated(contact("1")).with_deleted("5").with_more().build(),
@@ -259,7 +279,7 @@ class TestIncremental(TestCase):
     ):
         # Contact 2 changes after page 1 is read: it moves to the end, and 3 moves back to page 1.
         since = NOW - 3600
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(since - 1, page=1).build(),
             [
@@ -289,7 +309,7 @@ class TestIncremental(TestCase):
         self, http_mocker: HttpMocker
     ):
         since = NOW - 3600
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(since - 1, page=1).build(),
             DeltaPage().with_updated(contact("1")).with_more().build(),
@@ -309,7 +329,7 @@ class TestIncremental(TestCase):
         self, http_mocker: HttpMocker
     ):
         future = NOW + 86400
-        _given_token(http_mocker)
+        given_token(http_mocker)
         http_mocker.get(RequestBuilder.delta(future - 1, page=1).build(), DeltaPage().build())
         state = StateBuilder().with_stream_state(_STREAM, {"timestamp": future}).build()
 
@@ -368,221 +388,83 @@ class TestIncremental(TestCase):
         assert error.stream_descriptor.name == _STREAM
 
 
-class TestErrors(TestCase):
-    @HttpMocker()
-    def test_given_refused_client_credentials_when_read_then_config_error_says_credentials_were_refused(
-        self, http_mocker: HttpMocker
-    ):
-        http_mocker.get(RequestBuilder.token().build(), error_response(401))
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        assert output.errors[-1].trace.error.failure_type == FailureType.config_error
-        assert "refused the credentials" in output.errors[0].trace.error.message
-
-    @HttpMocker()
-    def test_given_a_401_on_data_when_read_then_token_is_renewed_once_and_read_goes_on(
-        self, http_mocker: HttpMocker
-    ):
-        second = jwt("second", NOW + 3600)
-        token_request = _given_token(http_mocker, _TOKEN, second)
-        http_mocker.get(RequestBuilder.contacts(page=1).with_bearer(_TOKEN).build(), error_response(401))
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).with_bearer(second).build(),
-            ContactsPage().with_record(contact("1")).build(),
-        )
-
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
-
-        assert record_ids(output) == ["1"]
-        http_mocker.assert_number_of_calls(token_request, 2)
-
-    @HttpMocker()
-    def test_given_the_first_token_and_a_renewed_one_refused_when_read_then_config_error_names_credentials(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker, _TOKEN, jwt("second", NOW + 3600))
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(401), error_response(401)])
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        assert output.errors[0].trace.error.failure_type == FailureType.config_error
-        assert "check that these credentials may read contacts" in output.errors[0].trace.error.message
-        assert output.errors[-1].trace.error.failure_type == FailureType.config_error
-
-    @HttpMocker()
-    def test_given_a_server_error_then_success_when_read_then_request_is_retried(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            [error_response(503), ContactsPage().with_record(contact("1")).build()],
-        )
-
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
-
-        assert record_ids(output) == ["1"]
-
-    @HttpMocker()
-    def test_given_rate_limited_with_retry_after_when_read_then_request_is_retried(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            [error_response(429, {"Retry-After": "0.01"}), ContactsPage().with_record(contact("1")).build()],
-        )
-
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
-
-        assert record_ids(output) == ["1"]
-
-    @HttpMocker()
-    def test_given_server_errors_persist_when_read_then_transient_error_after_bounded_retries(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(500), error_response(500)])
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        assert output.errors[0].trace.error.failure_type == FailureType.transient_error
-
-    @HttpMocker()
-    def test_given_server_errors_persist_when_read_then_every_trace_is_transient_and_says_the_api_failed(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(503), error_response(503)])
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        first, closing = output.errors[0].trace.error, output.errors[-1].trace.error
-        assert first.message == (
-            "The Custom Contact Source API answered HTTP 503, a failure on its side: the sync can be retried "
-            "later, and the API's owner told if it persists. Every retry failed the same way."
-        )
-        assert first.stream_descriptor.name == _STREAM
-        assert closing.failure_type == FailureType.transient_error
-        assert closing.message == f"The sync did not finish: '{_STREAM}' ({first.message})."
-
-    @HttpMocker()
-    def test_given_the_token_endpoint_keeps_failing_when_read_then_the_error_names_the_catalog_stream(
-        self, http_mocker: HttpMocker
-    ):
-        http_mocker.get(RequestBuilder.token().build(), [error_response(502), error_response(502)])
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        error = output.errors[0].trace.error
-        assert error.stream_descriptor.name == _STREAM
-        assert error.failure_type == FailureType.transient_error
-        assert "answered HTTP 502" in error.message
-
-    @HttpMocker()
-    def test_given_tokens_refused_after_the_api_accepted_one_when_read_then_transient_error_blames_the_api(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker, _TOKEN, jwt("second", NOW + 3600))
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(contact("1")).with_more().build(),
-        )
-        http_mocker.get(RequestBuilder.contacts(page=2).build(), [error_response(401), error_response(401)])
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        error = output.errors[0].trace.error
-        assert error.failure_type == FailureType.transient_error
-        assert "after accepting them earlier in this sync" in error.message
-        assert output.errors[-1].trace.error.failure_type == FailureType.transient_error
-
-    @HttpMocker()
-    def test_given_the_rate_limit_outlasts_every_retry_when_read_then_transient_error_names_the_setting(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), error_response(429, {"Retry-After": "0.01"}))
-
-        output = read_stream(
-            ConfigBuilder.custom().with_max_requests_per_second(5).build(),
-            _STREAM,
-            SyncMode.full_refresh,
-            expecting_failure=True,
-        )
-
-        error = output.errors[0].trace.error
-        assert error.failure_type == FailureType.transient_error
-        assert "set 'max_requests_per_second' (now 5) below the API's limit" in error.message
-        assert output.errors[-1].trace.error.failure_type == FailureType.transient_error
-
-    @HttpMocker()
-    def test_given_a_wrong_path_when_read_then_config_error_points_at_the_base_url(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), error_response(404))
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        assert output.errors[0].trace.error.failure_type == FailureType.config_error
-        assert "base URL" in output.errors[0].trace.error.message
-
-    @HttpMocker()
-    def test_given_an_answer_that_is_not_json_when_read_then_system_error_says_what_was_expected(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), HttpResponse("<html>gateway</html>", 200))
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        assert output.errors[0].trace.error.failure_type == FailureType.system_error
-        assert "JSON object" in output.errors[0].trace.error.message
-
-    @HttpMocker()
-    def test_given_a_page_without_has_more_when_read_then_system_error_names_the_expected_keys(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), HttpResponse('{"contacts": []}', 200))
-
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
-
-        assert output.errors[0].trace.error.failure_type == FailureType.system_error
-        assert "has_more" in output.errors[0].trace.error.message
+# Failures of this API alone; those every stream shares are in test_read_errors.py.
 
 
-class TestPaging(TestCase):
-    @HttpMocker()
-    def test_given_an_empty_page_that_claims_more_when_read_then_the_read_stops_with_a_message_that_says_so(
-        self, http_mocker: HttpMocker
-    ):
-        _given_token(http_mocker)
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), ContactsPage().with_more().build())
+def _refused_client_credentials(http_mocker: HttpMocker) -> None:
+    http_mocker.get(RequestBuilder.token().build(), error_response(401))
 
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=True
-        )
 
-        assert output.errors[0].trace.error.failure_type == FailureType.system_error
-        assert "paging is inconsistent" in output.errors[0].trace.error.message
+def _the_first_token_and_a_renewed_one_refused(http_mocker: HttpMocker) -> None:
+    given_token(http_mocker, TOKEN, jwt("second", NOW + 3600))
+    http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(401), error_response(401)])
+
+
+def _the_token_endpoint_failing(http_mocker: HttpMocker) -> None:
+    http_mocker.get(RequestBuilder.token().build(), [error_response(502), error_response(502)])
+
+
+def _tokens_refused_after_the_api_accepted_one(http_mocker: HttpMocker) -> None:
+    given_token(http_mocker, TOKEN, jwt("second", NOW + 3600))
+    http_mocker.get(
+        RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).with_more().build()
+    )
+    http_mocker.get(RequestBuilder.contacts(page=2).build(), [error_response(401), error_response(401)])
+
+
+def _a_page_without_has_more(http_mocker: HttpMocker) -> None:
+    given_token(http_mocker)
+    http_mocker.get(RequestBuilder.contacts(page=1).build(), HttpResponse('{"contacts": []}', 200))
+
+
+def _an_empty_page_that_claims_more(http_mocker: HttpMocker) -> None:
+    given_token(http_mocker)
+    http_mocker.get(RequestBuilder.contacts(page=1).build(), ContactsPage().with_more().build())
+
+
+@pytest.mark.parametrize(
+    ("arrange", "failure_type", "says"),
+    [
+        pytest.param(
+            _refused_client_credentials,
+            FailureType.config_error,
+            "refused the credentials",
+            id="client-credentials-refused",
+        ),
+        pytest.param(
+            _the_first_token_and_a_renewed_one_refused,
+            FailureType.config_error,
+            "check that these credentials may read contacts",
+            id="first-and-renewed-token-refused",
+        ),
+        pytest.param(
+            _the_token_endpoint_failing,
+            FailureType.transient_error,
+            "answered HTTP 502",
+            id="token-endpoint-failing",
+        ),
+        pytest.param(
+            _tokens_refused_after_the_api_accepted_one,
+            FailureType.transient_error,
+            "after accepting them earlier in this sync",
+            id="tokens-refused-after-one-was-accepted",
+        ),
+        pytest.param(_a_page_without_has_more, FailureType.system_error, "has_more", id="no-has-more"),
+        pytest.param(
+            _an_empty_page_that_claims_more,
+            FailureType.system_error,
+            "paging is inconsistent",
+            id="empty-page-claims-more",
+        ),
+    ],
+)
+def test_given_a_failure_of_this_api_when_read_in_full_then_the_stream_fails_saying_what_to_check(
+    arrange: Callable[[HttpMocker], None], failure_type: FailureType, says: str
+):
+    output = read_mocked(arrange, ConfigBuilder.custom().build(), _STREAM, expecting_failure=True)
+
+    error = output.errors[0].trace.error
+    assert error.failure_type == failure_type
+    assert says in error.message
+    assert error.stream_descriptor.name == _STREAM
+    assert output.errors[-1].trace.error.failure_type == failure_type
