@@ -9,6 +9,7 @@ from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest
 from airbyte_cdk.test.models.outcome import ExpectedOutcome
+from airbyte_cdk.test.state_builder import StateBuilder
 
 from contacts_sandbox.fakes import FakeTime, library_sleeps_on
 from source_custom_contacts import SourceCustomContacts
@@ -41,6 +42,14 @@ def read_stream(
     with pytest.MonkeyPatch.context() as patch:
         library_sleeps_on(fake, patch)
         return read(source(fake), config, catalog, state, expected_outcome=outcome)
+
+
+def read_from_state(
+    config: dict[str, Any], stream: str, state: dict[str, Any] | None, expecting_failure: bool = False
+) -> EntrypointOutput:
+    """An incremental read of `stream` whose saved state is `state` (None: a first sync)."""
+    messages = None if state is None else StateBuilder().with_stream_state(stream, state).build()
+    return read_stream(config, stream, SyncMode.incremental, messages, expecting_failure)
 
 
 def read_mocked(

@@ -6,15 +6,30 @@ import json
 from unittest import TestCase
 
 from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
-from airbyte_cdk.test.state_builder import StateBuilder
 
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import read_stream, record_ids
+from unit_tests.integration.helpers import read_from_state, read_stream, record_ids
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import CompanyPage, company_contact, error_response
 
 _STATE_TIME = "2027-01-15T07:59:00Z"  # NOW less the lookback, as RFC 3339
+
+
+def _read_in_full(expecting_failure: bool = False) -> EntrypointOutput:
+    return read_stream(
+        ConfigBuilder.company().build(),
+        "contacts",
+        SyncMode.full_refresh,
+        expecting_failure=expecting_failure,
+    )
+
+
+def _read_incremental(updated_at: object, expecting_failure: bool = False) -> EntrypointOutput:
+    return read_from_state(
+        ConfigBuilder.company().build(), "contacts", {"updated_at": updated_at}, expecting_failure
+    )
 
 
 class TestFullRefresh(TestCase):
@@ -50,7 +65,7 @@ class TestFullRefresh(TestCase):
     def test_given_no_contacts_when_read_then_one_request_and_no_records(self, http_mocker: HttpMocker):
         http_mocker.get(RequestBuilder.company_contacts(1).build(), CompanyPage(1, total_pages=0).build())
 
-        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh)
+        output = _read_in_full()
 
         assert output.records == []
         assert output.errors == []
@@ -61,9 +76,7 @@ class TestFullRefresh(TestCase):
     ):
         http_mocker.get(RequestBuilder.company_contacts(1).build(), error_response(401))
 
-        output = read_stream(
-            ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh, expecting_failure=True
-        )
+        output = _read_in_full(expecting_failure=True)
 
         assert output.errors[0].trace.error.failure_type == FailureType.config_error
         assert "API key" in output.errors[0].trace.error.message
@@ -74,9 +87,7 @@ class TestFullRefresh(TestCase):
     ):
         http_mocker.get(RequestBuilder.company_contacts(1).build(), HttpResponse('{"data": []}', 200))
 
-        output = read_stream(
-            ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh, expecting_failure=True
-        )
+        output = _read_in_full(expecting_failure=True)
 
         assert output.errors[0].trace.error.failure_type == FailureType.system_error
         assert "totalPages" in output.errors[0].trace.error.message
@@ -95,9 +106,8 @@ class TestIncremental(TestCase):
             .with_record(company_contact("new", "2027-01-10T00:00:00.000Z"))
             .build(),
         )
-        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2027-01-01T00:00:00Z"}).build()
 
-        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+        output = _read_incremental("2027-01-01T00:00:00Z")
 
         assert record_ids(output) == ["same-second", "new"]
         assert output.most_recent_state.stream_state.__dict__ == {"updated_at": _STATE_TIME}
@@ -110,9 +120,8 @@ class TestIncremental(TestCase):
             RequestBuilder.company_contacts(1).build(),
             CompanyPage().with_record(company_contact("1", "last tuesday")).build(),
         )
-        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2027-01-01T00:00:00Z"}).build()
 
-        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+        output = _read_incremental("2027-01-01T00:00:00Z")
 
         assert record_ids(output) == ["1"]
         assert output.is_in_logs("no readable updated_at")
@@ -128,9 +137,8 @@ class TestIncremental(TestCase):
             "totalRecords": 4,
         }
         http_mocker.get(RequestBuilder.company_contacts(1).build(), HttpResponse(json.dumps(page), 200))
-        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2000-01-01T00:00:00Z"}).build()
 
-        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+        output = _read_incremental("2000-01-01T00:00:00Z")
 
         assert record_ids(output) == ["1", "2"]
         assert output.errors == []
@@ -141,11 +149,8 @@ class TestIncremental(TestCase):
         ]
 
     def test_given_a_state_the_connector_cannot_read_when_read_then_config_error_says_so(self):
-        state = StateBuilder().with_stream_state("contacts", {"updated_at": "last tuesday"}).build()
 
-        output = read_stream(
-            ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state, expecting_failure=True
-        )
+        output = _read_incremental("last tuesday", expecting_failure=True)
 
         error = output.errors[0].trace.error
         assert error.failure_type == FailureType.config_error
@@ -156,11 +161,8 @@ class TestIncremental(TestCase):
         )
 
     def test_given_a_state_in_milliseconds_when_read_then_config_error_names_the_unit_and_the_reset(self):
-        state = StateBuilder().with_stream_state("contacts", {"updated_at": 1_795_000_000_000}).build()
 
-        output = read_stream(
-            ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state, expecting_failure=True
-        )
+        output = _read_incremental(1_795_000_000_000, expecting_failure=True)
 
         error = output.errors[0].trace.error
         assert error.failure_type == FailureType.config_error
@@ -176,9 +178,8 @@ class TestIncremental(TestCase):
             RequestBuilder.company_contacts(1).build(),
             CompanyPage().with_record(company_contact("1", "2027-01-15T07:00:00.000Z")).build(),
         )
-        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2100-01-01T00:00:00Z"}).build()
 
-        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+        output = _read_incremental("2100-01-01T00:00:00Z")
 
         assert record_ids(output) == []
         assert output.errors == []
@@ -191,8 +192,7 @@ class TestIncremental(TestCase):
     @HttpMocker()
     def test_given_a_state_in_the_past_when_read_then_no_warning(self, http_mocker: HttpMocker):
         http_mocker.get(RequestBuilder.company_contacts(1).build(), CompanyPage().build())
-        state = StateBuilder().with_stream_state("contacts", {"updated_at": "2027-01-15T07:00:00Z"}).build()
 
-        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.incremental, state)
+        output = _read_incremental("2027-01-15T07:00:00Z")
 
         assert [m for m in output.logs if m.log.level.value == "WARN"] == []

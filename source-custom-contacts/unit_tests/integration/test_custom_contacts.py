@@ -7,9 +7,9 @@ from unittest import TestCase
 
 import pytest
 from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 from airbyte_cdk.test.mock_http.response_builder import FieldPath
-from airbyte_cdk.test.state_builder import StateBuilder
 
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
@@ -17,6 +17,7 @@ from unit_tests.integration.helpers import (
     NOW,
     TOKEN,
     given_token,
+    read_from_state,
     read_mocked,
     read_stream,
     record_ids,
@@ -33,6 +34,18 @@ from unit_tests.integration.response_builder import (
 
 _STREAM = "contacts"
 _SEEN_AT = "2027-01-15T08:00:00Z"  # NOW as RFC 3339
+_SINCE = NOW - 3600  # the state of an incremental read
+
+
+def _read_in_full(expecting_failure: bool = False) -> EntrypointOutput:
+    return read_stream(
+        ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=expecting_failure
+    )
+
+
+def _read_incremental(since: object = None, expecting_failure: bool = False) -> EntrypointOutput:
+    state = None if since is None else {"timestamp": since}
+    return read_from_state(ConfigBuilder.custom().build(), _STREAM, state, expecting_failure)
 
 
 def _given_nothing_changed_since(http_mocker: HttpMocker, timestamp: int = NOW - 1) -> None:
@@ -55,7 +68,7 @@ class TestFullRefresh(TestCase):
         )
         _given_nothing_changed_since(http_mocker)
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+        output = _read_in_full()
 
         assert record_ids(output) == ["1", "2", "3"]
 
@@ -77,7 +90,7 @@ class TestFullRefresh(TestCase):
         )
         _given_nothing_changed_since(http_mocker)
 
-        read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+        _read_in_full()
 
         http_mocker.assert_number_of_calls(token_request, 1)
 
@@ -101,10 +114,7 @@ class TestFullRefresh(TestCase):
             ContactsPage().with_record(odd).with_record(untyped).with_record(lead).build(),
         )
 
-        records = [
-            m.record.data
-            for m in read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh).records
-        ]
+        records = [m.record.data for m in _read_in_full().records]
 
         assert [r["type"] for r in records] == ["customer", "customer", "lead"]
         assert [p["label"] for p in records[0]["phones"]] == ["other", "fax"]
@@ -119,7 +129,7 @@ class TestFullRefresh(TestCase):
             RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
         )
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+        output = _read_in_full()
 
         assert output.records[0].record.data["_ab_cdc_updated_at"] == _SEEN_AT
         assert output.records[0].record.data.get("_ab_cdc_deleted_at") is None
@@ -149,7 +159,7 @@ class TestFullRefresh(TestCase):
             [DeltaPage().with_deleted("2").build(), DeltaPage().build()],
         )
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+        output = _read_in_full()
 
         assert record_ids(output) == ["1", "2", "4", "5", "3"]
 
@@ -166,7 +176,7 @@ class TestFullRefresh(TestCase):
             .build(),
         )
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+        output = _read_in_full()
 
         assert record_ids(output) == ["1"]
         logs = " ".join(m.log.message for m in output.logs)
@@ -186,7 +196,7 @@ class TestFullRefresh(TestCase):
             page.with_record(contact(str(number)).with_field(FieldPath("last_name"), ""))
         http_mocker.get(RequestBuilder.contacts(page=1).build(), page.build())
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+        output = _read_in_full()
 
         warnings = [m.log.message for m in output.logs if m.log.level.value == "WARN"]
         assert warnings == [
@@ -207,7 +217,7 @@ class TestFullRefresh(TestCase):
             ContactsPage().with_record(contact("1")).build(),
         )
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh)
+        output = _read_in_full()
 
         assert record_ids(output) == ["1"]
         http_mocker.assert_number_of_calls(token_request, 2)
@@ -223,7 +233,7 @@ class TestIncremental(TestCase):
             RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
         )
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental)
+        output = _read_incremental()
 
         assert record_ids(output) == ["1"]
         assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
@@ -232,15 +242,13 @@ class TestIncremental(TestCase):
     def test_given_state_when_read_then_updates_become_records_and_deletions_become_tombstones(
         self, http_mocker: HttpMocker
     ):
-        since = NOW - 3600
         given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(since - 1, page=1).build(),
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
             DeltaPage().with_updated(contact("7")).with_deleted("8").with_deleted("9").build(),
         )
-        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
+        output = _read_incremental(_SINCE)
 
         data = [m.record.data for m in output.records]
         assert data[0]["id"] == "7"
@@ -255,19 +263,17 @@ class TestIncremental(TestCase):
     def test_given_a_delta_of_two_pages_when_read_then_state_is_emitted_once_after_the_last_record(
         self, http_mocker: HttpMocker
     ):
-        since = NOW - 3600
         given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(since - 1, page=1).build(),
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
             DeltaPage().with_updated(contact("1")).with_deleted("5").with_more().build(),
         )
         http_mocker.get(
-            RequestBuilder.delta(since - 1, page=2).build(), DeltaPage().with_updated(contact("2")).build()
+            RequestBuilder.delta(_SINCE - 1, page=2).build(), DeltaPage().with_updated(contact("2")).build()
         )
         _given_nothing_changed_since(http_mocker)
-        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
+        output = _read_incremental(_SINCE)
 
         kinds = [m.type.value for m in output.records_and_state_messages]
         assert kinds == ["RECORD", "RECORD", "RECORD", "STATE"]
@@ -278,17 +284,16 @@ class TestIncremental(TestCase):
         self, http_mocker: HttpMocker
     ):
         # Contact 2 changes after page 1 is read: it moves to the end, and 3 moves back to page 1.
-        since = NOW - 3600
         given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(since - 1, page=1).build(),
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
             [
                 DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_more().build(),
                 DeltaPage().with_updated(contact("1")).with_updated(contact("3")).with_more().build(),
             ],
         )
         http_mocker.get(
-            RequestBuilder.delta(since - 1, page=2).build(),
+            RequestBuilder.delta(_SINCE - 1, page=2).build(),
             [
                 DeltaPage().with_updated(contact("4")).with_updated(contact("2")).build(),
                 DeltaPage().with_updated(contact("4")).with_updated(contact("2")).build(),
@@ -298,9 +303,8 @@ class TestIncremental(TestCase):
             RequestBuilder.delta(NOW - 1, page=1).build(),
             [DeltaPage().with_updated(contact("2")).build(), DeltaPage().build()],
         )
-        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
+        output = _read_incremental(_SINCE)
 
         assert record_ids(output) == ["1", "2", "4", "3"]
 
@@ -308,18 +312,14 @@ class TestIncremental(TestCase):
     def test_given_the_delta_fails_on_a_later_page_when_read_then_no_state_is_emitted(
         self, http_mocker: HttpMocker
     ):
-        since = NOW - 3600
         given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(since - 1, page=1).build(),
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
             DeltaPage().with_updated(contact("1")).with_more().build(),
         )
-        http_mocker.get(RequestBuilder.delta(since - 1, page=2).build(), error_response(404))
-        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": since}).build()
+        http_mocker.get(RequestBuilder.delta(_SINCE - 1, page=2).build(), error_response(404))
 
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state, expecting_failure=True
-        )
+        output = _read_incremental(_SINCE, expecting_failure=True)
 
         assert record_ids(output) == ["1"]
         assert output.state_messages == []
@@ -331,9 +331,8 @@ class TestIncremental(TestCase):
         future = NOW + 86400
         given_token(http_mocker)
         http_mocker.get(RequestBuilder.delta(future - 1, page=1).build(), DeltaPage().build())
-        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": future}).build()
 
-        output = read_stream(ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state)
+        output = _read_incremental(future)
 
         assert output.records == []
         assert output.errors == []
@@ -346,11 +345,8 @@ class TestIncremental(TestCase):
         assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
 
     def test_given_a_state_in_milliseconds_when_read_then_config_error_names_the_unit_and_the_reset(self):
-        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": NOW * 1000}).build()
 
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state, expecting_failure=True
-        )
+        output = _read_incremental(NOW * 1000, expecting_failure=True)
 
         error = output.errors[0].trace.error
         assert error.failure_type == FailureType.config_error
@@ -364,19 +360,15 @@ class TestIncremental(TestCase):
         self,
     ):
         # 10^11 - 1 seconds is the year 5138: readable, and ahead of the clock (warned, not refused).
-        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": 10**11 - 1}).build()
         source_stream = source().streams(ConfigBuilder.custom().build())[0]
 
-        source_stream.state = state[0].stream.stream_state.__dict__
+        source_stream.state = {"timestamp": 10**11 - 1}
 
         assert source_stream.state == {"timestamp": 10**11 - 1}
 
     def test_given_a_state_the_connector_cannot_read_when_read_then_config_error_says_so(self):
-        state = StateBuilder().with_stream_state(_STREAM, {"timestamp": "yesterday"}).build()
 
-        output = read_stream(
-            ConfigBuilder.custom().build(), _STREAM, SyncMode.incremental, state, expecting_failure=True
-        )
+        output = _read_incremental("yesterday", expecting_failure=True)
 
         error = output.errors[0].trace.error
         assert error.failure_type == FailureType.config_error

@@ -11,6 +11,7 @@ import pytest
 from airbyte_cdk.models import FailureType, SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
+from airbyte_cdk.test.mock_http.response_builder import RecordBuilder
 
 from contacts_sandbox.fakes import FakeTime
 from unit_tests.integration.config import ConfigBuilder
@@ -53,6 +54,19 @@ class StreamUnderTest:
         return read_stream(config.build(), self.stream, SyncMode.full_refresh, expecting_failure=True)
 
 
+def _company_stream(
+    stream: str, first_page: Callable[[], HttpRequest], record: Callable[[str], RecordBuilder]
+) -> StreamUnderTest:
+    return StreamUnderTest(
+        "Company Contacts API",
+        stream,
+        ConfigBuilder.company,
+        first_page,
+        lambda record_id: CompanyPage().with_record(record(record_id)).build(),
+        asks_a_token=False,
+    )
+
+
 STREAMS = [
     StreamUnderTest(
         "Custom Contact Source API",
@@ -62,22 +76,8 @@ STREAMS = [
         lambda contact_id: ContactsPage().with_record(contact(contact_id)).build(),
         asks_a_token=True,
     ),
-    StreamUnderTest(
-        "Company Contacts API",
-        "contacts",
-        ConfigBuilder.company,
-        lambda: RequestBuilder.company_contacts(1).build(),
-        lambda contact_id: CompanyPage().with_record(company_contact(contact_id)).build(),
-        asks_a_token=False,
-    ),
-    StreamUnderTest(
-        "Company Contacts API",
-        "contact_tags",
-        ConfigBuilder.company,
-        lambda: RequestBuilder.company_tags(1).build(),
-        lambda tag_id: CompanyPage().with_record(contact_tag(tag_id)).build(),
-        asks_a_token=False,
-    ),
+    _company_stream("contacts", lambda: RequestBuilder.company_contacts(1).build(), company_contact),
+    _company_stream("contact_tags", lambda: RequestBuilder.company_tags(1).build(), contact_tag),
 ]
 IDS = ["custom-contacts", "company-contacts", "company-contact-tags"]
 every_stream = pytest.mark.parametrize("under_test", STREAMS, ids=IDS)
