@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
-from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, Type
+from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, SyncMode, Type
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.core import StreamData
 
@@ -59,9 +59,29 @@ def page_messages(stream_name: str, items: Iterable[Any], logger: logging.Logger
 
 
 class SchemaFileStream(Stream):
-    """A stream whose JSON schema is a file in schemas/, named independently of the stream."""
+    """A stream whose JSON schema is a file in schemas/, named independently of the stream, and
+    whose read is counted and logged (see `progress.py`). Each stream says only how it reads its
+    records, in `_records`."""
 
     schema_file: str
+    _client: ApiClient
+    _clock: Clock
+
+    def read_records(
+        self,
+        sync_mode: SyncMode,
+        cursor_field: list[str] | None = None,
+        stream_slice: Mapping[str, Any] | None = None,
+        stream_state: Mapping[str, Any] | None = None,
+    ) -> Iterable[StreamData]:
+        """Yields record messages rather than dicts: see `record_message`."""
+        progress = ReadProgress(self.name, self._client.answers, self._clock, self.logger)
+        yield from progress.counted(self._records(sync_mode, progress))
+        progress.finished()
+
+    def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[StreamData]:
+        """The stream's record messages, each page told to `progress` as it is read."""
+        raise NotImplementedError
 
     def get_error_display_message(self, exception: BaseException) -> str | None:
         if isinstance(exception, EmptyPageLoopError):
@@ -69,9 +89,6 @@ class SchemaFileStream(Stream):
                 f"The API's paging is inconsistent ({exception}); the read stopped rather than loop forever."
             )
         return None
-
-    def _progress(self, client: ApiClient, clock: Clock) -> ReadProgress:
-        return ReadProgress(self.name, client.answers, clock, self.logger)
 
     # The base class caches this per instance with lru_cache; load_schema already reads each file once.
     def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]

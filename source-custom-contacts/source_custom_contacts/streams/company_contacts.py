@@ -23,6 +23,7 @@ from airbyte_cdk.sources.streams.core import StreamData
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.dates import less_lookback, parse_time, rfc3339
+from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, page_messages
 from source_custom_contacts.streams.company_moves import EnvelopeMoves
 from source_custom_contacts.streams.company_pages import company_pages
@@ -58,14 +59,7 @@ class CompanyContacts(SyncStartStateStream[datetime]):
             raise unreadable_state(self.name, value, '{"updated_at": "<RFC 3339 time>"}', _why(saved))
         return dict(value), since
 
-    def read_records(
-        self,
-        sync_mode: SyncMode,
-        cursor_field: list[str] | None = None,
-        stream_slice: Mapping[str, Any] | None = None,
-        stream_state: Mapping[str, Any] | None = None,
-    ) -> Iterable[StreamData]:
-        """Yields record messages rather than dicts: see `record_message`."""
+    def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[StreamData]:
         started = self._clock()
         next_start = less_lookback(started, self._lookback)
         since = self._since if sync_mode == SyncMode.incremental else None
@@ -74,7 +68,6 @@ class CompanyContacts(SyncStartStateStream[datetime]):
         # Every contact seen is remembered, emitted or not: where it was tells a move.
         seen = PageRuns()
         moves = EnvelopeMoves(seen, self._page_size, bool(self._search), self._clock, self.logger)
-        progress = self._progress(self._client, self._clock)
 
         def read_pass(first_page: int) -> Iterator[StreamData]:
             moves.pass_began(first_page)
@@ -101,8 +94,7 @@ class CompanyContacts(SyncStartStateStream[datetime]):
                 items = unseen if since is None else self._changed(unseen, since)
                 yield from page_messages(self.name, items, self.logger)
 
-        yield from progress.counted(read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger))
-        progress.finished()
+        yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
         if sync_mode == SyncMode.incremental:
             self._state = {CURSOR: rfc3339(next_start)}
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator
 
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.sources.streams.core import StreamData
@@ -29,18 +28,7 @@ class ContactTags(SchemaFileStream):
         self._max_in_flight = max_in_flight
         self._clock = clock
 
-    def read_records(
-        self,
-        sync_mode: SyncMode,
-        cursor_field: list[str] | None = None,
-        stream_slice: Mapping[str, Any] | None = None,
-        stream_state: Mapping[str, Any] | None = None,
-    ) -> Iterable[StreamData]:
-        progress = self._progress(self._client, self._clock)
-        yield from progress.counted(self._pages(progress))
-        progress.finished()
-
-    def _pages(self, progress: ReadProgress) -> Iterator[StreamData]:
+    def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[StreamData]:
         for page in company_pages(
             self._client, "/api/v1/contacts/tags", self._page_size, None, self._max_in_flight
         ):

@@ -12,7 +12,7 @@ by asking the delta what moved meanwhile and reading again from the first page i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from functools import partial
 from typing import Any
 
@@ -57,23 +57,14 @@ class CustomContacts(SyncStartStateStream[int]):
         since = unix_seconds(self.name, value, STATE_KEY)
         return {STATE_KEY: since}, since
 
-    def read_records(
-        self,
-        sync_mode: SyncMode,
-        cursor_field: list[str] | None = None,
-        stream_slice: Mapping[str, Any] | None = None,
-        stream_state: Mapping[str, Any] | None = None,
-    ) -> Iterable[AirbyteMessage]:
-        """Yields record messages rather than dicts: see `record_message`."""
+    def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[AirbyteMessage]:
         started = self._clock()
         seen_at, next_start = rfc3339(started), less_lookback(started, self._lookback)
-        progress = self._progress(self._client, self._clock)
         if sync_mode == SyncMode.incremental and self._since is not None:
             warn_if_ahead(self.name, from_unix(self._since), started, next_start, self.logger)
-            yield from progress.counted(self._read_delta(self._since, seen_at, progress))
+            yield from self._read_delta(self._since, seen_at, progress)
         else:
-            yield from progress.counted(self._read_all(seen_at, progress))
-        progress.finished()
+            yield from self._read_all(seen_at, progress)
         if sync_mode == SyncMode.incremental:
             self._state = {STATE_KEY: next_start.int_timestamp}
 
