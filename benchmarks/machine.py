@@ -7,15 +7,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+from contacts_sandbox.machine import cpu_model
 
 
 def _memory() -> str:
@@ -45,7 +37,7 @@ def load_average() -> str:
 
 def describe() -> dict[str, str]:
     return {
-        "CPU": _cpu_model(),
+        "CPU": cpu_model(),
         "cores (nproc)": str(len(os.sched_getaffinity(0))),
         "memory": _memory(),
         "OS": f"{platform.system()} {platform.release()}",

@@ -75,3 +75,11 @@ class Section:
     notes: list[str] = field(default_factory=list)
     plot: BarChart | None = None
     seconds: float = 0.0
+
+    def add_figure(
+        self, name: str, ratio: float, target: Target, context: str, checks: dict[str, bool]
+    ) -> Figure:
+        """A figure of this section, `checks` the conditions it needs besides its target."""
+        figure = Figure(self.key, name, ratio, target, context=context, extra_checks=checks)
+        self.figures.append(figure)
+        return figure

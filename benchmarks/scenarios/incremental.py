@@ -7,9 +7,10 @@ import math
 from benchmarks import configs, subjects
 from benchmarks.context import Bench
 from benchmarks.plots import BarChart
-from benchmarks.results import Figure, Section, at_most
+from benchmarks.results import Section, at_most
 from benchmarks.runner import ChildRun
 from benchmarks.sandbox import requests_of, total_requests
+from benchmarks.scenarios.base import Scenario
 
 # Small pages, so that the cost of a delta read shows in pages rather than hiding in one.
 PAGE_SIZE = 100
@@ -19,35 +20,44 @@ CHURN_SHARE = 0.01
 FAR_BELOW_FULL = 5 * CHURN_SHARE
 
 
-def measure(bench: Bench) -> tuple[Section]:
-    contacts = bench.sizes.incremental_base
-    bench.reset(contacts)
-    # No lookback: the window exists for clock skew, and here both clocks are one.
-    config = configs.source_config(bench.sandbox_url, page_size=PAGE_SIZE, lookback_window_seconds=0)
+def measure(bench: Bench) -> tuple[Section, ...]:
+    return Incremental(bench, bench.sizes.incremental_base).measure()
 
-    bench.admin.reset_stats()
-    first = _read(bench, "incremental-first", config, state=None)
-    full_requests = total_requests(bench.admin.stats(), "custom")
-    if not first.states:
-        raise RuntimeError(f"the first incremental read emitted no state: {first.describe_failure()}")
 
-    changes = round(contacts * CHURN_SHARE)
-    created, deleted = changes // 5, changes // 5
-    updated = changes - created - deleted
-    bench.admin.churn("custom", create=created, update=updated, delete=deleted)
+class Incremental(Scenario):
+    def run(self) -> None:
+        admin, contacts = self.bench.admin, self.contacts
+        # No lookback: the window exists for clock skew, and here both clocks are one.
+        config = configs.source_config(self.bench.sandbox_url, page_size=PAGE_SIZE, lookback_window_seconds=0)
 
-    bench.admin.reset_stats()
-    second = _read(bench, "incremental-second", config, state=first.states[-1])
-    stats = bench.admin.stats()
-    delta_requests = total_requests(stats, "custom")
-    by_route = requests_of(stats, "custom")
+        admin.reset_stats()
+        first = self._read("first read", "incremental-first", config, None, expected=contacts)
+        self.full_requests = total_requests(admin.stats(), "custom")
+        if not first.states:
+            raise RuntimeError(f"the first incremental read emitted no state: {first.describe_failure()}")
 
-    # A delta read pages through the longer of its two lists, plus one token.
-    needed = 1 + math.ceil(max(created + updated, deleted) / PAGE_SIZE)
-    section = Section("incremental", "4. Incremental cost")
-    section.figures.append(
-        Figure(
-            section=section.key,
+        changes = round(contacts * CHURN_SHARE)
+        self.created, self.deleted = changes // 5, changes // 5
+        self.updated = changes - self.created - self.deleted
+        admin.churn("custom", create=self.created, update=self.updated, delete=self.deleted)
+
+        admin.reset_stats()
+        self._read("incremental read", "incremental-second", config, first.states[-1], expected=changes)
+        self.stats = admin.stats()
+
+    def _read(self, label: str, name: str, config: dict, state: dict | None, expected: int) -> ChildRun:
+        folder = self.bench.workdir(name)
+        argv = subjects.our_read(folder, config, incremental=True, state=state)
+        return self.program(label, argv, folder, expected=expected)
+
+    def sections(self) -> tuple[Section, ...]:
+        contacts, first, second = self.contacts, self.runs["first read"], self.runs["incremental read"]
+        changes = self.created + self.updated + self.deleted
+        delta_requests, full_requests = total_requests(self.stats, "custom"), self.full_requests
+        # A delta read pages through the longer of its two lists, plus one token.
+        needed = 1 + math.ceil(max(self.created + self.updated, self.deleted) / PAGE_SIZE)
+        section = Section("incremental", "4. Incremental cost")
+        section.add_figure(
             name=(
                 f"incremental requests ÷ requests the {changes:,} changes need "
                 f"({CHURN_SHARE:.0%} of {contacts:,} contacts)"
@@ -57,40 +67,32 @@ def measure(bench: Bench) -> tuple[Section]:
             # ask a few pages past it, a constant however large the data.
             target=at_most(2),
             context=(
-                f"incremental {delta_requests} requests ({_routes(by_route)}), needed {needed}; "
-                f"the full read before it made {full_requests}"
+                f"incremental {delta_requests} requests ({_routes(requests_of(self.stats, 'custom'))}), "
+                f"needed {needed}; the full read before it made {full_requests}"
             ),
-            extra_checks={
-                f"first read emitted all {contacts:,} contacts": first.ok and first.records == contacts,
-                f"incremental emitted the {changes} changes": second.ok and second.records == changes,
+            checks={
+                f"first read emitted all {contacts:,} contacts": self.emitted_all("first read"),
+                f"incremental emitted the {changes} changes": self.emitted_all("incremental read"),
                 f"incremental made under {FAR_BELOW_FULL:.0%} of the full read's requests": (
                     delta_requests < FAR_BELOW_FULL * full_requests
                 ),
             },
         )
-    )
-    section.notes.append(
-        f"Churn: {created} created, {updated} updated, {deleted} deleted, after a first incremental "
-        f"read (no state) of {contacts:,} contacts; page size {PAGE_SIZE}, lookback 0 s. "
-        f"Incremental read: {second.records} records in {second.seconds:.2f} s; first read "
-        f"{first.seconds:.2f} s. Its share of the full read's requests: {delta_requests / full_requests:.1%}."
-    )
-    for label, run in (("first read", first), ("incremental read", second)):
-        if not run.ok:
-            section.notes.append(f"{label} failed: {run.describe_failure()}")
-    section.plot = BarChart(
-        filename="incremental_requests.png",
-        title=f"Requests to the API: full read of {contacts:,} vs sync after {CHURN_SHARE:.0%} churn",
-        unit="requests",
-        bars={"full read": full_requests, "incremental after churn": delta_requests},
-        highlight={"incremental after churn"},
-    )
-    return (section,)
-
-
-def _read(bench: Bench, name: str, config: dict, *, state: dict | None) -> ChildRun:
-    folder = bench.workdir(name)
-    return bench.run(subjects.our_read(folder, config, incremental=True, state=state), folder)
+        section.notes.append(
+            f"Churn: {self.created} created, {self.updated} updated, {self.deleted} deleted, after a first "
+            f"incremental read (no state) of {contacts:,} contacts; page size {PAGE_SIZE}, lookback 0 s. "
+            f"Incremental read: {second.records} records in {second.seconds:.2f} s; first read "
+            f"{first.seconds:.2f} s. Its share of the full read's requests: "
+            f"{delta_requests / full_requests:.1%}."
+        )
+        section.plot = BarChart(
+            filename="incremental_requests.png",
+            title=f"Requests to the API: full read of {contacts:,} vs sync after {CHURN_SHARE:.0%} churn",
+            unit="requests",
+            bars={"full read": full_requests, "incremental after churn": delta_requests},
+            highlight={"incremental after churn"},
+        )
+        return (section,)
 
 
 def _routes(by_route: dict[str, int]) -> str:

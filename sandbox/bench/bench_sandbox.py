@@ -23,21 +23,12 @@ from urllib.parse import urlsplit
 import orjson
 import requests
 
+from contacts_sandbox.machine import cpu_model
 from contacts_sandbox.testing import SandboxProcess
 
 PAGE_SIZE = 100
 CONTACTS = 10_000
 REPORT = Path(__file__).resolve().parent.parent / "BENCHMARK.md"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def client(
