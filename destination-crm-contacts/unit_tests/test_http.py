@@ -1,4 +1,4 @@
-"""The HTTP layer: Retry-After, the shared pause, and the request-rate budget."""
+"""The HTTP layer: parsing of answers, the even schedule and the session."""
 
 from __future__ import annotations
 
@@ -7,61 +7,16 @@ import itertools
 import logging
 import threading
 import time
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 import pytest
-import requests
 
-from destination_crm_contacts.clients.base import (
-    PacedBudget,
-    Throttle,
-    build_session,
-    pacing_for,
-    retry_after_seconds,
-)
+from destination_crm_contacts.clients.base import build_session
 from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm import Shape, parse_contacts, shape_of
 from destination_crm_contacts.clients.pacing import EvenPacing
+from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.config import TargetLimits
 from unit_tests.fakes import FakeTime
-
-
-def response_with(headers: dict[str, str], status: int = 429) -> requests.Response:
-    response = requests.Response()
-    response.status_code = status
-    response.headers.update(headers)
-    return response
-
-
-class TestRetryAfter:
-    def test_given_seconds_then_they_are_the_wait(self) -> None:
-        assert retry_after_seconds(response_with({"Retry-After": "3"})) == 3.0
-
-    def test_given_an_http_date_then_the_wait_is_until_then(self) -> None:
-        when = datetime.now(UTC) + timedelta(seconds=30)
-        wait = retry_after_seconds(response_with({"Retry-After": format_datetime(when, usegmt=True)}))
-        assert wait is not None
-        assert 25 <= wait <= 31
-
-    def test_given_garbage_or_nothing_then_there_is_no_wait(self) -> None:
-        assert retry_after_seconds(response_with({"Retry-After": "soon"})) is None
-        assert retry_after_seconds(response_with({})) is None
-
-
-class TestThrottle:
-    def test_given_a_pause_then_every_worker_waits_until_it_ends(self) -> None:
-        now = [100.0]
-        slept: list[float] = []
-        throttle = Throttle(clock=lambda: now[0], sleep=slept.append)
-
-        throttle.pause_for(2.0)
-        throttle.pause_for(1.0)  # a shorter pause never cuts a longer one
-        throttle.wait()
-        now[0] = 103.0
-        throttle.wait()
-
-        assert slept == [2.0]
 
 
 class TestCrmAnswers:

@@ -1,201 +1,171 @@
-"""The pace of a target: unpaced until a 429, then paced by what gets through, rising again."""
+"""The pace of a target: it slows down for a rate limit, and only when slowing down helps."""
 
 from __future__ import annotations
 
 import logging
-import types
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
 import requests_mock
-from airbyte_cdk.sources.streams.http import rate_limiting
+from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.base import (
-    ApiKeyAuthenticator,
-    PacedBudget,
-    TargetError,
-    TargetHttp,
-    Transport,
-)
-from destination_crm_contacts.clients.pacing import RATE_FLOOR, AdaptivePacing
+from destination_crm_contacts.clients.base import ApiKeyAuthenticator, TargetError, TargetHttp, Transport
+from destination_crm_contacts.clients.pacing import RateLimitPacing
+from destination_crm_contacts.clients.rate_limit import PacedBudget
 from destination_crm_contacts.config import TargetLimits
 from unit_tests.fakes import FakeTime
+from unit_tests.pacing_simulation import EveryNth, SteadyLimit, simulate
 
 LOGGER = logging.getLogger("airbyte")
 BASE_URL = "https://crm.test/api"
 
 
-def pacing(fake: FakeTime, ceiling: float | None = None) -> AdaptivePacing:
-    return AdaptivePacing("crm", LOGGER, ceiling, clock=fake.clock, sleep=fake.sleep)
+def pacing(fake: FakeTime, ceiling: float | None = None) -> RateLimitPacing:
+    return RateLimitPacing("crm", LOGGER, ceiling, clock=fake.clock, sleep=fake.sleep)
 
 
-def waits_of(policy: AdaptivePacing, fake: FakeTime, calls: int) -> list[float]:
-    """How long each of `calls` workers arriving together waits for its turn."""
-    waits = []
-    start = fake.now
-    for _ in range(calls):
-        policy.try_acquire(object(), weight=1)
-        waits.append(round(fake.now - start, 6))
-        fake.now = start
-    return waits
+class NoPacing(RateLimitPacing):
+    """Never paces: what the workers achieve on their own, to compare with."""
+
+    def answered(self, request: Any, rate_limited: bool) -> None:
+        pass
 
 
-def through(policy: AdaptivePacing, fake: FakeTime, calls: int, over_seconds: float) -> None:
-    for _ in range(calls):
-        fake.now += over_seconds / calls
-        policy.got_through()
+class Call:
+    """A request as the policy sees it."""
 
 
-class TestBeforeAnyRateLimit:
+def never_limited(at: float) -> bool:
+    return False
+
+
+class TestWithoutRateLimit:
     def test_given_no_configured_rate_and_no_429_then_calls_are_not_paced(self) -> None:
-        fake = FakeTime()
+        fake = FakeTime(0.0)
         policy = pacing(fake)
-        through(policy, fake, 500, over_seconds=1.0)
 
-        assert waits_of(policy, fake, 32) == [0.0] * 32
+        simulate(policy, fake, never_limited, workers=32, latency=0.02, seconds=3)
+
         assert policy.rate is None
+        assert fake.slept == []
 
     def test_given_a_configured_rate_then_calls_are_paced_under_it_from_the_start(self) -> None:
         fake = FakeTime()
         policy = pacing(fake, ceiling=4.0)
 
-        assert waits_of(policy, fake, 4) == [0.0, 0.25, 0.5, 0.75]
+        for _ in range(4):
+            policy.try_acquire(Call(), weight=1)
+
+        assert fake.slept == [0.25, 0.25, 0.25]
 
 
-class TestAfterA429:
-    def test_given_a_429_then_every_call_is_paced_at_what_got_through_in_the_last_second(self) -> None:
-        fake = FakeTime()
-        policy = pacing(fake)
-        through(policy, fake, 3, over_seconds=3.0)  # long before: not part of the last second
-        fake.now += 1.0
-        through(policy, fake, 5, over_seconds=0.9)
-
-        policy.rate_limited(retry_after=1.0)
-
-        assert policy.rate == 5.0
-        assert waits_of(policy, fake, 3) == [0.0, 0.2, 0.4]
-
-    def test_given_a_429_when_nothing_got_through_then_the_pace_is_the_floor(self) -> None:
-        fake = FakeTime()
-        policy = pacing(fake)
-
-        policy.rate_limited()
-
-        assert policy.rate == RATE_FLOOR
-        assert waits_of(policy, fake, 2) == [0.0, 1.0]
-
-    def test_given_the_429s_of_one_burst_then_the_pace_drops_once(self) -> None:
-        fake = FakeTime()
-        policy = pacing(fake)
-        through(policy, fake, 8, over_seconds=0.5)
-
-        policy.rate_limited(retry_after=1.0)
-        for _ in range(27):
-            fake.now += 0.01
-            policy.rate_limited(retry_after=1.0)
-
-        assert policy.rate == 8.0
-
-    def test_given_a_long_retry_after_then_429s_during_it_belong_to_the_same_burst(self) -> None:
-        fake = FakeTime()
-        policy = pacing(fake)
-        through(policy, fake, 8, over_seconds=0.5)
-        policy.rate_limited(retry_after=5.0)
-
-        fake.now += 4.0
-        policy.rate_limited(retry_after=5.0)
-
-        assert policy.rate == 8.0
-
-    def test_given_a_429_while_paced_then_the_pace_halves(self) -> None:
-        fake = FakeTime()
-        policy = pacing(fake)
-        through(policy, fake, 10, over_seconds=0.5)
-        policy.rate_limited()
-        through(policy, fake, 10, over_seconds=1.5)
-        paced_at = policy.rate
-        assert paced_at is not None
-
-        policy.rate_limited()
-
-        assert policy.rate == pytest.approx(paced_at / 2)
-
-    def test_given_a_429_while_paced_when_less_got_through_than_half_the_pace_then_it_is_the_pace(
-        self,
+class TestSteadyLimit:
+    @pytest.mark.parametrize(("limit", "latency"), [(4, 0.005), (20, 0.005), (100, 0.02)])
+    def test_given_a_true_limit_then_the_pace_holds_at_least_80_percent_of_it(
+        self, limit: int, latency: float
     ) -> None:
-        fake = FakeTime()
+        fake = FakeTime(0.0)
         policy = pacing(fake)
-        through(policy, fake, 40, over_seconds=0.5)
-        policy.rate_limited()  # paced at 40/s
-        through(policy, fake, 3, over_seconds=1.2)  # the API now lets far fewer through
 
-        policy.rate_limited()
+        run = simulate(policy, fake, SteadyLimit(limit), workers=32, latency=latency, seconds=20)
 
-        assert policy.rate == 3.0
+        assert run.through_per_second(5, 20) >= 0.8 * limit
+        assert policy.rate is not None
 
-
-class TestRisingAgain:
-    def test_given_calls_getting_through_then_the_pace_rises_by_about_one_call_a_second_per_second(
-        self,
-    ) -> None:
-        fake = FakeTime()
+    def test_given_a_true_limit_then_429s_become_rare_once_paced(self) -> None:
+        fake = FakeTime(0.0)
         policy = pacing(fake)
-        through(policy, fake, 4, over_seconds=0.5)
-        policy.rate_limited()
-        rates = []
 
-        for _ in range(3):
-            through(policy, fake, 8, over_seconds=2.0)  # two seconds at a pace of about 4/s
-            rates.append(policy.rate)
+        run = simulate(policy, fake, SteadyLimit(20), workers=32, latency=0.005, seconds=20)
 
-        # A call adds 1/rate: the square of the rate grows by 2 per call, from 16.
-        assert rates == pytest.approx([32**0.5, 48**0.5, 64**0.5], rel=0.02)
+        late = [limited for at, limited in run.requests if at >= 5]
+        assert sum(late) / len(late) < 0.1
 
-    def test_given_a_big_api_then_the_pace_rises_by_a_tenth_of_the_pace_that_met_the_limit(self) -> None:
-        fake = FakeTime()
-        policy = pacing(fake)
-        through(policy, fake, 200, over_seconds=0.9)
-        policy.rate_limited()  # paced at 200/s
-        fake.now += 2.0
-
-        through(policy, fake, 200, over_seconds=1.0)
-
-        assert policy.rate == pytest.approx(220, rel=0.01)
-
-    def test_given_a_configured_rate_then_the_pace_never_rises_above_it(self) -> None:
-        fake = FakeTime()
-        policy = pacing(fake, ceiling=9.0)
-        through(policy, fake, 50, over_seconds=5.0)
-        assert policy.rate == 9.0
-
-        policy.rate_limited()
-        lowered = policy.rate
-        through(policy, fake, 500, over_seconds=60.0)
-
-        assert lowered is not None
-        assert lowered < 9.0
-        assert policy.rate == 9.0
-        assert waits_of(policy, fake, 3) == pytest.approx([0.0, 1 / 9, 2 / 9], abs=1e-5)
-
-
-class TestLogging:
-    def test_given_429s_then_one_info_line_says_the_target_is_paced_and_at_what_rate(
+    def test_given_a_limit_then_one_info_line_says_the_target_is_paced_and_at_what_rate(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
         caplog.set_level(logging.INFO, logger="airbyte")
-        fake = FakeTime()
-        policy = pacing(fake)
-        through(policy, fake, 6, over_seconds=0.5)
+        fake = FakeTime(0.0)
 
-        policy.rate_limited()
-        fake.now += 2.0
-        policy.rate_limited()
+        simulate(pacing(fake), fake, SteadyLimit(20), workers=32, latency=0.005, seconds=20)
 
         info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
         assert len(info) == 1
-        assert info[0].startswith("crm: the API answered 429")
-        assert "6.0/s" in info[0]
+        assert info[0].startswith("crm: the API answered 429 (rate limited), and less often once slowed down")
+        assert "pacing its requests at 20.0/s" in info[0]
+
+
+class TestSporadic429s:
+    def test_given_429s_whatever_the_rate_then_the_pace_does_not_slow_the_workers(self) -> None:
+        fake, alone = FakeTime(0.0), FakeTime(0.0)
+        policy = pacing(fake)
+
+        run = simulate(policy, fake, EveryNth(13), workers=32, latency=0.005, seconds=20)
+        unpaced = simulate(
+            NoPacing("crm", LOGGER, None, alone.clock, alone.sleep),
+            alone,
+            EveryNth(13),
+            workers=32,
+            latency=0.005,
+            seconds=20,
+        )
+
+        assert policy.rate is None
+        assert policy.tolerated_share == pytest.approx(1 / 13, abs=0.02)
+        assert run.through_per_second(5, 20) >= 0.95 * unpaced.through_per_second(5, 20)
+
+    def test_given_a_configured_rate_and_sporadic_429s_then_the_pace_stays_at_the_configured_rate(
+        self,
+    ) -> None:
+        fake = FakeTime(0.0)
+        policy = pacing(fake, ceiling=90.0)
+
+        run = simulate(policy, fake, EveryNth(13), workers=32, latency=0.005, seconds=20)
+
+        assert policy.rate == 90.0
+        assert run.through_per_second(5, 20) >= 0.8 * 90
+
+    def test_given_sporadic_429s_then_one_info_line_says_they_are_tolerated(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.INFO, logger="airbyte")
+        fake = FakeTime(0.0)
+
+        simulate(pacing(fake), fake, EveryNth(13), workers=32, latency=0.005, seconds=10)
+
+        info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+        assert info == [
+            "crm: the API answers 429 to about 8% of requests whatever the pace: each is retried after "
+            "its Retry-After while the others go on at full speed"
+        ]
+
+
+class TestRetryAfterPerRequest:
+    def test_given_a_429_then_only_the_request_that_got_it_waits(self) -> None:
+        fake = FakeTime(0.0)
+        policy = pacing(fake)
+        limited, other = Call(), Call()
+        policy.try_acquire(limited, weight=1)
+        policy.answered(limited, rate_limited=True)
+
+        for _ in range(50):
+            policy.try_acquire(other, weight=1)
+
+        assert fake.slept == []
+        assert policy.rate is None
+
+    def test_given_sporadic_429s_once_judged_then_no_worker_waits_for_another_ones_429(self) -> None:
+        fake = FakeTime(0.0)
+        policy = pacing(fake)
+        simulate(policy, fake, EveryNth(13), workers=32, latency=0.005, seconds=5)  # the one trial
+        fake.slept.clear()
+
+        run = simulate(policy, fake, EveryNth(13), workers=32, latency=0.005, seconds=10)
+
+        assert sum(limited for _, limited in run.requests) > 50
+        assert fake.slept == []
 
 
 def answer(status: int, headers: dict[str, str] | None = None) -> requests.Response:
@@ -206,27 +176,18 @@ def answer(status: int, headers: dict[str, str] | None = None) -> requests.Respo
 
 
 class TestBudget:
-    def test_given_answers_then_429s_lower_the_pace_and_others_count_as_through(self) -> None:
-        fake = FakeTime()
+    def test_given_answers_then_429s_are_counted_and_5xx_say_nothing_about_the_rate(self) -> None:
+        fake = FakeTime(0.0)
         policy = pacing(fake)
         budget = PacedBudget(policy)
+        told: list[bool] = []
+        policy.answered = lambda request, rate_limited: told.append(rate_limited)  # type: ignore[method-assign]
 
-        for status in (200, 201, 404, 400, 503, 500):
-            fake.now += 0.1
+        for status in (200, 201, 404, 400, 503, 500, 429):
             budget.update_from_response(object(), answer(status))
-        budget.update_from_response(object(), answer(429, {"Retry-After": "1"}))
 
-        assert policy.answered == 4  # a 5xx did not get through
-        assert policy.rate == 4.0
-
-
-@pytest.fixture
-def cdk_backoff_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The CDK sleeps Retry-After plus a second before retrying a 429, on the real clock; the
-    tests record the sleeps instead of waiting them out."""
-    slept: list[float] = []
-    monkeypatch.setattr(rate_limiting, "time", types.SimpleNamespace(sleep=slept.append))
-    return slept
+        assert told == [False, False, False, False, True]
+        assert (budget.answers, budget.rate_limited_answers) == (7, 1)
 
 
 @pytest.fixture
@@ -235,59 +196,27 @@ def mocker() -> Iterator[requests_mock.Mocker]:
         yield mocked
 
 
-def target_http(fake: FakeTime, max_retries: int) -> TargetHttp:
-    return TargetHttp(
-        "crm",
-        BASE_URL,
-        ApiKeyAuthenticator("x-api-key", "key"),
-        TargetLimits(),
-        Transport(max_retries=max_retries, timeout_seconds=5),
-        LOGGER,
-        clock=fake.clock,
-        sleep=fake.sleep,
-    )
-
-
-class TestRateLimitedRequests:
-    def test_given_more_429s_than_retries_while_other_calls_get_through_then_the_request_gets_through(
-        self, mocker: requests_mock.Mocker, cdk_backoff_sleeps: list[float], caplog: pytest.LogCaptureFixture
-    ) -> None:
-        caplog.set_level(logging.INFO, logger="airbyte")
-        fake = FakeTime()
-        http = target_http(fake, max_retries=1)
-        mocker.get(f"{BASE_URL}/contacts", json=[])
-        answers = iter([429] * 5 + [201])
-
-        def create(request: requests.PreparedRequest, context: requests_mock.response._Context) -> dict:
-            context.status_code = next(answers)
-            if context.status_code == 429:
-                context.headers["Retry-After"] = "1"
-                http.send("GET", "/contacts")  # another worker's call gets through meanwhile
-            fake.now += 0.4
-            return {"id": "7"}
-
-        mocker.post(f"{BASE_URL}/contacts", json=create)
-
-        response = http.send_once("POST", "/contacts", json={"first_name": "Ada"})
-
-        assert response is not None
-        assert response.status_code == 201
-        assert [r.method for r in mocker.request_history].count("POST") == 6
-        assert http.pacing.rate is not None
-        assert any("still rate limited after its retries" in r.getMessage() for r in caplog.records)
-
-    def test_given_only_429s_and_nothing_else_getting_through_then_the_request_fails_after_its_retries(
-        self, mocker: requests_mock.Mocker, cdk_backoff_sleeps: list[float]
+class TestBoundedWait:
+    def test_given_a_retry_after_past_the_bound_then_the_request_fails_naming_the_api_and_its_rate(
+        self, mocker: requests_mock.Mocker
     ) -> None:
         fake = FakeTime()
-        http = target_http(fake, max_retries=2)
-        mocker.post(f"{BASE_URL}/contacts", status_code=429, headers={"Retry-After": "1"}, json={})
+        http = TargetHttp(
+            "crm",
+            BASE_URL,
+            ApiKeyAuthenticator("x-api-key", "key"),
+            TargetLimits(),
+            Transport(max_retries=6, timeout_seconds=5),
+            LOGGER,
+            clock=fake.clock,
+            sleep=fake.sleep,
+        )
+        mocker.post(f"{BASE_URL}/contacts", status_code=429, headers={"Retry-After": "3600"}, json={})
 
-        with pytest.raises(
-            TargetError,
-            match=r"crm: POST /contacts on crm.test stayed rate limited \(HTTP 429\) through 3 tries",
-        ):
+        with pytest.raises(TargetError) as raised:
             http.send_once("POST", "/contacts", json={"first_name": "Ada"})
 
-        assert mocker.call_count == 3
-        assert cdk_backoff_sleeps == [2.0, 2.0]
+        assert str(raised.value).startswith("crm: POST /contacts on crm.test stayed rate limited (HTTP 429)")
+        assert "crm.requests_per_second" in str(raised.value)
+        assert raised.value.failure_type == FailureType.transient_error
+        assert mocker.call_count == 1

@@ -14,14 +14,14 @@ one record; any other (404 on a create, 405, ...) says the settings do not lead 
 fails the sync before its state is confirmed. So does a request that fails after its retries, with
 a message naming the host and the setting to look at (`request_timeout_seconds` for a timeout).
 
-A 429 also slows the whole target down: every worker waits out its Retry-After, and from then on
-the target's requests are paced (`pacing.AdaptivePacing`), so a sustained limit makes the sync
-slower, not failed.
+A 429 is retried by the CDK (`RATE_LIMITED`) after its Retry-After (`backoff.RetryAfterBackoff`),
+by the request that got it alone; the target's pace (`pacing.RateLimitPacing`, in the session's
+`APIBudget`) slows down only when that makes the 429s rarer, so a sustained limit makes the sync
+slower, not failed, and sporadic 429s do not slow it at all.
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import os
 import re
@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,19 +39,22 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.call_rate import APIBudget, LimiterSession
 from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.streams.http.error_handlers import (
-    BackoffStrategy,
     ErrorResolution,
     HttpStatusErrorHandler,
     ResponseAction,
 )
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
-from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import (
     AbstractHeaderAuthenticator,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from destination_crm_contacts.clients.pacing import PACING_MARGIN, AdaptivePacing
+from destination_crm_contacts.clients.backoff import (
+    MAX_RATE_LIMIT_WAIT_SECONDS,
+    RateLimitWaitExceeded,
+    RetryAfterBackoff,
+)
+from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.config import TargetLimits
 
 
@@ -110,65 +114,6 @@ def quiet_http_logs(*loggers: logging.Logger) -> None:
             logger.addFilter(HttpLogFilter())
 
 
-class Throttle:
-    """A pause every worker of one target honours, set by a 429's Retry-After."""
-
-    def __init__(
-        self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
-    ):
-        self._clock = clock
-        self._sleep = sleep
-        self._resume_at = 0.0
-        self._lock = threading.Lock()
-
-    def pause_for(self, seconds: float) -> None:
-        with self._lock:
-            self._resume_at = max(self._resume_at, self._clock() + seconds)
-
-    def wait(self) -> None:
-        delay = self._resume_at - self._clock()
-        if delay > 0:
-            self._sleep(delay)
-
-
-def retry_after_seconds(response: requests.Response) -> float | None:
-    """Retry-After as seconds, from either of its forms (delay-seconds or an HTTP date)."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-class RetryAfterBackoff(BackoffStrategy):
-    """Waits as long as a 429 (or 503) asks, and makes the other workers of the target wait too."""
-
-    def __init__(self, throttle: Throttle) -> None:
-        self._throttle = throttle
-
-    def backoff_time(
-        self,
-        response_or_exception: requests.Response | requests.RequestException | None,
-        attempt_count: int,
-    ) -> float | None:
-        if not isinstance(response_or_exception, requests.Response):
-            return None
-        if response_or_exception.status_code not in (429, 503):
-            return None
-        seconds = retry_after_seconds(response_or_exception)
-        if seconds is None:
-            return None
-        self._throttle.pause_for(seconds)
-        return max(seconds, 0.01)
-
-
 _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
     requests.ConnectionError,
     requests.Timeout,
@@ -220,45 +165,6 @@ def refusal(target: str, method: str, path: str, response: requests.Response, se
         f"{target}: {method} {path} answered {error_reason(response)} ({problem}): check {settings}.",
         FailureType.config_error,
     )
-
-
-class PacedBudget(APIBudget):
-    """The CDK's call budget around the pace of one target, told of every answer the target gives.
-
-    A 429 lowers the pace (its Retry-After, when longer than a second, is how long the 429s that
-    follow still belong to the same event); any other answer under 500 got through the limit.
-    """
-
-    def __init__(self, pacing: AdaptivePacing) -> None:
-        super().__init__(policies=[pacing])
-        self._pacing = pacing
-        # Answers and 429s so far, for the progress lines.
-        self.answers = 0
-        self.rate_limited_answers = 0
-        self._count_lock = threading.Lock()
-
-    def update_from_response(self, request: Any, response: Any) -> None:
-        if not isinstance(response, requests.Response):
-            return
-        with self._count_lock:
-            self.answers += 1
-            self.rate_limited_answers += response.status_code == 429
-        if response.status_code == 429:
-            self._pacing.rate_limited(retry_after_seconds(response) or 0.0)
-        elif response.status_code < 500:
-            self._pacing.got_through()
-
-
-def pacing_for(
-    target: str,
-    limits: TargetLimits,
-    logger: logging.Logger,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> AdaptivePacing:
-    """Unpaced until a 429, unless a rate is configured: then paced under it from the start."""
-    ceiling = limits.requests_per_second * PACING_MARGIN if limits.requests_per_second > 0 else None
-    return AdaptivePacing(target, logger, ceiling, clock, sleep)
 
 
 def build_session(base_url: str, limits: TargetLimits, budget: APIBudget) -> requests.Session:
@@ -364,9 +270,9 @@ class TargetHttp:
         self._timeout_note = transport.timeout_note
         self._fail_fast = transport.fail_fast
         self._auth_settings = auth_settings
-        self._throttle = Throttle(clock, sleep)
         self.pacing = pacing_for(name, limits, logger, clock, sleep)
         self._budget = PacedBudget(self.pacing)
+        backoff = RetryAfterBackoff()
         session = build_session(base_url, limits, self._budget)
         http_logger = logger.getChild("http")
         quiet_http_logs(logger, http_logger)
@@ -376,6 +282,9 @@ class TargetHttp:
                 logger,
                 error_mapping=_error_mapping(name, retry_unsafe=retry_unsafe, fail_fast=transport.fail_fast),
                 max_retries=transport.max_retries,
+                # The CDK's bound on one request's retries in time, beyond the bound on its waits
+                # for Retry-After: that one fails first, with its own message.
+                max_time=timedelta(seconds=MAX_RATE_LIMIT_WAIT_SECONDS * 2),
             )
             http_client = _HttpClient(
                 name=name,
@@ -383,7 +292,7 @@ class TargetHttp:
                 error_handler=handler,
                 session=session,
                 authenticator=authenticator,
-                backoff_strategy=RetryAfterBackoff(self._throttle),
+                backoff_strategy=backoff,
                 request_timeout=transport.timeout_seconds,
             )
             self._handlers[http_client] = handler
@@ -424,43 +333,26 @@ class TargetHttp:
         params: Mapping[str, Any] | None,
         json: Mapping[str, Any] | None,
     ) -> requests.Response | None:
-        """One request through the CDK's client, given another round of retries for as long as
-        it meets only 429s while other calls of the target get through.
-
-        The CDK retries a 429 whose Retry-After the backoff strategy reads by raising
-        `UserDefinedBackoffException`, and its backoff handler counts those tries against
-        `max_retries` (and `max_time`) like any other; when they run out it raises "API rate limit
-        exceeded". Under a rate limit met by many workers that count measures bad luck, not a
-        broken target: the pace of the target has dropped, and a write that met the limit
-        `max_retries + 1` times in a row would get through at the new pace. So a request whose
-        rate-limit budget ran out starts a new round (the CDK's, unchanged: Retry-After, backoff,
-        the same budget) when some call of the target got through during the last one. A target
-        that lets nothing through fails as before, after one round; so does a request that stays
-        rate limited once the rest of the work has drained (the writer reads only a few batches
-        ahead of the oldest unfinished write), since nothing else gets through any more.
-        """
-        while True:
-            self._throttle.wait()
-            answered_before = self.pacing.answered
-            try:
-                _, response = client.send_request(
-                    method, self.url(path), request_kwargs={}, params=params, json=json
-                )
-            except AirbyteTracedException as error:
-                if _rate_limit_exhausted(error) and self.pacing.answered > answered_before:
-                    self._logger.info(
-                        f"{self.name}: {method} {path} still rate limited after its retries while "
-                        f"other calls get through at {self.pacing.rate or 0:.1f}/s; retrying at that pace"
-                    )
-                    continue
-                raise self._failure(method, path, error, self._handlers[client].last) from error
-            if response is not None and response.status_code in (401, 403):
-                raise TargetError(
-                    f"{self.name} refused the API key (HTTP {response.status_code}) for {method} {path}: "
-                    f"check {self.name}.api_key{self._auth_settings}.",
-                    FailureType.config_error,
-                )
-            return response
+        """One request through the CDK's client: its retries, backoff and rate limit are the
+        CDK's, with our error mapping, backoff strategy and budget."""
+        try:
+            _, response = client.send_request(
+                method, self.url(path), request_kwargs={}, params=params, json=json
+            )
+        except RateLimitWaitExceeded as error:
+            raise TargetError(
+                f"{self.name}: {method} {path} on {self.host} stayed {error.message}: retry the sync "
+                f"later, or lower {self.name}.requests_per_second and {self.name}.max_concurrent_requests."
+            ) from None
+        except AirbyteTracedException as error:
+            raise self._failure(method, path, error, self._handlers[client].last) from error
+        if response is not None and response.status_code in (401, 403):
+            raise TargetError(
+                f"{self.name} refused the API key (HTTP {response.status_code}) for {method} {path}: "
+                f"check {self.name}.api_key{self._auth_settings}.",
+                FailureType.config_error,
+            )
+        return response
 
     def traffic(self) -> Traffic:
         """Answers and 429s so far, and the pace (None while unpaced)."""
@@ -501,7 +393,7 @@ class TargetHttp:
             )
         if isinstance(last, requests.Response) and last.status_code == 429:
             return TargetError(
-                f"{where} stayed rate limited (HTTP 429) through {tries} while nothing else got through: "
+                f"{where} stayed rate limited (HTTP 429) through {tries}: "
                 f"retry the sync later, or lower {self.name}.requests_per_second and "
                 f"{self.name}.max_concurrent_requests."
             )
@@ -513,16 +405,6 @@ class TargetHttp:
         return TargetError(
             f"{where} failed: {error.message}", error.failure_type or FailureType.transient_error
         )
-
-
-def _rate_limit_exhausted(error: AirbyteTracedException) -> bool:
-    """Whether the CDK gave up on a request because its last answer was a 429."""
-    cause = error.__cause__ or error.__context__
-    return (
-        isinstance(cause, BaseBackoffException)
-        and isinstance(cause.response, requests.Response)
-        and cause.response.status_code == 429
-    )
 
 
 def _connection_problem(error: requests.RequestException, timeout: float, note: str) -> str:
