@@ -27,6 +27,12 @@ class ApiFaults(BaseModel):
         default=None, ge=0, description="Requests allowed per second; beyond it: 429 with Retry-After."
     )
     retry_after_seconds: float = Field(default=1, ge=0, description="The Retry-After of a 429.")
+    rate_limited_share: float = Field(
+        default=0,
+        ge=0,
+        le=1,
+        description="Share of requests answered 429 with Retry-After whatever the rate (a shared quota).",
+    )
     drop_rate: float = Field(default=0, ge=0, le=1, description="Share of requests closed with no answer.")
     late_create_rate: float = Field(
         default=0,
@@ -111,6 +117,8 @@ class FaultInjector:
             state.window_count += 1
             if state.window_count > faults.rate_limit_per_second:
                 return Verdict.RATE_LIMITED
+        if faults.rate_limited_share and state.rng.random() < faults.rate_limited_share:
+            return Verdict.RATE_LIMITED
         if faults.error_rate and state.rng.random() < faults.error_rate:
             return Verdict.ERROR
         return Verdict.PASS

@@ -73,3 +73,16 @@ def test_given_a_token_revocation_at_the_third_request_when_counting_then_only_t
     assert [faults.revokes_tokens_now() for _ in range(6)] == [False, False, True, False, False, False]
     faults.set("custom", ApiFaults(revoke_tokens_at_request=1))
     assert faults.revokes_tokens_now()
+
+
+def test_given_a_rate_limited_share_when_requests_come_slowly_then_that_share_is_limited() -> None:
+    def draws(seed: int) -> list[str]:
+        faults = FaultInjector(seed=seed)
+        faults.set("crm", ApiFaults(rate_limited_share=0.25))
+        # A second apart: far under any rate, so a 429 here is sporadic, not a limit.
+        return [faults.verdict("crm", now=100.0 + n) for n in range(400)]
+
+    verdicts = draws(5)
+    assert verdicts == draws(5)
+    assert set(verdicts) == {Verdict.PASS, Verdict.RATE_LIMITED}
+    assert 60 <= verdicts.count(Verdict.RATE_LIMITED) <= 140
