@@ -38,3 +38,22 @@ def test_given_a_limit_of_4_per_second_and_32_workers_then_every_contact_is_writ
     assert run.totals["targets"]["crm"]["created"] == len(expected_crm(contacts))
     assert sandbox.admin.stats()["status"]["crm"].get("429", 0) > 0, "no 429 met: the test proves nothing"
     assert any(message.startswith("crm: the API answered 429") for message in run.logs("INFO"))
+
+
+def test_given_sporadic_429s_and_lost_create_answers_then_every_contact_is_written_once(
+    sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    contacts = sandbox.admin.dump("custom")["contacts"][:CONTACTS]
+    for api in ("crm", "client_contacts"):
+        sandbox.admin.set_faults(
+            api, rate_limited_share=0.15, retry_after_seconds=1, late_create_rate=0.2, late_create_delay_s=2
+        )
+    config = config_for(sandbox, request_timeout_seconds=1)
+
+    run = write(tmp_path, config, [record_line(c) for c in contacts] + [state_line(1)])
+
+    assert run.returncode == 0, run.stderr
+    assert held_crm(sandbox) == expected_crm(contacts)
+    assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+    assert len(sandbox.admin.dump("client_contacts")) == len(contacts)
+    assert sandbox.admin.stats()["status"]["crm"].get("429", 0) > 0, "no 429 met: the test proves nothing"
