@@ -3,6 +3,8 @@
 It writes contacts into an empty target the way our destination does, request for request:
 - CRM: one search for every contact holding a `[source-id:` marker (to know the managed ones),
   then per contact a search by email (a contact to adopt?) and a create with the marker in notes;
+  under the `strict` profile, where no search lists, a search by the contact's marker instead of
+  the first one;
 - Client Contacts: the pages of the collection (to know the managed ones), then one create per
   contact with its source id in `integration_meta.external_id`.
 """
@@ -19,23 +21,36 @@ CRM_KEY = "crm-test-key"
 CLIENT_CONTACTS_KEY = "client-contacts-test-key"
 
 
-def write(target: str, sandbox_url: str, contacts: Iterable[dict[str, Any]]) -> float:
+def write(
+    target: str, sandbox_url: str, contacts: Iterable[dict[str, Any]], profile: str = "lenient"
+) -> float:
     """Seconds taken to upsert every contact; the session's set-up is not counted."""
     session = requests.Session()
     if target == "crm":
-        return _write_crm(session, f"{sandbox_url}/crm", contacts)
+        return _write_crm(session, f"{sandbox_url}/crm", contacts, strict=profile == "strict")
     if target == "client_contacts":
         return _write_client_contacts(session, f"{sandbox_url}/client-contacts", contacts)
     raise ValueError(f"unknown target {target!r}")
 
 
-def _write_crm(session: requests.Session, base: str, contacts: Iterable[dict[str, Any]]) -> float:
+def _write_crm(
+    session: requests.Session, base: str, contacts: Iterable[dict[str, Any]], *, strict: bool
+) -> float:
+    """Under `strict` the CRM cannot list its managed contacts: each costs a search by its marker."""
     session.headers["x-api-key"] = CRM_KEY
     started = time.perf_counter()
-    _ok(session.get(f"{base}/contacts", params={"searchby": "notes", "search": "[source-id:"}, timeout=30))
+    if not strict:
+        _ok(
+            session.get(f"{base}/contacts", params={"searchby": "notes", "search": "[source-id:"}, timeout=30)
+        )
     for contact in contacts:
         email = contact["emails"][0]["email"]
-        _ok(session.get(f"{base}/contacts", params={"searchby": "email", "search": email}, timeout=30))
+        if strict:
+            marker = f"[source-id:{contact['id']}]"
+            _found(
+                session.get(f"{base}/contacts", params={"searchby": "notes", "search": marker}, timeout=30)
+            )
+        _found(session.get(f"{base}/contacts", params={"searchby": "email", "search": email}, timeout=30))
         body = {
             "first_name": contact["first_name"],
             "last_name": contact["last_name"],
@@ -67,6 +82,11 @@ def _write_client_contacts(session: requests.Session, base: str, contacts: Itera
         }
         _ok(session.post(f"{base}/contacts", json=body, timeout=30))
     return time.perf_counter() - started
+
+
+def _found(response: requests.Response) -> Any:
+    """A search's answer; 404 is "no match" under `strict`."""
+    return None if response.status_code == 404 else _ok(response)
 
 
 def _ok(response: requests.Response) -> Any:
