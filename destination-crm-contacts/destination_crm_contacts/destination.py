@@ -22,7 +22,6 @@ from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, get_secrets,
 
 from destination_crm_contacts.clients.base import (
     ApiKeyAuthenticator,
-    TargetError,
     TargetHttp,
     Traffic,
     Transport,
@@ -38,7 +37,7 @@ from destination_crm_contacts.settings import (
     read_json_file,
     spec_problem,
 )
-from destination_crm_contacts.targets.base import CreateRetry, Target
+from destination_crm_contacts.targets.base import CreateRetry, Target, TargetError
 from destination_crm_contacts.targets.client_contacts import ClientContactsTarget
 from destination_crm_contacts.targets.crm import CrmTarget
 from destination_crm_contacts.writers.rejections import RejectedRecords, unwritable

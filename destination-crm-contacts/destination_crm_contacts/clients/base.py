@@ -56,18 +56,7 @@ from destination_crm_contacts.clients.backoff import (
 )
 from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.config import TargetLimits
-
-
-class TargetError(Exception):
-    """The target cannot be written to (bad credentials, down after every retry): fails the sync."""
-
-    def __init__(self, message: str, failure_type: FailureType = FailureType.transient_error) -> None:
-        super().__init__(message)
-        self.failure_type = failure_type
-
-
-class RecordRejectedError(Exception):
-    """The target refused this one contact; the message is the target's reason."""
+from destination_crm_contacts.targets.base import RecordRejectedError, TargetError
 
 
 class ApiKeyAuthenticator(AbstractHeaderAuthenticator):

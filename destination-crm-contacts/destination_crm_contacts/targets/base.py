@@ -1,4 +1,5 @@
-"""What a target is to the writer: upsert, create, delete one contact, and list those it manages."""
+"""What a target is to the writer: upsert, create, delete one contact, and list those it manages;
+and the two errors a target raises: one record refused, or the whole target out of reach."""
 
 from __future__ import annotations
 
@@ -8,6 +9,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from airbyte_cdk.models import FailureType
+
+
+class TargetError(Exception):
+    """The target cannot be written to (bad credentials, down after every retry): fails the sync."""
+
+    def __init__(self, message: str, failure_type: FailureType = FailureType.transient_error) -> None:
+        super().__init__(message)
+        self.failure_type = failure_type
+
+
+class RecordRejectedError(Exception):
+    """The target refused this one contact; the message is the target's reason."""
 
 
 class Outcome(Enum):

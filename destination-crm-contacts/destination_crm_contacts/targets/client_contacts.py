@@ -27,11 +27,18 @@ from typing import Any
 
 import orjson
 
-from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
 from destination_crm_contacts.clients.client_contacts import ClientContactsClient, Document
 from destination_crm_contacts.config import ClientContactsConfig
 from destination_crm_contacts.mapping import DEFAULT_CLIENT_CONTACT_MAPPING, FieldMapping
-from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target, Written
+from destination_crm_contacts.targets.base import (
+    Contact,
+    CreateRetry,
+    Outcome,
+    RecordRejectedError,
+    Target,
+    TargetError,
+    Written,
+)
 
 # The fields the API documents as writable on create and update (its own `_id`, `createdAt`,
 # `updatedAt` and `__v` are the server's).

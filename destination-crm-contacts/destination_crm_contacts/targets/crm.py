@@ -27,11 +27,18 @@ from typing import Any
 
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.base import RecordRejectedError, TargetError
 from destination_crm_contacts.clients.crm import CrmClient, CrmContact, SearchAnswer, Shape
 from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNVERIFIED, CrmConfig
 from destination_crm_contacts.mapping import DEFAULT_CRM_MAPPING, FieldMapping
-from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target, Written
+from destination_crm_contacts.targets.base import (
+    Contact,
+    CreateRetry,
+    Outcome,
+    RecordRejectedError,
+    Target,
+    TargetError,
+    Written,
+)
 
 MARKER_PREFIX = "[source-id:"
 # The source key of the contact `check` creates and deletes (a random suffix follows it).

@@ -11,11 +11,24 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
-from destination_crm_contacts.clients.base import Traffic
 from destination_crm_contacts.writers.stats import Totals
 
 PROGRESS_SECONDS = 10.0
+
+
+class Traffic(Protocol):
+    """What one target's API has answered so far, as the HTTP layer counts it."""
+
+    @property
+    def answers(self) -> int: ...
+
+    @property
+    def rate_limited(self) -> int: ...
+
+    @property
+    def paced_at(self) -> float | None: ...
 
 
 @dataclass

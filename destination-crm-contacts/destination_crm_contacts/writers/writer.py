@@ -35,13 +35,19 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from destination_crm_contacts.clients.base import RecordRejectedError, TargetError, Traffic
 from destination_crm_contacts.config import WriteOptions
 from destination_crm_contacts.mapping import InvalidRecordError, is_tombstone, primary_key_of
 from destination_crm_contacts.settings import SettingsError
-from destination_crm_contacts.targets.base import Contact, Outcome, Target, Written
+from destination_crm_contacts.targets.base import (
+    Contact,
+    Outcome,
+    RecordRejectedError,
+    Target,
+    TargetError,
+    Written,
+)
 from destination_crm_contacts.writers.buffer import Batch, Change
-from destination_crm_contacts.writers.progress import Progress
+from destination_crm_contacts.writers.progress import Progress, Traffic
 from destination_crm_contacts.writers.rejections import RejectedRecords, redacted
 from destination_crm_contacts.writers.stats import Totals
 
