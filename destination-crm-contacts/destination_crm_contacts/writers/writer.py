@@ -1,10 +1,12 @@
 """The write loop: read changes into a batch, write each batch to every target concurrently, and
 pass a STATE on only once everything before it is written or rejected.
 
-A batch is written while the next one is read: up to `BATCHES_IN_FLIGHT` batches are being written
-at once, so the workers are not idle while stdin is parsed or while a batch's last requests finish.
-A batch that touches a contact of a batch still being written waits for every earlier batch, so
-changes to one contact never overtake each other.
+A batch is written when it is full and on every STATE, and the STATE goes out only after that
+flush; the last batch is written at the end. A batch is written while the next one is read: up
+to `BATCHES_IN_FLIGHT` batches are being written at once, so the workers are not idle while
+stdin is parsed or while a batch's last requests finish. A batch that touches a contact of a
+batch still being written waits for every earlier batch, so changes to one contact never
+overtake each other.
 """
 
 from __future__ import annotations
@@ -25,19 +27,14 @@ from airbyte_cdk.models import (
     AirbyteStateMessage,
     AirbyteStateStats,
     AirbyteStateType,
-    AirbyteStreamStatus,
-    AirbyteTraceMessage,
     ConfiguredAirbyteCatalog,
     DestinationSyncMode,
-    FailureType,
-    TraceType,
     Type,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.config import WriteOptions
 from destination_crm_contacts.mapping import InvalidRecordError, is_tombstone, primary_key_of
-from destination_crm_contacts.settings import SettingsError
 from destination_crm_contacts.targets.base import (
     Contact,
     Outcome,
@@ -47,9 +44,12 @@ from destination_crm_contacts.targets.base import (
     Written,
 )
 from destination_crm_contacts.writers.buffer import Batch, Change
+from destination_crm_contacts.writers.overwrite import Overwrite
 from destination_crm_contacts.writers.progress import Progress, Traffic
-from destination_crm_contacts.writers.rejections import RejectedRecords, redacted
-from destination_crm_contacts.writers.stats import Totals
+from destination_crm_contacts.writers.rejection_policy import RejectionPolicy
+from destination_crm_contacts.writers.rejections import RejectedRecords
+from destination_crm_contacts.writers.stats import Totals, log_totals
+from destination_crm_contacts.writers.streams import plan_streams, stream_name
 
 BATCHES_IN_FLIGHT = 2
 
@@ -60,52 +60,6 @@ class _Writing:
 
     futures: dict[Future[Any], tuple[Target, Change | None]]
     keys: frozenset[str]
-
-
-def stream_name(namespace: str | None, name: str) -> str:
-    return f"{namespace}.{name}" if namespace else name
-
-
-@dataclass(frozen=True)
-class StreamPlan:
-    name: str
-    mode: DestinationSyncMode
-    primary_key: Sequence[Sequence[str]]
-    ignored: bool
-
-
-# The spec's supported_destination_sync_modes; any other mode would be guessed at, and a guess
-# such as a hard delete for `soft_delete` loses data.
-SUPPORTED_MODES = (
-    DestinationSyncMode.append,
-    DestinationSyncMode.append_dedup,
-    DestinationSyncMode.overwrite,
-)
-
-
-def plan_streams(catalog: ConfiguredAirbyteCatalog, ignored: Iterable[str]) -> dict[str, StreamPlan]:
-    """How each configured stream is written; refuses, before anything is written, a sync mode
-    the destination does not support."""
-    ignored = set(ignored)
-    plans = {}
-    for configured in catalog.streams:
-        stream = configured.stream
-        name = stream_name(stream.namespace, stream.name)
-        mode = configured.destination_sync_mode or DestinationSyncMode.append_dedup
-        if mode not in SUPPORTED_MODES:
-            raise SettingsError(
-                f"Stream {name!r} asks for destination sync mode {mode.value!r}, which this "
-                f"destination does not support. Choose one of "
-                f"{', '.join(m.value for m in SUPPORTED_MODES)} in the connection's settings."
-            )
-        primary_key = configured.primary_key or stream.source_defined_primary_key or [["id"]]
-        plans[name] = StreamPlan(
-            name=name,
-            mode=mode,
-            primary_key=primary_key,
-            ignored=stream.name in ignored or name in ignored,
-        )
-    return plans
 
 
 class ContactWriter:
@@ -130,13 +84,12 @@ class ContactWriter:
             options.batch_max_records, options.batch_max_bytes, options.batch_max_seconds, clock
         )
         self._totals = Totals(target.name for target in targets)
+        self._policy = RejectionPolicy([target.name for target in targets], self._totals, rejected, options)
+        self._overwrite = Overwrite(self._plans, options.key_prefix, logger)
         self._progress = Progress(self._totals, traffic or {}, logger, clock, options.dry_run)
         self._pools: dict[str, ThreadPoolExecutor] = {}
         self._since_state: Counter[str] = Counter()
         self._ignored_streams: Counter[str] = Counter()
-        self._seen_in_overwrite: set[str] = set()
-        self._stream_status: dict[str, AirbyteStreamStatus] = {}
-        self._source_failed = False
         self._writing: list[_Writing] = []
 
     @property
@@ -164,7 +117,7 @@ class ContactWriter:
                         self._settle(0)
                         yield self._confirmed(message.state)
                     elif message.type == Type.TRACE and message.trace is not None:
-                        self._note_trace(message.trace)
+                        self._overwrite.note_trace(message.trace)
                     if self._batch.is_full:
                         self._flush()
                 self._flush()
@@ -173,7 +126,7 @@ class ContactWriter:
             finally:
                 self._rejected.flush()
                 self._rejected.summarize()
-                self._log_totals()
+                log_totals(self._logger, self._totals, self._ignored_streams, self._options.dry_run)
 
     def _take(self, record: AirbyteRecordMessage) -> None:
         stream = stream_name(record.namespace, record.stream)
@@ -181,7 +134,9 @@ class ContactWriter:
         plan = self._plans.get(stream)
         data = record.data if isinstance(record.data, Mapping) else {}
         if plan is None:
-            self._reject_everywhere(stream, None, f"stream {stream!r} is not in the configured catalog", data)
+            self._policy.reject_everywhere(
+                stream, None, f"stream {stream!r} is not in the configured catalog", data
+            )
             return
         if plan.ignored:
             self._ignored_streams[stream] += 1
@@ -189,12 +144,12 @@ class ContactWriter:
         try:
             key = self._options.key_prefix + primary_key_of(data, plan.primary_key)
         except InvalidRecordError as error:
-            self._reject_everywhere(stream, None, str(error), data)
+            self._policy.reject_everywhere(stream, None, str(error), data)
             return
         try:
             deleted = is_tombstone(data)
         except InvalidRecordError as error:
-            self._reject_everywhere(stream, self._source_key(key), str(error), data)
+            self._policy.reject_everywhere(stream, key, str(error), data)
             return
         if deleted and plan.mode == DestinationSyncMode.append:
             # `append` only creates: a tombstone has nothing to create.
@@ -202,7 +157,7 @@ class ContactWriter:
                 self._totals.ignored(target.name)
             return
         if plan.mode == DestinationSyncMode.overwrite:
-            self._seen_in_overwrite.add(key)
+            self._overwrite.sent(key)
         self._batch.add(
             Change(stream, key, data, deleted, plan.mode), size=len(orjson.dumps(data, default=str))
         )
@@ -217,10 +172,9 @@ class ContactWriter:
             self._settle(0)
         else:
             self._settle(BATCHES_IN_FLIGHT - 1)
-        mirror = self._mirrors()
         self._run(
             {
-                self._pools[target.name].submit(target.prepare, mirror): (target, None)
+                self._pools[target.name].submit(target.prepare, self._overwrite.mirrors): (target, None)
                 for target in self._targets
             }
         )
@@ -237,7 +191,7 @@ class ContactWriter:
             try:
                 self._run(self._writing.pop(0).futures)
                 self._rejected.flush()
-                self._check_rejected_share()
+                self._policy.check_share()
                 self._progress.batch_written()
             except BaseException:
                 # The sync fails: later batches are not started (their STATE will never be sent).
@@ -246,12 +200,6 @@ class ContactWriter:
                         future.cancel()
                 self._writing.clear()
                 raise
-
-    def _mirrors(self) -> bool:
-        """Whether this sync deletes what it did not send (a stream in `overwrite`)."""
-        return any(
-            plan.mode == DestinationSyncMode.overwrite and not plan.ignored for plan in self._plans.values()
-        )
 
     @staticmethod
     def _apply(target: Target, change: Change) -> Outcome | Written:
@@ -274,16 +222,7 @@ class ContactWriter:
             except (RecordRejectedError, InvalidRecordError) as error:
                 if change is None:
                     raise
-                self._totals.rejected(target.name)
-                # The API's own words may quote the values it refused: they never reach the log.
-                reason = (
-                    redacted(str(error), change.record)
-                    if isinstance(error, RecordRejectedError)
-                    else str(error)
-                )
-                self._rejected.add(
-                    target.name, change.stream, self._source_key(change.key), reason, change.record
-                )
+                self._policy.reject(target.name, change, error)
                 continue
             except TargetError as error:
                 if failure is None:
@@ -314,107 +253,15 @@ class ContactWriter:
         state.destinationStats = AirbyteStateStats(recordCount=float(count))
         return AirbyteMessage(type=Type.STATE, state=state)
 
-    def _note_trace(self, trace: AirbyteTraceMessage) -> None:
-        if trace.type == TraceType.STREAM_STATUS and trace.stream_status is not None:
-            descriptor = trace.stream_status.stream_descriptor
-            self._stream_status[stream_name(descriptor.namespace, descriptor.name)] = (
-                trace.stream_status.status
-            )
-        elif trace.type == TraceType.ERROR:
-            self._source_failed = True
-
     def _mirror_overwrite(self) -> None:
-        """In `overwrite`, delete the managed contacts this sync did not send, once it is complete."""
-        streams = [
-            plan.name
-            for plan in self._plans.values()
-            if plan.mode == DestinationSyncMode.overwrite and not plan.ignored
-        ]
-        if not streams:
+        """In `overwrite`, once the read was whole, delete what this sync did not send."""
+        if not self._overwrite.read_whole():
             return
-        unfinished = [
-            name
-            for name in streams
-            if self._stream_status.get(name, AirbyteStreamStatus.COMPLETE) != AirbyteStreamStatus.COMPLETE
-        ]
-        if unfinished or self._source_failed:
-            self._logger.warning(
-                f"overwrite: not deleting contacts missing from this sync, since the source did not finish "
-                f"{', '.join(unfinished) or 'its read'}; the next complete sync will"
-            )
-            return
-        prefix = self._options.key_prefix
         for target in self._targets:
-            try:
-                managed = target.managed_keys()
-            except TargetError as error:
-                raise AirbyteTracedException(
-                    message=str(error), internal_message=str(error), failure_type=error.failure_type
-                ) from error
-            # Other connections may write into the same target under their own key prefix.
-            ours = {key for key in managed if key.startswith(prefix)}
-            stale = sorted(ours - self._seen_in_overwrite)
-            unconfirmed = [name for name in streams if name not in self._stream_status]
-            if stale and unconfirmed:
-                # Nothing but the end of the input says the read was whole: say what that costs.
-                self._logger.warning(
-                    f"{target.name}: overwrite deletes {len(stale)} contacts missing from this sync; the "
-                    f"source sent no stream status for {', '.join(unconfirmed)}, so the end of its input is "
-                    "taken as a complete read. A source that stops early without an error would delete "
-                    "contacts it never sent: use one that reports stream statuses, or append_dedup."
-                )
-            else:
-                self._logger.info(
-                    f"{target.name}: overwrite deletes {len(stale)} contacts missing from this sync"
-                )
+            stale = self._overwrite.stale(target)
             self._run(
                 {
-                    self._pools[target.name].submit(target.delete, key): (
-                        target,
-                        Change(streams[0], key, {}, True, DestinationSyncMode.overwrite),
-                    )
-                    for key in stale
+                    self._pools[target.name].submit(target.delete, change.key): (target, change)
+                    for change in stale
                 }
             )
-
-    def _source_key(self, key: str) -> str:
-        """The record's own primary key, without the prefix the targets store it with."""
-        return key.removeprefix(self._options.key_prefix)
-
-    def _reject_everywhere(
-        self, stream: str, key: str | None, reason: str, record: Mapping[str, Any]
-    ) -> None:
-        for target in self._targets:
-            self._totals.rejected(target.name)
-        self._rejected.add("all targets", stream, key, reason, record)
-
-    def _check_rejected_share(self) -> None:
-        limit = self._options.max_rejected_share
-        for target in self._targets:
-            rejected, handled = self._totals.rejected_share(target.name)
-            if handled >= self._options.rejected_share_min_records and rejected > limit * handled:
-                raise AirbyteTracedException(
-                    message=(
-                        f"{target.name} rejected {rejected} of {handled} records ({rejected / handled:.0%}), "
-                        f"more than max_rejected_share ({limit:.0%}). The log names each record and its "
-                        "reason; fix the field mapping or the source data, or raise max_rejected_share."
-                    ),
-                    failure_type=FailureType.config_error,
-                )
-
-    def _log_totals(self) -> None:
-        summary = {
-            "event": "crm_contacts_totals",
-            "dry_run": self._options.dry_run,
-            "targets": self._totals.as_dict(),
-            "ignored_streams": dict(self._ignored_streams),
-        }
-        for target, counts in summary["targets"].items():  # type: ignore[attr-defined]
-            verb = "would be" if self._options.dry_run else "were"
-            self._logger.info(
-                f"{target}: {counts['created']} {verb} created, {counts['updated']} updated, "
-                f"{counts['unchanged']} unchanged, {counts['deleted']} deleted "
-                f"({counts['already_gone']} already gone), {counts['rejected']} rejected, "
-                f"{counts['ignored']} ignored, {counts['not_cleared']} kept values the source emptied"
-            )
-        self._logger.info(orjson.dumps(summary).decode())
