@@ -3,12 +3,14 @@ and the two errors a target raises: one record refused, or the whole target out 
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from airbyte_cdk.models import FailureType
 
@@ -51,8 +53,35 @@ class Contact:
     stream: str
 
 
-class Target(ABC):
+class CreateRetry:
+    """How a create whose answer was lost is retried: wait, look it up, then try again."""
+
+    def __init__(self, attempts: int, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.attempts = max(1, attempts)
+        self._sleep = sleep
+
+    def pause(self, attempt: int) -> None:
+        # Give a slow server time to commit before the lookup, so the lookup sees the contact.
+        self._sleep(min(0.5 * 2**attempt, 10.0))
+
+
+# What a target keeps of one contact it manages, in its index of them.
+Entry = TypeVar("Entry")
+
+
+class Target(ABC, Generic[Entry]):
+    """A target keeps what it knows of the contacts it manages, by source key (`_index`, None
+    while it has not read them or cannot list them), and creates a contact so that a lost answer
+    never makes two."""
+
     name: str
+
+    def __init__(self, create_retry: CreateRetry, logger: logging.Logger, dry_run: bool = False) -> None:
+        self._create_retry = create_retry
+        self._logger = logger
+        self._dry_run = dry_run
+        self._lock = threading.Lock()
+        self._index: dict[str, Entry] | None = None
 
     @abstractmethod
     def check(self) -> None:
@@ -80,14 +109,45 @@ class Target(ABC):
     def managed_keys(self) -> set[str]:
         """Source keys of every contact this connector manages in the target."""
 
+    def _create_once(
+        self,
+        key: str,
+        send: Callable[[], str | None],
+        entry: Callable[[str], Entry],
+        look_up: Callable[[], Entry | None],
+        not_found: str,
+    ) -> Outcome:
+        """Create the contact of `key` by `send` (the new id, or None when the answer was lost).
+        A create whose answer was lost may have committed: the contact is looked up before the
+        create is tried again. `entry` is what the index keeps of a contact created with an id."""
+        if self._dry_run:
+            self._remember(key, entry(""))
+            return Outcome.CREATED
+        for attempt in range(self._create_retry.attempts):
+            created = send()
+            if created:
+                self._remember(key, entry(created))
+                return Outcome.CREATED
+            if created is None:
+                self._logger.warning(
+                    f"{self.name}: the answer to creating source key {key} was lost; looking it up"
+                )
+                self._create_retry.pause(attempt)
+            found = look_up()
+            if found is not None:
+                self._remember(key, found)
+                return Outcome.CREATED
+        raise TargetError(
+            f"{self.name}: creating the contact of source key {key} failed "
+            f"{self._create_retry.attempts} times (no answer, and {not_found})"
+        )
 
-class CreateRetry:
-    """How a create whose answer was lost is retried: wait, look it up, then try again."""
+    def _remember(self, key: str, entry: Entry) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index[key] = entry
 
-    def __init__(self, attempts: int, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.attempts = max(1, attempts)
-        self._sleep = sleep
-
-    def pause(self, attempt: int) -> None:
-        # Give a slow server time to commit before the lookup, so the lookup sees the contact.
-        self._sleep(min(0.5 * 2**attempt, 10.0))
+    def _forget(self, key: str) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.pop(key, None)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,7 +35,6 @@ from destination_crm_contacts.targets.base import (
     Outcome,
     RecordRejectedError,
     Target,
-    TargetError,
     Written,
 )
 
@@ -79,7 +77,7 @@ class Managed:
     formatted: tuple[str, ...] = ()
 
 
-class ClientContactsTarget(Target):
+class ClientContactsTarget(Target[Managed]):
     name = "client_contacts"
 
     def __init__(
@@ -90,15 +88,11 @@ class ClientContactsTarget(Target):
         logger: logging.Logger,
         dry_run: bool = False,
     ) -> None:
+        super().__init__(create_retry, logger, dry_run)
         self._client = client
         self._config = config
         self._mapping = FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, config.field_mapping)
         self._key_path = config.match_key.split(".")
-        self._create_retry = create_retry
-        self._logger = logger
-        self._dry_run = dry_run
-        self._lock = threading.Lock()
-        self._index: dict[str, Managed] | None = None
 
     def check(self) -> None:
         """Proves the settings lead to the Client Contacts API, without writing: its list answers
@@ -192,26 +186,12 @@ class ClientContactsTarget(Target):
 
     def _create(self, key: str, document: Mapping[str, str]) -> Outcome:
         body = self._with_key({field: value for field, value in document.items() if value}, key)
-        if self._dry_run:
-            self._remember(key, self._managed("", body, key))
-            return Outcome.CREATED
-        for attempt in range(self._create_retry.attempts):
-            document_id = self._client.create(body)
-            if document_id:
-                self._remember(key, self._managed(document_id, body, key))
-                return Outcome.CREATED
-            if document_id is None:
-                self._logger.warning(
-                    f"client_contacts: the answer to creating source key {key} was lost; looking it up"
-                )
-                self._create_retry.pause(attempt)
-            found = self._lookup(key, str(body["name"]))
-            if found is not None:
-                self._remember(key, found)
-                return Outcome.CREATED
-        raise TargetError(
-            f"client_contacts: creating the contact of source key {key} failed "
-            f"{self._create_retry.attempts} times (no answer, and no document with its key)"
+        return self._create_once(
+            key,
+            lambda: self._client.create(body),
+            lambda document_id: self._managed(document_id, body, key),
+            lambda: self._lookup(key, str(body["name"])),
+            "no document with its key",
         )
 
     def _lookup(self, key: str, name: str) -> Managed | None:
@@ -267,16 +247,6 @@ class ClientContactsTarget(Target):
         self.prepare()
         with self._lock:
             return (self._index or {}).get(key)
-
-    def _remember(self, key: str, managed: Managed) -> None:
-        with self._lock:
-            if self._index is not None:
-                self._index[key] = managed
-
-    def _forget(self, key: str) -> None:
-        with self._lock:
-            if self._index is not None:
-                self._index.pop(key, None)
 
 
 def _holds_value(value: Any) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -67,7 +66,7 @@ class Known:
     digest: bytes | None
 
 
-class CrmTarget(Target):
+class CrmTarget(Target[Known]):
     name = "crm"
 
     def __init__(
@@ -78,20 +77,16 @@ class CrmTarget(Target):
         logger: logging.Logger,
         dry_run: bool = False,
     ) -> None:
+        # `_index`: read once per sync when the CRM proves its search lists every managed
+        # contact; None otherwise, and each contact is then searched by its marker.
+        super().__init__(create_retry, logger, dry_run)
         self._client = client
         self._config = config
         # The identity field holds the marker and nothing else.
         self._mapping = FieldMapping(
             DEFAULT_CRM_MAPPING, {**config.field_mapping, config.identity_field: None}
         )
-        self._create_retry = create_retry
-        self._logger = logger
-        self._dry_run = dry_run
-        self._lock = threading.Lock()
         self._prepared = False
-        # Source key -> contact, read once per sync when the CRM proves its search lists every
-        # managed contact; None otherwise, and each contact is then searched by its marker.
-        self._index: dict[str, Known] | None = None
         # Why the CRM's first answer cannot be the set of managed contacts (None: it is).
         self._unlisted: str | None = None
         # Whether an empty list may still come from a CRM that lists: `managed_keys` then asks again.
@@ -300,24 +295,12 @@ class CrmTarget(Target):
         )
 
     def _create(self, key: str, fields: Mapping[str, str]) -> Outcome:
-        if self._dry_run:
-            self._remember(key, kept(CrmContact("", fields)))
-            return Outcome.CREATED
-        for attempt in range(self._create_retry.attempts):
-            contact_id = self._client.create(fields)
-            if contact_id:
-                self._remember(key, kept(CrmContact(contact_id, fields)))
-                return Outcome.CREATED
-            if contact_id is None:
-                self._logger.warning(f"crm: the answer to creating source key {key} was lost; looking it up")
-                self._create_retry.pause(attempt)
-            found = self._search_marker(key)
-            if found:
-                self._remember(key, kept(found[0]))
-                return Outcome.CREATED
-        raise TargetError(
-            f"crm: creating the contact of source key {key} failed {self._create_retry.attempts} times "
-            "(no answer, and no contact with its marker)"
+        return self._create_once(
+            key,
+            lambda: self._client.create(fields),
+            lambda contact_id: kept(CrmContact(contact_id, fields)),
+            lambda: next((kept(contact) for contact in self._search_marker(key)), None),
+            "no contact with its marker",
         )
 
     def _find(self, key: str) -> Known | None:
@@ -388,17 +371,14 @@ class CrmTarget(Target):
             with self._lock:
                 self._marked.add(key)
 
-    def _remember(self, key: str, contact: Known) -> None:
+    def _remember(self, key: str, entry: Known) -> None:
         self._note_marked(key)
-        with self._lock:
-            if self._index is not None:
-                self._index[key] = contact
+        super()._remember(key, entry)
 
     def _forget(self, key: str) -> None:
         with self._lock:
             self._marked.discard(key)
-            if self._index is not None:
-                self._index.pop(key, None)
+        super()._forget(key)
 
 
 def kept(contact: CrmContact) -> Known:
