@@ -16,12 +16,10 @@ the set of them: each contact is then searched by its marker, and `overwrite` is
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from airbyte_cdk.models import FailureType
@@ -38,14 +36,19 @@ from destination_crm_contacts.targets.base import (
     TargetError,
     Written,
 )
+from destination_crm_contacts.targets.crm_index import (
+    Known,
+    differs,
+    editable_fields,
+    edited,
+    holds_nothing,
+    kept,
+)
 
 MARKER_PREFIX = "[source-id:"
 # The source key of the contact `check` creates and deletes (a random suffix follows it).
 CHECK_KEY = "connection-check"
 _MARKERS = re.compile(r"\[source-id:([^\]]+)\]")
-# What the index keeps of a contact: a digest of each field an edit can change, in this order.
-COMPARED = ("name", "email", "phone")
-_PART = 8  # bytes of digest per compared field
 
 
 def marker(key: str) -> str:
@@ -54,16 +57,6 @@ def marker(key: str) -> str:
 
 def markers_in(text: Any) -> list[str]:
     return _MARKERS.findall(text) if isinstance(text, str) else []
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """A CRM contact as the index keeps it: its id and a digest per field an edit can change
-    (name, email, phone, see `COMPARED`), so "unchanged" is still told without keeping the fields.
-    `digest` is None when the CRM's answer carried no fields: nothing can be compared."""
-
-    id: str
-    digest: bytes | None
 
 
 class CrmTarget(Target[Known]):
@@ -359,7 +352,7 @@ class CrmTarget(Target[Known]):
         (its phone is typed, so neither null nor an empty text is a phone)."""
         if "phone" not in self._mapping.managed or fields.get("phone") or existing.digest is None:
             return ()
-        return ("phone",) if _part(existing.digest, "phone") != _hash("") else ()
+        return () if holds_nothing(existing.digest, "phone") else ("phone",)
 
     def _learn(self, answer: SearchAnswer) -> None:
         if answer.with_fields is not None:
@@ -379,66 +372,3 @@ class CrmTarget(Target[Known]):
         with self._lock:
             self._marked.discard(key)
         super()._forget(key)
-
-
-def kept(contact: CrmContact) -> Known:
-    if contact.fields is None:
-        return Known(contact.id, None)
-    return Known(contact.id, b"".join(_hash(part) for part in stored_parts(contact.fields)))
-
-
-def stored_parts(stored: Mapping[str, Any]) -> tuple[str, str, str]:
-    """A stored contact's name, email and phone, as `differs` compares them."""
-    name = " ".join(str(stored.get(part) or "").strip() for part in ("first_name", "last_name")).strip()
-    return name, str(stored.get("email") or "").strip().casefold(), _digits(stored.get("phone"))
-
-
-def _hash(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=_PART).digest()
-
-
-def _part(digest: bytes, field: str) -> bytes:
-    start = COMPARED.index(field) * _PART
-    return digest[start : start + _PART]
-
-
-def editable_fields(fields: Mapping[str, str]) -> dict[str, str]:
-    """What an edit can send: the full name, email and phone, each only when it has a value (the
-    CRM takes no null, and an empty text is no phone)."""
-    name = " ".join(part for part in (fields.get("first_name"), fields.get("last_name")) if part)
-    changes = {"name": name, "email": fields.get("email"), "phone": fields.get("phone")}
-    return {field: value for field, value in changes.items() if value}
-
-
-def split_name(changes: Mapping[str, str | None]) -> dict[str, str | None]:
-    """The stored fields after an edit: the CRM splits the name at its first space."""
-    stored = {field: value for field, value in changes.items() if field != "name"}
-    if "name" in changes:
-        first, _, last = (changes["name"] or "").partition(" ")
-        stored.update(first_name=first, last_name=last)
-    return stored
-
-
-def differs(stored: bytes, changes: Mapping[str, str | None]) -> bool:
-    """Whether an edit would change the stored contact (name as is, email case-insensitive,
-    phone by its digits, a null phone as none), given the digest `kept` made of it."""
-    wanted = stored_parts(split_name(changes))
-    return any(
-        field in changes and _part(stored, field) != _hash(wanted[position])
-        for position, field in enumerate(COMPARED)
-    )
-
-
-def edited(stored: bytes | None, changes: Mapping[str, str | None]) -> bytes:
-    """The digest of the contact once the edit `changes` is applied to it (fields it leaves out
-    keep their value; the CRM splits the name at its first space)."""
-    after = stored_parts(split_name(changes))
-    before = stored if stored is not None else b"".join(_hash(part) for part in stored_parts({}))
-    return b"".join(
-        _hash(after[position]) if (field in changes) else _part(before, field)
-        for position, field in enumerate(COMPARED)
-    )
-
-
-def _digits(value: Any) -> str:
-    return re.sub(r"\D", "", str(value or ""))
