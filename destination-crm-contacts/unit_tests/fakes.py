@@ -16,7 +16,11 @@ from typing import Any
 import requests
 import requests_mock
 
+from contacts_sandbox.fakes import FakeTime as FakeTime
+
 CRM_URL = "https://crm.test/api"
+# A base URL on the CRM's host that leads to no API: its server answers 404 to anything there.
+WRONG_CRM_URL = "https://crm.test/wrong"
 CLIENT_CONTACTS_URL = "https://contacts.test/v1"
 CRM_KEY = "crm-key"
 CLIENT_CONTACTS_KEY = "cc-key"
@@ -340,16 +344,7 @@ class FakeClientContacts(FakeApi):
         return {"success": True, "data": document}
 
 
-class FakeTime:
-    """A clock that moves only when something sleeps on it: pacing without real waits."""
-
-    def __init__(self, now: float = 100.0) -> None:
-        self.now = now
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
+def answer_everything_under(http: requests_mock.Mocker, url: str, **answer: Any) -> None:
+    """Every request to `url` or below it gets `answer` (`status_code` and `json`, or `exc`):
+    a host or a path where the API is not."""
+    http.register_uri(requests_mock.ANY, re.compile(re.escape(url)), **answer)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,16 @@ from airbyte_cdk.models import Status
 
 from destination_crm_contacts.destination import CHECK_TIMEOUT_SECONDS, DestinationCrmContacts
 from unit_tests.builders import ConfigBuilder
-from unit_tests.fakes import CLIENT_CONTACTS_URL, CRM_URL, FakeClientContacts, FakeCrm
+from unit_tests.fakes import (
+    CLIENT_CONTACTS_URL,
+    CRM_URL,
+    WRONG_CRM_URL,
+    FakeClientContacts,
+    FakeCrm,
+    answer_everything_under,
+)
 
 LOGGER = logging.getLogger("airbyte")
-WRONG_CRM_URL = "https://crm.test/wrong"
 
 
 class TestCheckProvesTheApi:
@@ -48,12 +53,7 @@ class TestCheckProvesTheApi:
     def test_given_a_crm_base_url_at_the_wrong_path_then_check_fails_naming_the_settings(
         self, http: requests_mock.Mocker, crm: FakeCrm
     ) -> None:
-        http.register_uri(
-            requests_mock.ANY,
-            re.compile(re.escape(WRONG_CRM_URL)),
-            status_code=404,
-            json={"detail": "Not Found"},
-        )
+        answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
         config = ConfigBuilder().only_crm().with_crm(base_url=WRONG_CRM_URL).build()
 
         status = DestinationCrmContacts().check(LOGGER, config)
@@ -133,7 +133,7 @@ class TestCheckFailures:
         self, http: requests_mock.Mocker, client_contacts: FakeClientContacts
     ) -> None:
         refused = requests.exceptions.ConnectionError("[Errno 111] Connection refused")
-        http.register_uri(requests_mock.ANY, re.compile(re.escape(CRM_URL)), exc=refused)
+        answer_everything_under(http, CRM_URL, exc=refused)
 
         status = DestinationCrmContacts().check(LOGGER, ConfigBuilder().build())
 
@@ -146,11 +146,7 @@ class TestCheckFailures:
     def test_given_a_host_that_never_answers_then_check_waits_once_and_names_request_timeout_seconds(
         self, http: requests_mock.Mocker, client_contacts: FakeClientContacts
     ) -> None:
-        http.register_uri(
-            requests_mock.ANY,
-            re.compile(re.escape(CRM_URL)),
-            exc=requests.exceptions.ConnectTimeout("timed out"),
-        )
+        answer_everything_under(http, CRM_URL, exc=requests.exceptions.ConnectTimeout("timed out"))
         config = ConfigBuilder().with_option(request_timeout_seconds=30).build()
 
         status = DestinationCrmContacts().check(LOGGER, config)

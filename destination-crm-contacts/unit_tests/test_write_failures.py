@@ -3,7 +3,6 @@ fails the sync before the state that follows is confirmed."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, tombstone
 from unit_tests.conftest import states_of, write
-from unit_tests.fakes import FakeClientContacts, FakeCrm
-
-WRONG_CRM_URL = "https://crm.test/wrong"
+from unit_tests.fakes import WRONG_CRM_URL, FakeClientContacts, FakeCrm, answer_everything_under
 
 
 def failed_write(config: dict, messages: list) -> AirbyteTracedException:
@@ -30,12 +27,7 @@ class TestTargetFailuresFailTheSync:
     def test_given_a_crm_base_url_at_the_wrong_path_when_50_records_are_written_then_no_state_is_confirmed(
         self, http: requests_mock.Mocker
     ) -> None:
-        http.register_uri(
-            requests_mock.ANY,
-            re.compile(re.escape(WRONG_CRM_URL)),
-            status_code=404,
-            json={"detail": "Not Found"},
-        )
+        answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
         config = ConfigBuilder().only_crm().with_crm(base_url=WRONG_CRM_URL).build()
 
         error = failed_write(config, [record(custom_contact(str(n))) for n in range(50)] + [state(1)])
