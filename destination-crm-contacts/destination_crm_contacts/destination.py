@@ -20,12 +20,8 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, get_secrets, update_secrets
 
-from destination_crm_contacts.clients.base import (
-    ApiKeyAuthenticator,
-    TargetHttp,
-    Traffic,
-    Transport,
-)
+from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
+from destination_crm_contacts.clients.base import TargetHttp, Traffic, Transport
 from destination_crm_contacts.clients.client_contacts import ClientContactsClient
 from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.config import ConfigError, DestinationConfig

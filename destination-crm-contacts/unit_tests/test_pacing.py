@@ -11,7 +11,8 @@ import requests
 import requests_mock
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.base import ApiKeyAuthenticator, TargetError, TargetHttp, Transport
+from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
+from destination_crm_contacts.clients.base import TargetError, TargetHttp, Transport
 from destination_crm_contacts.clients.pacing import RateLimitPacing
 from destination_crm_contacts.clients.rate_limit import PacedBudget
 from destination_crm_contacts.config import TargetLimits

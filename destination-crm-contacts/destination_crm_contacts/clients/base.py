@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -44,64 +43,18 @@ from airbyte_cdk.sources.streams.http.error_handlers import (
     ResponseAction,
 )
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
-from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import (
-    AbstractHeaderAuthenticator,
-)
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
 from destination_crm_contacts.clients.backoff import (
     MAX_RATE_LIMIT_WAIT_SECONDS,
     RateLimitWaitExceeded,
     RetryAfterBackoff,
 )
+from destination_crm_contacts.clients.http_logs import quiet_http_logs
 from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.config import TargetLimits
 from destination_crm_contacts.targets.base import RecordRejectedError, TargetError
-
-
-class ApiKeyAuthenticator(AbstractHeaderAuthenticator):
-    """An API key in a header, with an optional scheme before it (`Bearer <key>`)."""
-
-    def __init__(self, header: str, api_key: str, scheme: str = "") -> None:
-        self._header = header
-        self._value = f"{scheme} {api_key}" if scheme else api_key
-
-    @property
-    def auth_header(self) -> str:
-        return self._header
-
-    @property
-    def token(self) -> str:
-        return self._value
-
-
-_QUERY = re.compile(r"""(https?://[^\s'"?]*)\?[^\s'"]*""")
-
-
-class HttpLogFilter(logging.Filter):
-    """Keeps the CDK's HTTP log lines readable and free of contact data. A search's URL carries
-    its term (an email, a marker) in the query, so every URL loses its query. "Ignoring response"
-    lines go: there is one per search a CRM answers with 404 for "no match", and the caller acts
-    on those answers. The traceback of exhausted retries goes too: the sync's own message names
-    the host, the failure and the setting, and the traceback would quote the URL."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if message.startswith("Ignoring response for"):
-            return False
-        record.msg, record.args = _QUERY.sub(r"\1?...", message), None
-        if message.startswith(("Retries exhausted", "Giving up")):
-            record.exc_info, record.exc_text = None, None
-        return True
-
-
-def quiet_http_logs(*loggers: logging.Logger) -> None:
-    """Puts `HttpLogFilter` on the loggers the CDK's HTTP code writes to, once each (its backoff
-    handlers write to the "airbyte" logger itself, the backoff library to "backoff")."""
-    for logger in (logging.getLogger("airbyte"), logging.getLogger("backoff"), *loggers):
-        if not any(isinstance(existing, HttpLogFilter) for existing in logger.filters):
-            logger.addFilter(HttpLogFilter())
-
 
 _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
     requests.ConnectionError,
@@ -243,7 +196,7 @@ class TargetHttp:
         self,
         name: str,
         base_url: str,
-        authenticator: AbstractHeaderAuthenticator,
+        authenticator: ApiKeyAuthenticator,
         limits: TargetLimits,
         transport: Transport,
         logger: logging.Logger,
