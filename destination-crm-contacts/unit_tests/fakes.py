@@ -39,6 +39,9 @@ class _Faults:
 
 
 class FakeApi:
+    # (method, path) of the requests that change the target's contacts.
+    WRITES: tuple[tuple[str, str], ...] = ()
+
     def __init__(self, mocker: requests_mock.Mocker, base_url: str) -> None:
         self.mocker = mocker
         self.base_url = base_url
@@ -56,6 +59,11 @@ class FakeApi:
 
     def count(self, method: str, path: str) -> int:
         return sum(1 for call in self.calls if call == (method, path))
+
+    @property
+    def writes(self) -> int:
+        """How many requests changed the target's contacts: creates, updates and deletes."""
+        return sum(self.count(*call) for call in self.WRITES)
 
     def _enter(self, request: Any, context: Any, path: str) -> tuple[Any, bool]:
         """(status answer or None, whether the answer must be lost after the call commits)."""
@@ -84,6 +92,8 @@ class FakeCrm(FakeApi):
     `strict` does only what the API's document shows: a search answers `{"id"}` of one contact
     whose field equals the term, or 404; null and unknown fields get a 400; delete answers plain
     text."""
+
+    WRITES = (("POST", "/contacts"), ("POST", "/contacts/edit"), ("DELETE", "/contacts"))
 
     def __init__(
         self,
@@ -228,6 +238,8 @@ class FakeClientContacts(FakeApi):
     """PUT merges the fields it is sent, like PATCH, unless `strict`: then PUT replaces the
     writable fields (one not sent is gone), and null, an unknown field or an email that is not
     an address gets a 400."""
+
+    WRITES = (("POST", "/contacts"), ("PUT", "/contacts/<id>"), ("DELETE", "/contacts/<id>"))
 
     def __init__(
         self,
