@@ -24,7 +24,7 @@ from airbyte_cdk.sources.streams.http.error_handlers import (
 )
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
 
-from benchmarks.sequential_writer import CLIENT_CONTACTS_KEY, CRM_KEY
+from benchmarks.sequential_writer import CLIENT_CONTACTS_KEY, CRM_KEY, crm_create_body
 
 _LOGGER = logging.getLogger("sequential-writer")
 _NO_MATCH = ErrorResolution(ResponseAction.IGNORE, FailureType.system_error)
@@ -81,15 +81,7 @@ def _write_crm(client: _Client, contacts: Iterable[dict[str, Any]], *, strict: b
         if strict:
             client.get("/contacts", {"searchby": "notes", "search": marker})
         client.get("/contacts", {"searchby": "email", "search": email})
-        body = {
-            "first_name": contact["first_name"],
-            "last_name": contact["last_name"],
-            "email": email,
-            "phone": contact["phones"][0]["number"],
-            "company": contact["company"],
-            "notes": marker,
-        }
-        while not client.create("/contacts", body):
+        while not client.create("/contacts", crm_create_body(contact)):
             if client.get("/contacts", {"searchby": "notes", "search": marker}):
                 break
     return time.perf_counter() - started

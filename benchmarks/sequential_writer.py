@@ -51,15 +51,7 @@ def _write_crm(
                 session.get(f"{base}/contacts", params={"searchby": "notes", "search": marker}, timeout=30)
             )
         _found(session.get(f"{base}/contacts", params={"searchby": "email", "search": email}, timeout=30))
-        body = {
-            "first_name": contact["first_name"],
-            "last_name": contact["last_name"],
-            "email": email,
-            "phone": contact["phones"][0]["number"],
-            "company": contact["company"],
-            "notes": f"[source-id:{contact['id']}]",
-        }
-        _ok(session.post(f"{base}/contacts", json=body, timeout=30))
+        _ok(session.post(f"{base}/contacts", json=crm_create_body(contact), timeout=30))
     return time.perf_counter() - started
 
 
@@ -82,6 +74,19 @@ def _write_client_contacts(session: requests.Session, base: str, contacts: Itera
         }
         _ok(session.post(f"{base}/contacts", json=body, timeout=30))
     return time.perf_counter() - started
+
+
+def crm_create_body(contact: dict[str, Any]) -> dict[str, Any]:
+    """A source contact as the CRM's create call takes it, marker in `notes`, as our destination
+    writes it (both sequential writers send the same body)."""
+    return {
+        "first_name": contact["first_name"],
+        "last_name": contact["last_name"],
+        "email": contact["emails"][0]["email"],
+        "phone": contact["phones"][0]["number"],
+        "company": contact["company"],
+        "notes": f"[source-id:{contact['id']}]",
+    }
 
 
 def _found(response: requests.Response) -> Any:
