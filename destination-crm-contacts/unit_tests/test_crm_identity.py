@@ -212,6 +212,48 @@ class TestListingProof:
 
         assert [c["notes"] for c in crm.contacts.values()] == ["[source-id:2]"]
 
+    def test_given_an_empty_crm_that_lists_then_its_first_create_proves_it_and_no_marker_search_follows(
+        self, crm: FakeCrm
+    ) -> None:
+        one_at_a_time = ConfigBuilder().only_crm().with_crm(max_concurrent_requests=1).build()
+
+        write(one_at_a_time, catalog(), contacts_written("1", "2", "3", "4"))
+
+        # The prefix search; for the first contact its marker, its email and the search that
+        # proves the listing; then only an email search per contact.
+        assert crm.count("GET", "/contacts") == 1 + 3 + 3
+        assert sorted(c["notes"] for c in crm.contacts.values()) == [f"[source-id:{k}]" for k in "1234"]
+
+    def test_given_a_listing_proven_mid_sync_then_contacts_it_created_are_edited_not_created_again(
+        self, crm: FakeCrm
+    ) -> None:
+        one_at_a_time = ConfigBuilder().only_crm().with_crm(max_concurrent_requests=1).build()
+        messages = [
+            *contacts_written("1", "2"),
+            record(custom_contact("1", first_name="Augusta")),
+            tombstone("2"),
+            state(2),
+        ]
+
+        write(one_at_a_time, catalog(), messages)
+
+        held = [(c["first_name"], c["notes"]) for c in crm.contacts.values()]
+        assert held == [("Augusta", "[source-id:1]")]
+        assert crm.count("POST", "/contacts") == 2
+
+    def test_given_a_crm_whose_lists_hold_exact_matches_then_the_listing_is_asked_again_once(
+        self, crm: FakeCrm
+    ) -> None:
+        crm.exact = True
+        one_at_a_time = ConfigBuilder().only_crm().with_crm(max_concurrent_requests=1).build()
+
+        write(one_at_a_time, catalog(), contacts_written("1", "2", "3"))
+
+        # The prefix search and the one asked again after the first create find nothing: every
+        # contact is then searched by its marker and its email.
+        assert crm.count("GET", "/contacts") == 2 + 3 * 2
+        assert len(crm.contacts) == 3
+
     def test_given_an_empty_crm_that_lists_when_a_dry_run_overwrites_then_it_reports_and_writes_nothing(
         self, crm: FakeCrm, log_records: pytest.LogCaptureFixture
     ) -> None:

@@ -82,11 +82,13 @@ class CrmTarget(Target[Known]):
         self._prepared = False
         # Why the CRM's first answer cannot be the set of managed contacts (None: it is).
         self._unlisted: str | None = None
-        # Whether an empty list may still come from a CRM that lists: `managed_keys` then asks again.
+        # Whether an empty list may still come from a CRM that lists: the first create then asks
+        # again (`_prove_listing`), and so does `managed_keys`.
         self._listing_unproven = False
-        # Keys written or found by their marker in this sync, to prove a later listing complete
-        # (kept only while `_listing_unproven`: otherwise nothing reads it).
-        self._marked: set[str] = set()
+        self._listing_asked_again = False
+        # What this sync wrote or found by marker, by key, to prove a later listing complete and
+        # to carry into the index it gives (kept only while `_listing_unproven`).
+        self._marked: dict[str, Known] = {}
         # CRM contact id -> the source key that adopted it in this sync: one contact, one key.
         self._adopted: dict[str, str] = {}
         # Whether search answers carry the contacts' fields; None until an answer shows it.
@@ -167,11 +169,17 @@ class CrmTarget(Target[Known]):
         if reason is not None:
             self._unlisted = reason
             self._listing_unproven = answer.shape == Shape.LIST and not answer.contacts
+            until = " until the first create shows whether it lists" if self._listing_unproven else ""
             self._logger.info(
                 f"crm: a search for the marker prefix answered {reason}, which does not prove it lists "
-                "every managed contact; each contact is looked up by its marker"
+                f"every managed contact; each contact is looked up by its marker{until}"
             )
             return
+        self._index = self._listed(answer)
+        self._logger.info(f"crm: {len(self._index)} contacts carry a source-id marker")
+
+    def _listed(self, answer: SearchAnswer) -> dict[str, Known]:
+        """The managed contacts a listing answer holds, by source key."""
         index: dict[str, Known] = {}
         for contact in answer.contacts:
             for key in markers_in((contact.fields or {}).get(self._config.identity_field)):
@@ -182,8 +190,33 @@ class CrmTarget(Target[Known]):
                     )
                     continue
                 index[key] = kept(contact)
-        self._index = index
-        self._logger.info(f"crm: {len(index)} contacts carry a source-id marker")
+        return index
+
+    def _prove_listing(self) -> None:
+        """After the first create on a CRM whose first answer was an empty list: asks once more.
+        A CRM that lists now shows the contacts this sync wrote, with their marker, and from then
+        on the index stands in for one marker search per contact; one that does not keeps them."""
+        with self._lock:
+            if not self._listing_unproven or self._listing_asked_again or self._dry_run:
+                return
+            self._listing_asked_again = True
+            written = set(self._marked)
+        answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
+        if self._not_a_listing(answer) is not None:
+            return
+        listed = self._listed(answer)
+        if not written <= listed.keys():
+            return
+        with self._lock:
+            # What was written since the answer is newer than the answer.
+            self._index = {**listed, **self._marked}
+            self._marked.clear()
+            self._listing_unproven = False
+            self._unlisted = None
+        self._logger.info(
+            f"crm: a search for the marker prefix lists the contacts this sync created; "
+            f"{len(listed)} contacts carry a source-id marker, and the rest are looked up in that index"
+        )
 
     def _not_a_listing(self, answer: SearchAnswer) -> str | None:
         """Why this answer to a marker-prefix search is not every managed contact; None when it is:
@@ -225,7 +258,9 @@ class CrmTarget(Target[Known]):
         if existing is None:
             existing = self._adopt(contact.key, fields)
         if existing is None:
-            return Written(self._create(contact.key, fields))
+            created = Written(self._create(contact.key, fields))
+            self._prove_listing()
+            return created
         changes = editable_fields(fields)
         not_cleared = self._not_cleared(existing, fields)
         if existing.digest is not None and not differs(existing.digest, changes):
@@ -239,7 +274,9 @@ class CrmTarget(Target[Known]):
         return Written(Outcome.UPDATED, not_cleared)
 
     def create(self, contact: Contact) -> Outcome:
-        return self._create(contact.key, self.desired(contact))
+        created = self._create(contact.key, self.desired(contact))
+        self._prove_listing()
+        return created
 
     def delete(self, key: str) -> Outcome:
         if self._index is not None:
@@ -303,8 +340,9 @@ class CrmTarget(Target[Known]):
         found = self._search_marker(key)
         if not found:
             return None
-        self._note_marked(key)
-        return kept(found[0])
+        entry = kept(found[0])
+        self._note_marked(key, entry)
+        return entry
 
     def _search_marker(self, key: str) -> list[CrmContact]:
         answer = self._client.search(self._config.identity_field, marker(key))
@@ -358,17 +396,18 @@ class CrmTarget(Target[Known]):
         if answer.with_fields is not None:
             self._answers_with_fields = answer.with_fields
 
-    def _note_marked(self, key: str) -> None:
+    def _note_marked(self, key: str, entry: Known) -> None:
         # A dry run's creates are not in the CRM: a later listing cannot show them.
-        if self._listing_unproven and not self._dry_run:
+        if not self._dry_run:
             with self._lock:
-                self._marked.add(key)
+                if self._listing_unproven:
+                    self._marked[key] = entry
 
     def _remember(self, key: str, entry: Known) -> None:
-        self._note_marked(key)
+        self._note_marked(key, entry)
         super()._remember(key, entry)
 
     def _forget(self, key: str) -> None:
         with self._lock:
-            self._marked.discard(key)
+            self._marked.pop(key, None)
         super()._forget(key)
