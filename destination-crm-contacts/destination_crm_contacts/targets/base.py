@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar
 
 from airbyte_cdk.models import FailureType
 
+from destination_crm_contacts.targets.key_index import KeyIndex
+
 
 class TargetError(Exception):
     """The target cannot be written to (bad credentials, down after every retry): fails the sync."""
@@ -81,7 +83,7 @@ class Target(ABC, Generic[Entry]):
         self._logger = logger
         self._dry_run = dry_run
         self._lock = threading.Lock()
-        self._index: dict[str, Entry] | None = None
+        self._index: KeyIndex[Entry] | None = None
 
     @abstractmethod
     def check(self) -> None:

@@ -5,7 +5,7 @@ The API cannot filter on that field, so the connector reads every document once 
 first write, into an index of the contacts it manages, and keeps the index current as it writes.
 The index holds per source key only the `_id` and a digest of the fields the connector writes
 (plus what the document holds that the connector does not write, when it holds anything), so it
-stays a few dozen bytes a contact however many fields are mapped.
+does not grow with the number of fields mapped; past a bound it is kept on disk (`KeyIndex`).
 
 An update sends the whole document as it should be: every written field (one the source emptied
 as "", the API takes no null; but an email, which must be an address, is left out and counted as
@@ -37,6 +37,7 @@ from destination_crm_contacts.targets.base import (
     Target,
     Written,
 )
+from destination_crm_contacts.targets.key_index import KeyIndex
 
 # The fields the API documents as writable on create and update (its own `_id`, `createdAt`,
 # `updatedAt` and `__v` are the server's).
@@ -104,7 +105,7 @@ class ClientContactsTarget(Target[Managed]):
         with self._lock:
             if self._index is not None:
                 return
-            index: dict[str, Managed] = {}
+            index: KeyIndex[Managed] = KeyIndex()
             for document in self._all_documents():
                 key = self.key_of(document)
                 document_id = document.get("_id")
@@ -160,7 +161,7 @@ class ClientContactsTarget(Target[Managed]):
     def managed_keys(self) -> set[str]:
         self.prepare()
         with self._lock:
-            return set(self._index or {})
+            return set(self._index) if self._index is not None else set()
 
     def _managed(self, document_id: str, document: Mapping[str, Any], key: str) -> Managed:
         """What the index keeps of a stored document: its id, the digest of the fields the
@@ -246,7 +247,7 @@ class ClientContactsTarget(Target[Managed]):
     def _known(self, key: str) -> Managed | None:
         self.prepare()
         with self._lock:
-            return (self._index or {}).get(key)
+            return self._index.get(key) if self._index is not None else None
 
 
 def _holds_value(value: Any) -> bool:

@@ -44,6 +44,7 @@ from destination_crm_contacts.targets.crm_index import (
     holds_nothing,
     kept,
 )
+from destination_crm_contacts.targets.key_index import KeyIndex
 
 MARKER_PREFIX = "[source-id:"
 # The source key of the contact `check` creates and deletes (a random suffix follows it).
@@ -88,7 +89,7 @@ class CrmTarget(Target[Known]):
         self._listing_asked_again = False
         # What this sync wrote or found by marker, by key, to prove a later listing complete and
         # to carry into the index it gives (kept only while `_listing_unproven`).
-        self._marked: dict[str, Known] = {}
+        self._marked: KeyIndex[Known] = KeyIndex()
         # CRM contact id -> the source key that adopted it in this sync: one contact, one key.
         self._adopted: dict[str, str] = {}
         # Whether search answers carry the contacts' fields; None until an answer shows it.
@@ -178,9 +179,9 @@ class CrmTarget(Target[Known]):
         self._index = self._listed(answer)
         self._logger.info(f"crm: {len(self._index)} contacts carry a source-id marker")
 
-    def _listed(self, answer: SearchAnswer) -> dict[str, Known]:
+    def _listed(self, answer: SearchAnswer) -> KeyIndex[Known]:
         """The managed contacts a listing answer holds, by source key."""
-        index: dict[str, Known] = {}
+        index: KeyIndex[Known] = KeyIndex()
         for contact in answer.contacts:
             for key in markers_in((contact.fields or {}).get(self._config.identity_field)):
                 if key in index:
@@ -209,8 +210,9 @@ class CrmTarget(Target[Known]):
             return
         with self._lock:
             # What was written since the answer is newer than the answer.
-            self._index = {**listed, **self._marked}
-            self._marked.clear()
+            listed.update(self._marked)
+            self._index = listed
+            self._marked.close()
             self._listing_unproven = False
             self._unlisted = None
         self._logger.info(
