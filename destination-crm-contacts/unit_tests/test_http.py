@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import bisect
+import http.server
 import itertools
+import json
 import logging
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
+import requests
+import requests_mock
 
-from destination_crm_contacts.clients.base import build_session
+from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
+from destination_crm_contacts.clients.base import TargetHttp, Transport, build_session
 from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm import Shape, parse_contacts, shape_of
 from destination_crm_contacts.clients.pacing import EvenPacing
 from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.config import TargetLimits
 from unit_tests.fakes import FakeTime
+
+LOGGER = logging.getLogger("test")
 
 
 class TestCrmAnswers:
@@ -152,3 +160,92 @@ class TestSession:
         assert proxied.proxies["https"] == "http://proxy.internal:3128"
         assert proxied.verify == "/etc/ssl/company.pem"
         assert "https" not in bypassed.proxies
+
+
+class TestRequests:
+    """What each request carries, as the server sees it."""
+
+    @pytest.fixture
+    def target(self) -> Iterator[tuple[TargetHttp, requests_mock.Mocker]]:
+        with requests_mock.Mocker() as mocker:
+            mocker.register_uri(requests_mock.ANY, requests_mock.ANY, json={})
+            transport = Transport(max_retries=0, timeout_seconds=5)
+            authenticator = ApiKeyAuthenticator("x-api-key", "secret", scheme="Key")
+            target = TargetHttp(
+                "crm", "https://crm.example.com/api", authenticator, TargetLimits(), transport, LOGGER
+            )
+            yield target, mocker
+
+    def test_given_a_search_then_its_query_the_key_and_the_session_headers_are_sent(
+        self, target: tuple[TargetHttp, requests_mock.Mocker]
+    ) -> None:
+        http_target, mocker = target
+
+        http_target.send("GET", "/contacts", params={"field": "notes", "value": "[source-id:1 2]", "page": 2})
+
+        sent = mocker.last_request
+        assert (
+            sent.url == "https://crm.example.com/api/contacts?field=notes&value=%5Bsource-id%3A1+2%5D&page=2"
+        )
+        assert (sent.headers["x-api-key"], sent.headers["User-Agent"]) == (
+            "Key secret",
+            requests.utils.default_user_agent(),
+        )
+        assert sent.body is None
+
+    @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+    def test_given_a_json_body_then_it_is_sent_with_any_method(
+        self, target: tuple[TargetHttp, requests_mock.Mocker], method: str
+    ) -> None:
+        http_target, mocker = target
+
+        http_target.send(method, "/contacts", json={"contact_id": "7"})
+
+        sent = mocker.last_request
+        assert (sent.method, sent.json(), sent.headers["Content-Type"]) == (
+            method,
+            {"contact_id": "7"},
+            "application/json",
+        )
+
+
+class _CookieServer(http.server.BaseHTTPRequestHandler):
+    """Sets a cookie on /login and answers every request with the Cookie header it got."""
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_DELETE(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._answer()
+
+    def _answer(self) -> None:
+        body = json.dumps({"cookie": self.headers.get("Cookie")}).encode()
+        self.send_response(200)
+        if self.path == "/login":
+            self.send_header("Set-Cookie", "affinity=b2; Path=/")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_given_a_cookie_the_server_set_then_later_requests_carry_it() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CookieServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base_url = f"http://127.0.0.1:{server.server_address[1]}"
+        authenticator = ApiKeyAuthenticator("x-api-key", "secret")
+        transport = Transport(max_retries=0, timeout_seconds=5)
+        target = TargetHttp("crm", base_url, authenticator, TargetLimits(), transport, LOGGER)
+
+        target.send("GET", "/login")
+        answer = target.send("DELETE", "/contacts", json={"contact_id": "7"})
+
+        assert answer.json() == {"cookie": "affinity=b2"}
+    finally:
+        server.shutdown()
+        server.server_close()
