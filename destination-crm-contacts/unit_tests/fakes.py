@@ -17,6 +17,8 @@ import requests
 import requests_mock
 
 from contacts_sandbox.fakes import FakeTime as FakeTime
+from contacts_sandbox.routers.client_contacts import SERVER_FIELDS
+from contacts_sandbox.routers.client_contacts import WRITABLE as CLIENT_CONTACT_WRITABLE
 
 CRM_URL = "https://crm.test/api"
 # A base URL on the CRM's host that leads to no API: its server answers 404 to anything there.
@@ -213,27 +215,6 @@ class FakeCrm(FakeApi):
         return f"null is not a value of {', '.join(nulls)}" if nulls else None
 
 
-CLIENT_CONTACT_WRITABLE = frozenset(
-    {
-        "name",
-        "creator",
-        "editor",
-        "local_name",
-        "phone1",
-        "phone2",
-        "email",
-        "title",
-        "extra_info",
-        "disabled",
-        "media",
-        "cover_photo",
-        "integration_meta",
-        "company_namespace",
-    }
-)
-SERVER_FIELDS = ("_id", "createdAt", "updatedAt", "__v")
-
-
 class FakeClientContacts(FakeApi):
     """PUT merges the fields it is sent, like PATCH, unless `strict`: then PUT replaces the
     writable fields (one not sent is gone), and null, an unknown field or an email that is not
@@ -337,7 +318,7 @@ class FakeClientContacts(FakeApi):
     def _refused(self, body: dict[str, Any]) -> str | None:
         if not self.strict:
             return None
-        unknown = sorted(set(body) - CLIENT_CONTACT_WRITABLE - set(SERVER_FIELDS))
+        unknown = sorted(set(body) - CLIENT_CONTACT_WRITABLE - SERVER_FIELDS)
         if unknown:
             return f"unknown fields: {', '.join(unknown)}"
         if "email" in body and "@" not in str(body["email"]):

@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 
 from destination_crm_contacts.clients.client_contacts import ClientContactsClient, Document
-from destination_crm_contacts.config import ClientContactsConfig
+from destination_crm_contacts.config import CLIENT_CONTACT_FIELDS, ClientContactsConfig
 from destination_crm_contacts.mapping import DEFAULT_CLIENT_CONTACT_MAPPING, FieldMapping
 from destination_crm_contacts.targets.base import (
     Contact,
@@ -40,20 +40,13 @@ from destination_crm_contacts.targets.base import (
 from destination_crm_contacts.targets.key_index import KeyIndex
 
 # The fields the API documents as writable on create and update (its own `_id`, `createdAt`,
-# `updatedAt` and `__v` are the server's).
+# `updatedAt` and `__v` are the server's): those a field mapping may write, and the others.
 WRITABLE = (
-    "name",
+    *CLIENT_CONTACT_FIELDS,
     "creator",
     "editor",
-    "local_name",
-    "phone1",
-    "phone2",
-    "email",
-    "title",
-    "extra_info",
     "disabled",
     "media",
-    "cover_photo",
     "integration_meta",
     "company_namespace",
 )
