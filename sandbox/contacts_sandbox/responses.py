@@ -45,3 +45,10 @@ class ApiError(Exception):
 
     def response(self) -> Response:
         return json_response(error_body(self.api, self.message), self.status_code, self.headers)
+
+
+def found(api: str, what: str, document: dict[str, Any] | None) -> dict[str, Any]:
+    """The document a route asked for, or the API's 404 saying `what` is not found."""
+    if document is None:
+        raise ApiError(api, 404, f"{what} not found")
+    return document

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from contacts_sandbox.auth import require_client_contacts_key
-from contacts_sandbox.responses import ApiError, json_response
+from contacts_sandbox.responses import ApiError, found, json_response
 from contacts_sandbox.routers import client_contacts_strict as strict_rules
 from contacts_sandbox.routers.bodies import json_object, reject_unknown
 from contacts_sandbox.routers.openapi import CLIENT_CONTACT_CREATE, CLIENT_CONTACT_UPDATE
@@ -65,10 +65,7 @@ def _checked(body: dict[str, Any], allowed: frozenset[str], strict: bool) -> dic
 
 
 def _existing(sandbox: Sandbox, contact_id: str) -> dict[str, Any]:
-    document = sandbox.store.client_contacts.get(contact_id)
-    if document is None:
-        raise ApiError(API, 404, f"client contact {contact_id} not found")
-    return document
+    return found(API, f"client contact {contact_id}", sandbox.store.client_contacts.get(contact_id))
 
 
 def _found(document: dict[str, Any], status_code: int = 200) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,6 +16,7 @@ from contacts_sandbox.store import dumps
 
 Company = Annotated[str, Depends(require_company_key)]
 API = "company"
+Route = Callable[..., Awaitable[Response]]
 
 
 def _search(description: str) -> dict[str, Any]:
@@ -33,19 +35,33 @@ router = APIRouter(
 )
 
 
+def _paged(path: str, summary: str, search: dict[str, Any]) -> Callable[[Route], Route]:
+    """Registers a route answering one page (`page`, `limit`, `search`) at GET and HEAD `path`."""
+
+    def register(route: Route) -> Route:
+        parameters = query_parameters(PAGE, LIMIT, extra=[search])
+        router.head(path, include_in_schema=False)(route)
+        return router.get(path, summary=summary, openapi_extra=parameters)(route)
+
+    return register
+
+
+def _page_and_limit(request: Request) -> tuple[int, int]:
+    return PAGE.read(request, API), LIMIT.read(request, API)
+
+
 def _envelope(items: list[bytes], page: int, limit: int, total: int) -> Response:
     tail = b',"currentPage":%d,"totalPages":%d,"totalRecords":%d}' % (page, page_count(total, limit), total)
     return raw_json_response(b'{"data":' + json_array(items) + tail)
 
 
-@router.get(
+@_paged(
     "/api/v1/contacts",
-    summary="The company's contacts: by id (lenient), by updated_at then id (strict)",
-    openapi_extra=query_parameters(PAGE, LIMIT, extra=[SEARCH_PARAMETER]),
+    "The company's contacts: by id (lenient), by updated_at then id (strict)",
+    SEARCH_PARAMETER,
 )
-@router.head("/api/v1/contacts", include_in_schema=False)
 async def contacts(request: Request, company: Company) -> Response:
-    page, limit = PAGE.read(request, API), LIMIT.read(request, API)
+    page, limit = _page_and_limit(request)
     search = request.query_params.get("search")
     sandbox = sandbox_from(request)
     # Strict: the document names no order; by last change, an update during a read moves a contact.
@@ -55,14 +71,9 @@ async def contacts(request: Request, company: Company) -> Response:
     return _envelope(items, page, limit, total)
 
 
-@router.get(
-    "/api/v1/contacts/tags",
-    summary="The company's tags, with usage counts",
-    openapi_extra=query_parameters(PAGE, LIMIT, extra=[TAG_SEARCH_PARAMETER]),
-)
-@router.head("/api/v1/contacts/tags", include_in_schema=False)
+@_paged("/api/v1/contacts/tags", "The company's tags, with usage counts", TAG_SEARCH_PARAMETER)
 async def tags(request: Request, company: Company) -> Response:
-    page, limit = PAGE.read(request, API), LIMIT.read(request, API)
+    page, limit = _page_and_limit(request)
     matching = sandbox_from(request).store.company.tags(company, request.query_params.get("search"))
     offset = offset_of(page, limit)
     return _envelope([dumps(tag) for tag in matching[offset : offset + limit]], page, limit, len(matching))

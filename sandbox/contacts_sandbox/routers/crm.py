@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from contacts_sandbox.auth import require_crm_key
-from contacts_sandbox.responses import ApiError, json_response
+from contacts_sandbox.responses import ApiError, found, json_response
 from contacts_sandbox.routers import crm_strict
 from contacts_sandbox.routers.bodies import first_of, json_object, reject_unknown
 from contacts_sandbox.routers.openapi import CRM_CREATE, CRM_DELETE, CRM_EDIT
@@ -56,10 +56,7 @@ def _contact_id(value: Any) -> str:
 
 
 def _existing(sandbox: Sandbox, contact_id: str) -> dict[str, Any]:
-    contact = sandbox.store.crm.get(contact_id)
-    if contact is None:
-        raise ApiError(API, 404, f"contact {contact_id} not found")
-    return contact
+    return found(API, f"contact {contact_id}", sandbox.store.crm.get(contact_id))
 
 
 @router.post(
@@ -101,14 +98,16 @@ async def search(
         # The document's example sends the search as a JSON body, even on a GET.
         body = await json_object(request, API, optional=True)
         searchby, search = body.get("searchby"), body.get("search")
-    if sandbox.profiles.is_strict(API):
-        return crm_strict.search(sandbox.store.crm, searchby, search)
+    strict = sandbox.profiles.is_strict(API)
+    fields = crm_strict.FIELDS if strict else SEARCHABLE
     if not isinstance(searchby, str) or not searchby:
         raise ApiError(API, 400, "searchby is required")
-    if searchby not in SEARCHABLE:
-        raise ApiError(API, 400, f"searchby must be a contact field, one of: {', '.join(SEARCHABLE)}")
+    if searchby not in fields:
+        raise ApiError(API, 400, f"searchby must be a contact field, one of: {', '.join(fields)}")
     if search is None:
         raise ApiError(API, 400, "search is required")
+    if strict:
+        return crm_strict.search(sandbox.store.crm, searchby, search)
     return json_response(sandbox.store.crm.search(searchby, str(search)))
 
 
