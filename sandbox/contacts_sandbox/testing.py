@@ -14,16 +14,17 @@ import subprocess
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import deque
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import requests
 
 from contacts_sandbox.profiles import PROFILES
 
-__all__ = ["PROFILES", "AdminClient", "SandboxProcess", "SandboxStartError"]
+__all__ = ["PROFILES", "AdminClient", "SandboxProcess", "SandboxStartError", "Startable"]
 
 LISTENING = re.compile(r"listening on (http://\S+)")
 
@@ -32,8 +33,26 @@ class SandboxStartError(RuntimeError):
     pass
 
 
+class Startable(ABC):
+    """Something a `with` block starts, and stops however the block ends."""
+
+    @abstractmethod
+    def start(self) -> Self: ...
+
+    @abstractmethod
+    def stop(self) -> None: ...
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
 class AdminClient:
-    """The admin endpoints of one running sandbox, as methods."""
+    """The admin endpoints of one running sandbox, as methods, each answering the endpoint's JSON."""
 
     def __init__(self, url: str, timeout: float = 30.0) -> None:
         self.url = url.rstrip("/")
@@ -46,8 +65,7 @@ class AdminClient:
         return response.json()
 
     def health(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/health")
-        return result
+        return self._call("GET", "/health")
 
     def reset(
         self, seed: int | None = None, contacts: int | None = None, profile: str | None = None
@@ -55,18 +73,15 @@ class AdminClient:
         """Back to a seeded data set, with every API under `profile` (default: the start profile)."""
         given = (("seed", seed), ("contacts", contacts), ("profile", profile))
         body = {key: value for key, value in given if value is not None}
-        result: dict[str, Any] = self._call("POST", "/reset", body)
-        return result
+        return self._call("POST", "/reset", body)
 
     def profiles(self) -> dict[str, str]:
-        result: dict[str, str] = self._call("GET", "/profile")
-        return result
+        return self._call("GET", "/profile")
 
     def set_profile(self, profile: str, api: str | None = None) -> dict[str, str]:
         """Puts one API (or, without `api`, all four) under `profile`; answers the profiles in force."""
         path = "/profile" if api is None else f"/profile/{api}"
-        result: dict[str, str] = self._call("PUT", path, {"profile": profile})
-        return result
+        return self._call("PUT", path, {"profile": profile})
 
     def churn(
         self,
@@ -82,37 +97,31 @@ class AdminClient:
             body["seed"] = seed
         if company is not None:
             body["company"] = company
-        result: dict[str, list[str]] = self._call("POST", "/churn", body)
-        return result
+        return self._call("POST", "/churn", body)
 
     def dump(self, api: str) -> Any:
         return self._call("GET", f"/dump/{api}")
 
     def set_faults(self, api: str, **faults: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("PUT", f"/faults/{api}", faults)
-        return result
+        return self._call("PUT", f"/faults/{api}", faults)
 
     def faults(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/faults")
-        return result
+        return self._call("GET", "/faults")
 
     def clear_faults(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("DELETE", "/faults")
-        return result
+        return self._call("DELETE", "/faults")
 
     def stats(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("GET", "/stats")
-        return result
+        return self._call("GET", "/stats")
 
     def reset_stats(self) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("POST", "/stats/reset")
-        return result
+        return self._call("POST", "/stats/reset")
 
     def close(self) -> None:
         self.session.close()
 
 
-class SandboxProcess:
+class SandboxProcess(Startable):
     """`contacts-sandbox` in a child process, on a free port unless told one; always stopped on exit.
 
     Its output is kept (the last lines, for error messages) and, with `log`, appended to that file.
@@ -170,7 +179,7 @@ class SandboxProcess:
             raise SandboxStartError("the sandbox is not running")
         return self._admin
 
-    def start(self) -> SandboxProcess:
+    def start(self) -> Self:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
             self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
@@ -251,11 +260,3 @@ class SandboxProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-    def __enter__(self) -> SandboxProcess:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()

@@ -4,14 +4,14 @@ file (so a second demo continues against the same contacts) and stop only that o
 from __future__ import annotations
 
 from pathlib import Path
-from types import TracebackType
+from typing import Self
 
 import requests
 
-from contacts_sandbox.testing import AdminClient, SandboxProcess, SandboxStartError
+from contacts_sandbox.testing import AdminClient, SandboxProcess, SandboxStartError, Startable
 
 
-class LocalSandbox:
+class LocalSandbox(Startable):
     def __init__(self, port: int, db: Path, log: Path, startup_timeout: float = 60.0) -> None:
         self.url = f"http://127.0.0.1:{port}"
         self.port = port
@@ -27,7 +27,7 @@ class LocalSandbox:
             return False
         return True
 
-    def start(self) -> LocalSandbox:
+    def start(self) -> Self:
         if self.healthy():
             return self
         self.db.parent.mkdir(parents=True, exist_ok=True)
@@ -45,11 +45,3 @@ class LocalSandbox:
         self.admin.close()
         if self.started_here:
             self._process.stop()
-
-    def __enter__(self) -> LocalSandbox:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.stop()
