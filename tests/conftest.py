@@ -22,34 +22,30 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+# The fidelity options: `--fidelity-<name>`, also read from the environment as FIDELITY_<NAME>.
+FIDELITY_OPTIONS: tuple[tuple[str, type, str, str], ...] = (
+    ("cycles", int, "5", "incremental sync cycles after the first full sync"),
+    ("seed", int, "7", "seed of the churn, the faults and the sandbox's data"),
+    ("contacts", int, "120", "contacts seeded into the source before the first sync"),
+    (
+        "rate-limits",
+        str,
+        "2,4",
+        "requests a second the source API and each target allow in the rate-limited cycles",
+    ),
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("fidelity", "fidelity under churn and faults")
-    group.addoption(
-        "--fidelity-cycles",
-        type=int,
-        default=int(os.environ.get("FIDELITY_CYCLES", "5")),
-        help="incremental sync cycles after the first full sync (env FIDELITY_CYCLES, default 5)",
-    )
-    group.addoption(
-        "--fidelity-seed",
-        type=int,
-        default=int(os.environ.get("FIDELITY_SEED", "7")),
-        help="seed of the churn, the faults and the sandbox's data (env FIDELITY_SEED, default 7)",
-    )
-    group.addoption(
-        "--fidelity-contacts",
-        type=int,
-        default=int(os.environ.get("FIDELITY_CONTACTS", "120")),
-        help="contacts seeded into the source before the first sync (env FIDELITY_CONTACTS, default 120)",
-    )
-    group.addoption(
-        "--fidelity-rate-limits",
-        default=os.environ.get("FIDELITY_RATE_LIMITS", "2,4"),
-        help=(
-            "requests a second the source API and each target allow in the rate-limited cycles "
-            "(env FIDELITY_RATE_LIMITS, default 2,4)"
-        ),
-    )
+    for name, kind, default, description in FIDELITY_OPTIONS:
+        variable = f"FIDELITY_{name.upper().replace('-', '_')}"
+        group.addoption(
+            f"--fidelity-{name}",
+            type=kind,
+            default=kind(os.environ.get(variable, default)),
+            help=f"{description} (env {variable}, default {default})",
+        )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
