@@ -37,25 +37,24 @@ TARGETS = ("crm", "client_contacts")
 class Api:
     key: str  # the sandbox's name for it
     title: str
-    config_file: str
     churn: Mapping[str, int]
     carries_deletions: bool
+
+    @property
+    def config_file(self) -> str:
+        """The source's config for this API, in `secrets/` (copied from `secrets.example/`)."""
+        return f"source-custom-contacts.{self.key}-api.json"
 
 
 APIS = (
     Api(
         "custom",
         "Custom Contact Source API",
-        "source-custom-contacts.custom-api.json",
         {"create": 20, "update": 30, "delete": 10},
         carries_deletions=True,
     ),
     Api(
-        "company",
-        "Company Contacts API",
-        "source-custom-contacts.company-api.json",
-        {"create": 10, "update": 15, "delete": 5},
-        carries_deletions=False,
+        "company", "Company Contacts API", {"create": 10, "update": 15, "delete": 5}, carries_deletions=False
     ),
 )
 
