@@ -19,7 +19,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,14 +45,13 @@ class Case:
     succeeds: bool = False
     catalog: Any = None  # a catalog, or the text of the file
     state: Any = None
-    lines: Callable[[str], list[str]] | None = None  # the key prefix -> the destination's stdin
+    lines: tuple[str, ...] = ()  # the destination's stdin
     held: tuple[str, ...] = ()  # source ids each target holds afterwards
     # Per target where it differs from `held`: what it may hold at most, when a sync that fails
     # midway leaves some of it written (kept, unconfirmed: a retry sends it again).
     held_at_most: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     states: int = 0  # STATE messages the run emits
     faults: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    needs_api: bool = False
 
 
 @dataclass
@@ -177,20 +176,11 @@ def destination_catalog(mode: str = "append_dedup") -> dict[str, Any]:
     }
 
 
-def custom_state(value: Any) -> list[dict[str, Any]]:
+def saved_state(cursor: str, value: Any) -> list[dict[str, Any]]:
     return [
         {
             "type": "STREAM",
-            "stream": {"stream_descriptor": {"name": "contacts"}, "stream_state": {"timestamp": value}},
-        }
-    ]
-
-
-def company_state(value: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "type": "STREAM",
-            "stream": {"stream_descriptor": {"name": "contacts"}, "stream_state": {"updated_at": value}},
+            "stream": {"stream_descriptor": {"name": "contacts"}, "stream_state": {cursor: value}},
         }
     ]
 
@@ -202,128 +192,110 @@ def incremental(catalog: dict[str, Any]) -> dict[str, Any]:
     return catalog
 
 
+def no_file(url: str) -> None:
+    """A config path where no file is."""
+    return None
+
+
+ONE_CONTACT = (record(contact("1")), state(1))
+
+
+# Builders of the cases, one per kind
+
+
+def source_check(case_id: str, config: Config, *names: str, **more: Any) -> Case:
+    return Case(case_id, "source", "check", config, names, **more)
+
+
+def destination_check(case_id: str, config: Config, *names: str, **more: Any) -> Case:
+    return Case(case_id, "destination", "check", config, names, **more)
+
+
+def source_file(case_id: str, command: str, config: Config, *names: str, **more: Any) -> Case:
+    """A config, catalog or state file the source cannot read: a config error before any call."""
+    return Case(case_id, "source", command, config, names, failure="config_error", **more)
+
+
+def source_state(case_id: str, config: Config, state: list[dict[str, Any]], *names: str) -> Case:
+    """An incremental read from a saved state the source cannot read: a config error."""
+    catalog = incremental(source_catalog())
+    return Case(
+        case_id, "source", "read", config, names, failure="config_error", catalog=catalog, state=state
+    )
+
+
+def source_state_ahead(case_id: str, config: Config, state: list[dict[str, Any]]) -> Case:
+    """An incremental read from a state ahead of the clock: it succeeds, and says how to reset."""
+    catalog = incremental(source_catalog())
+    names = ("ahead", "reset")
+    return Case(
+        case_id, "source", "read", config, names, succeeds=True, catalog=catalog, state=state, states=1
+    )
+
+
+def destination_write(
+    case_id: str, *names: str, lines: Sequence[str], config: Config | None = None, **more: Any
+) -> Case:
+    return Case(case_id, "destination", "write", config or targets(), names, lines=tuple(lines), **more)
+
+
+def rejected(case_id: str, bad: str, *names: str) -> Case:
+    """A bad record before a good one: it is rejected with a warning that names the problem, and
+    the good one is written and confirmed."""
+    lines = (bad, record(contact("2")), state(1))
+    return destination_write(case_id, *names, lines=lines, succeeds=True, held=("2",), states=1)
+
+
+def deleted_at(case_id: str, value: Any) -> Case:
+    """A deletion of a written contact whose `_ab_cdc_deleted_at` is not a time: rejected, and the
+    contact stays."""
+    lines = (*ONE_CONTACT, record({"id": "1", "_ab_cdc_deleted_at": value}), state(2))
+    return destination_write(case_id, "_ab_cdc_deleted_at", lines=lines, succeeds=True, held=("1",), states=2)
+
+
+def refused_catalog(case_id: str, catalog: Any, *names: str) -> Case:
+    """A write whose catalog the destination cannot run: a config error before any write."""
+    return destination_write(case_id, *names, lines=ONE_CONTACT, failure="config_error", catalog=catalog)
+
+
 # The table
 
 SOURCE_CONFIG_CASES = [
-    Case("no-api", "source", "check", lambda url: {}, ("'api' is required", "Custom Contact Source API")),
-    Case(
-        "unknown-api-type",
-        "source",
-        "check",
-        custom(api_type="other"),
-        ("'api.api_type' must be", "'custom'"),
+    source_check("no-api", lambda url: {}, "'api' is required", "Custom Contact Source API"),
+    source_check("unknown-api-type", custom(api_type="other"), "'api.api_type' must be", "'custom'"),
+    source_check("no-client-secret", custom(client_secret=None), "'api.client_secret'", "is required"),
+    source_check("empty-client-id", custom(client_id=" "), "'api.client_id'", "is required"),
+    source_check("page-size-zero", custom(page_size=0), "'api.page_size'", "from 1 to 1000"),
+    source_check("page-size-huge", custom(page_size=5000), "'api.page_size'", "from 1 to 1000"),
+    source_check("page-size-text", custom(page_size="50"), "'api.page_size'", "whole number"),
+    source_check("lookback-negative", custom(lookback_window_seconds=-1), "lookback_window_seconds"),
+    source_check("lookback-huge", custom(lookback_window_seconds=10**6), "lookback_window_seconds"),
+    source_check("url-without-scheme", custom(base_url="contacts.example.com"), "'api.base_url'", "https://"),
+    source_check("url-with-space", custom(base_url="https://x y.com"), "'api.base_url'", "https://"),
+    source_check("concurrency-zero", custom(**{"top.concurrent_requests": 0}), "'concurrent_requests'"),
+    source_check("timeout-zero", custom(**{"top.request_timeout_seconds": 0}), "'request_timeout_seconds'"),
+    source_check("rate-zero", custom(**{"top.max_requests_per_second": 0}), "'max_requests_per_second'"),
+    source_check("no-api-key", company(api_key=None), "'api.api_key'", "Company Contacts API"),
+    source_check("company-page-size-zero", company(page_size=0), "'api.page_size'", "Company Contacts API"),
+    source_check("company-url-ftp", company(base_url="ftp://x"), "'api.base_url'", "https://"),
+    source_check(
+        "unreachable-host", custom(base_url=f"{UNREACHABLE}/custom"), "127.0.0.1:9", "'api.base_url'"
     ),
-    Case(
-        "no-client-secret",
-        "source",
-        "check",
-        custom(client_secret=None),
-        ("'api.client_secret'", "is required"),
-    ),
-    Case("empty-client-id", "source", "check", custom(client_id=" "), ("'api.client_id'", "is required")),
-    Case("page-size-zero", "source", "check", custom(page_size=0), ("'api.page_size'", "from 1 to 1000")),
-    Case("page-size-huge", "source", "check", custom(page_size=5000), ("'api.page_size'", "from 1 to 1000")),
-    Case("page-size-text", "source", "check", custom(page_size="50"), ("'api.page_size'", "whole number")),
-    Case(
-        "lookback-negative",
-        "source",
-        "check",
-        custom(lookback_window_seconds=-1),
-        ("lookback_window_seconds",),
-    ),
-    Case(
-        "lookback-huge",
-        "source",
-        "check",
-        custom(lookback_window_seconds=10**6),
-        ("lookback_window_seconds",),
-    ),
-    Case(
-        "url-without-scheme",
-        "source",
-        "check",
-        custom(base_url="contacts.example.com"),
-        ("'api.base_url'", "https://"),
-    ),
-    Case(
-        "url-with-space",
-        "source",
-        "check",
-        custom(base_url="https://x y.com"),
-        ("'api.base_url'", "https://"),
-    ),
-    Case(
-        "concurrency-zero",
-        "source",
-        "check",
-        custom(**{"top.concurrent_requests": 0}),
-        ("'concurrent_requests'",),
-    ),
-    Case(
-        "timeout-zero",
-        "source",
-        "check",
-        custom(**{"top.request_timeout_seconds": 0}),
-        ("'request_timeout_seconds'",),
-    ),
-    Case(
-        "rate-zero",
-        "source",
-        "check",
-        custom(**{"top.max_requests_per_second": 0}),
-        ("'max_requests_per_second'",),
-    ),
-    Case("no-api-key", "source", "check", company(api_key=None), ("'api.api_key'", "Company Contacts API")),
-    Case(
-        "company-page-size-zero",
-        "source",
-        "check",
-        company(page_size=0),
-        ("'api.page_size'", "Company Contacts API"),
-    ),
-    Case("company-url-ftp", "source", "check", company(base_url="ftp://x"), ("'api.base_url'", "https://")),
-    Case(
-        "unreachable-host",
-        "source",
-        "check",
-        custom(base_url=f"{UNREACHABLE}/custom"),
-        ("127.0.0.1:9", "'api.base_url'"),
-    ),
-    Case(
-        "company-unreachable",
-        "source",
-        "check",
-        company(base_url=f"{UNREACHABLE}/company"),
-        ("127.0.0.1:9", "'api.base_url'"),
+    source_check(
+        "company-unreachable", company(base_url=f"{UNREACHABLE}/company"), "127.0.0.1:9", "'api.base_url'"
     ),
 ]
 
 SOURCE_API_CASES = [
-    Case(
-        "wrong-secret",
-        "source",
-        "check",
-        custom(client_secret="nope"),
-        ("refused the credentials", "client secret"),
-        needs_api=True,
-    ),
-    Case("wrong-api-key", "source", "check", company(api_key="nope"), ("refused", "API key"), needs_api=True),
-    Case(
-        "wrong-path",
-        "source",
-        "check",
-        lambda url: source_custom_config(f"{url}/nowhere"),
-        ("404", "base URL"),
-        needs_api=True,
-    ),
-    Case(
+    source_check("wrong-secret", custom(client_secret="nope"), "refused the credentials", "client secret"),
+    source_check("wrong-api-key", company(api_key="nope"), "refused", "API key"),
+    source_check("wrong-path", lambda url: source_custom_config(f"{url}/nowhere"), "404", "base URL"),
+    source_check(
         "slow-api",
-        "source",
-        "check",
         custom(),
-        ("did not answer within", "'request_timeout_seconds'"),
+        "did not answer within",
+        "'request_timeout_seconds'",
         faults={"custom": {"latency_ms": 6000}},
-        needs_api=True,
     ),
     Case(
         "read-wrong-secret",
@@ -333,7 +305,6 @@ SOURCE_API_CASES = [
         ("refused the credentials",),
         failure="config_error",
         catalog=source_catalog(),
-        needs_api=True,
     ),
     Case(
         "read-unknown-stream",
@@ -343,465 +314,151 @@ SOURCE_API_CASES = [
         ("'nope'", "refresh the connection's schema"),
         failure="config_error",
         catalog=source_catalog("nope"),
-        needs_api=True,
     ),
-    Case(
-        "state-in-milliseconds",
-        "source",
-        "read",
-        custom(),
-        ("milliseconds", "reset"),
-        failure="config_error",
-        catalog=incremental(source_catalog()),
-        state=custom_state(1795000000000),
-        needs_api=True,
+    source_state(
+        "state-in-milliseconds", custom(), saved_state("timestamp", 1795000000000), "milliseconds", "reset"
     ),
-    Case(
-        "state-text",
-        "source",
-        "read",
-        custom(),
-        ("timestamp", "reset"),
-        failure="config_error",
-        catalog=incremental(source_catalog()),
-        state=custom_state("yesterday"),
-        needs_api=True,
-    ),
-    Case(
-        "state-negative",
-        "source",
-        "read",
-        custom(),
-        ("timestamp", "reset"),
-        failure="config_error",
-        catalog=incremental(source_catalog()),
-        state=custom_state(-5),
-        needs_api=True,
-    ),
-    Case(
-        "state-in-the-future",
-        "source",
-        "read",
-        custom(),
-        ("ahead", "reset"),
-        succeeds=True,
-        catalog=incremental(source_catalog()),
-        state=custom_state(4102444800),
-        states=1,
-        needs_api=True,
-    ),
-    Case(
+    source_state("state-text", custom(), saved_state("timestamp", "yesterday"), "timestamp", "reset"),
+    source_state("state-negative", custom(), saved_state("timestamp", -5), "timestamp", "reset"),
+    source_state_ahead("state-in-the-future", custom(), saved_state("timestamp", 4102444800)),
+    source_state(
         "company-state-unreadable",
-        "source",
-        "read",
         company(),
-        ("updated_at", "reset"),
-        failure="config_error",
-        catalog=incremental(source_catalog("contacts")),
-        state=company_state("last tuesday"),
-        needs_api=True,
+        saved_state("updated_at", "last tuesday"),
+        "updated_at",
+        "reset",
     ),
-    Case(
-        "company-state-in-the-future",
-        "source",
-        "read",
-        company(),
-        ("ahead", "reset"),
-        succeeds=True,
-        catalog=incremental(source_catalog("contacts")),
-        state=company_state("2100-01-01T00:00:00Z"),
-        states=1,
-        needs_api=True,
+    source_state_ahead(
+        "company-state-in-the-future", company(), saved_state("updated_at", "2100-01-01T00:00:00Z")
     ),
 ]
 
 SOURCE_FILE_CASES = [
-    Case(
-        "config-missing",
-        "source",
-        "check",
-        lambda url: None,
-        ("config file", "does not exist"),
-        failure="config_error",
+    source_file("config-missing", "check", no_file, "config file", "does not exist"),
+    source_file("config-not-json", "check", text("{oops"), "config file", "not valid JSON"),
+    source_file("config-a-list", "check", text("[1, 2]"), "config file", "JSON object"),
+    source_file("catalog-missing", "read", custom(), "catalog file", "does not exist"),
+    source_file("catalog-not-json", "read", custom(), "catalog file", "not valid JSON", catalog="{oops"),
+    source_file(
+        "catalog-not-a-catalog", "read", custom(), "catalog file", "configured catalog", catalog={"x": 1}
     ),
-    Case(
-        "config-not-json",
-        "source",
-        "check",
-        text("{oops"),
-        ("config file", "not valid JSON"),
-        failure="config_error",
-    ),
-    Case(
-        "config-a-list",
-        "source",
-        "check",
-        text("[1, 2]"),
-        ("config file", "JSON object"),
-        failure="config_error",
-    ),
-    Case(
-        "catalog-missing",
-        "source",
-        "read",
-        custom(),
-        ("catalog file", "does not exist"),
-        failure="config_error",
-    ),
-    Case(
-        "catalog-not-json",
-        "source",
-        "read",
-        custom(),
-        ("catalog file", "not valid JSON"),
-        failure="config_error",
-        catalog="{oops",
-    ),
-    Case(
-        "catalog-not-a-catalog",
-        "source",
-        "read",
-        custom(),
-        ("catalog file", "configured catalog"),
-        failure="config_error",
-        catalog={"x": 1},
-    ),
-    Case(
+    source_file(
         "state-not-json",
-        "source",
         "read",
         custom(),
-        ("state file", "not valid JSON"),
-        failure="config_error",
+        "state file",
+        "not valid JSON",
         catalog=source_catalog(),
         state="{oops",
     ),
-    Case(
-        "state-not-a-list",
-        "source",
-        "read",
-        custom(),
-        ("state file", "reset"),
-        failure="config_error",
-        catalog=source_catalog(),
-        state={"x": 1},
+    source_file(
+        "state-not-a-list", "read", custom(), "state file", "reset", catalog=source_catalog(), state={"x": 1}
     ),
-    Case(
-        "discover-config-missing",
-        "source",
-        "discover",
-        lambda url: None,
-        ("config file", "does not exist"),
-        failure="config_error",
-    ),
+    source_file("discover-config-missing", "discover", no_file, "config file", "does not exist"),
 ]
 
 DESTINATION_CONFIG_CASES = [
-    Case(
-        "no-target",
-        "destination",
-        "check",
-        targets({"enabled": False}, {"enabled": False}),
-        ("No target is enabled", "enabled"),
+    destination_check(
+        "no-target", targets({"enabled": False}, {"enabled": False}), "No target is enabled", "enabled"
     ),
-    Case("crm-no-key", "destination", "check", targets({"api_key": None}), ("crm.api_key",)),
-    Case("crm-no-url", "destination", "check", targets({"base_url": None}), ("crm.base_url",)),
-    Case(
-        "crm-url-no-scheme",
-        "destination",
-        "check",
-        targets({"base_url": "crm.example.com"}),
-        ("crm.base_url", "https://"),
+    destination_check("crm-no-key", targets({"api_key": None}), "crm.api_key"),
+    destination_check("crm-no-url", targets({"base_url": None}), "crm.base_url"),
+    destination_check(
+        "crm-url-no-scheme", targets({"base_url": "crm.example.com"}), "crm.base_url", "https://"
     ),
-    Case("cc-no-key", "destination", "check", targets(cc={"api_key": None}), ("client_contacts.api_key",)),
-    Case("cc-page-size-zero", "destination", "check", targets(cc={"page_size": 0}), ("page_size",)),
-    Case("cc-page-size-huge", "destination", "check", targets(cc={"page_size": 500}), ("page_size",)),
-    Case(
-        "concurrency-zero",
-        "destination",
-        "check",
-        targets({"max_concurrent_requests": 0}),
-        ("max_concurrent_requests",),
-    ),
-    Case(
-        "rate-negative",
-        "destination",
-        "check",
-        targets({"requests_per_second": -1}),
-        ("requests_per_second",),
-    ),
-    Case("rejected-share-2", "destination", "check", targets(max_rejected_share=2), ("max_rejected_share",)),
-    Case(
-        "timeout-zero",
-        "destination",
-        "check",
-        targets(request_timeout_seconds=0),
-        ("request_timeout_seconds",),
-    ),
-    Case("key-prefix-spaces", "destination", "check", targets(key_prefix="my prefix"), ("key_prefix",)),
-    Case(
+    destination_check("cc-no-key", targets(cc={"api_key": None}), "client_contacts.api_key"),
+    destination_check("cc-page-size-zero", targets(cc={"page_size": 0}), "page_size"),
+    destination_check("cc-page-size-huge", targets(cc={"page_size": 500}), "page_size"),
+    destination_check("concurrency-zero", targets({"max_concurrent_requests": 0}), "max_concurrent_requests"),
+    destination_check("rate-negative", targets({"requests_per_second": -1}), "requests_per_second"),
+    destination_check("rejected-share-2", targets(max_rejected_share=2), "max_rejected_share"),
+    destination_check("timeout-zero", targets(request_timeout_seconds=0), "request_timeout_seconds"),
+    destination_check("key-prefix-spaces", targets(key_prefix="my prefix"), "key_prefix"),
+    destination_check(
         "mapping-unknown-field",
-        "destination",
-        "check",
         targets({"field_mapping": [{"target_field": "shoe_size", "record_field": "x"}]}),
-        ("crm.field_mapping", "must be one of"),
+        "crm.field_mapping",
+        "must be one of",
     ),
-    Case(
-        "match-field-unknown", "destination", "check", targets({"match_field": "shoe_size"}), ("match_field",)
-    ),
-    Case(
-        "update-method-unknown",
-        "destination",
-        "check",
-        targets(cc={"update_method": "POST"}),
-        ("update_method",),
-    ),
-    Case("retries-text", "destination", "check", targets(max_retries="many"), ("max_retries",)),
-    Case(
+    destination_check("match-field-unknown", targets({"match_field": "shoe_size"}), "match_field"),
+    destination_check("update-method-unknown", targets(cc={"update_method": "POST"}), "update_method"),
+    destination_check("retries-text", targets(max_retries="many"), "max_retries"),
+    destination_check(
         "rejected-path-under-a-file",
-        "destination",
-        "check",
         targets(rejected_records_path="/etc/hostname/rejected.jsonl"),
-        ("rejected_records_path",),
+        "rejected_records_path",
     ),
-    Case(
-        "crm-unreachable",
-        "destination",
-        "check",
-        targets({"base_url": f"{UNREACHABLE}/crm"}),
-        ("127.0.0.1:9", "crm.base_url"),
+    destination_check(
+        "crm-unreachable", targets({"base_url": f"{UNREACHABLE}/crm"}), "127.0.0.1:9", "crm.base_url"
     ),
-    Case(
+    destination_check(
         "cc-unreachable",
-        "destination",
-        "check",
         targets(cc={"base_url": f"{UNREACHABLE}/client-contacts"}),
-        ("127.0.0.1:9", "client_contacts.base_url"),
+        "127.0.0.1:9",
+        "client_contacts.base_url",
     ),
-    Case(
-        "config-missing",
-        "destination",
-        "check",
-        lambda url: None,
-        ("config file", "does not exist"),
-        failure="config_error",
-    ),
-    Case(
-        "config-not-json", "destination", "check", text("{oops"), ("config", "JSON"), failure="config_error"
-    ),
+    destination_check("config-missing", no_file, "config file", "does not exist", failure="config_error"),
+    destination_check("config-not-json", text("{oops"), "config", "JSON", failure="config_error"),
 ]
 
 DESTINATION_API_CASES = [
-    Case(
-        "crm-wrong-key",
-        "destination",
-        "check",
-        targets({"api_key": "nope"}),
-        ("crm", "api_key"),
-        needs_api=True,
+    destination_check("crm-wrong-key", targets({"api_key": "nope"}), "crm", "api_key"),
+    destination_check("cc-wrong-key", targets(cc={"api_key": "nope"}), "client_contacts", "api_key"),
+    destination_check(
+        "crm-wrong-path", targets({"contacts_path": "/nowhere"}), "crm.base_url", "crm.contacts_path"
     ),
-    Case(
-        "cc-wrong-key",
-        "destination",
-        "check",
-        targets(cc={"api_key": "nope"}),
-        ("client_contacts", "api_key"),
-        needs_api=True,
-    ),
-    Case(
-        "crm-wrong-path",
-        "destination",
-        "check",
-        targets({"contacts_path": "/nowhere"}),
-        ("crm.base_url", "crm.contacts_path"),
-        needs_api=True,
-    ),
-    Case(
+    destination_write(
         "write-wrong-crm-path",
-        "destination",
-        "write",
-        targets({"contacts_path": "/nowhere"}),
-        ("crm", "contacts_path"),
+        "crm",
+        "contacts_path",
+        config=targets({"contacts_path": "/nowhere"}),
         failure="config_error",
-        lines=lambda p: [*(record(contact(str(i))) for i in range(1, 51)), state(1)],
+        lines=[*(record(contact(str(i))) for i in range(1, 51)), state(1)],
         # Client Contacts took the batch; the state is not confirmed, so a retry sends it again.
         held_at_most={"client_contacts": tuple(str(i) for i in range(1, 51))},
-        needs_api=True,
     ),
-    Case(
+    destination_write(
         "write-wrong-key",
-        "destination",
-        "write",
-        targets(cc={"api_key": "nope"}),
-        ("client_contacts", "api_key"),
+        "client_contacts",
+        "api_key",
+        config=targets(cc={"api_key": "nope"}),
         failure="config_error",
-        lines=lambda p: [record(contact("1")), state(1)],
-        needs_api=True,
+        lines=ONE_CONTACT,
     ),
-    Case(
+    destination_write(
         "unreadable-line",
-        "destination",
-        "write",
-        targets(),
-        ("Input line 3", "not JSON"),
+        "Input line 3",
+        "not JSON",
         failure="system_error",
-        lines=lambda p: [record(contact("1")), state(1), "{oops", record(contact("2")), state(2)],
+        lines=[*ONE_CONTACT, "{oops", record(contact("2")), state(2)],
         held=("1",),
         states=1,
-        needs_api=True,
     ),
-    Case(
+    destination_write(
         "line-a-json-list",
-        "destination",
-        "write",
-        targets(),
-        ("Input line 2", "not an Airbyte message"),
+        "Input line 2",
+        "not an Airbyte message",
         failure="system_error",
-        lines=lambda p: [state(1), "[1, 2]", record(contact("2")), state(2)],
+        lines=[state(1), "[1, 2]", record(contact("2")), state(2)],
         states=1,
-        needs_api=True,
     ),
-    Case(
+    destination_write(
         "line-not-a-message",
-        "destination",
-        "write",
-        targets(),
-        ("Input line 1", "not a valid Airbyte message"),
+        "Input line 1",
+        "not a valid Airbyte message",
         failure="system_error",
-        lines=lambda p: ['{"type": "RECORD", "record": "no"}', record(contact("2")), state(2)],
-        needs_api=True,
+        lines=['{"type": "RECORD", "record": "no"}', record(contact("2")), state(2)],
     ),
-    Case(
-        "stream-not-in-catalog",
-        "destination",
-        "write",
-        targets(),
-        ("not in the configured catalog",),
-        succeeds=True,
-        lines=lambda p: [record(contact("1"), stream="people"), record(contact("2")), state(1)],
-        held=("2",),
-        states=1,
-        needs_api=True,
-    ),
-    Case(
-        "record-without-id",
-        "destination",
-        "write",
-        targets(),
-        ("id",),
-        succeeds=True,
-        lines=lambda p: [
-            record({k: v for k, v in contact("1").items() if k != "id"}),
-            record(contact("2")),
-            state(1),
-        ],
-        held=("2",),
-        states=1,
-        needs_api=True,
-    ),
-    Case(
-        "empty-id",
-        "destination",
-        "write",
-        targets(),
-        ("empty text",),
-        succeeds=True,
-        lines=lambda p: [record(contact("")), record(contact("2")), state(1)],
-        held=("2",),
-        states=1,
-        needs_api=True,
-    ),
-    Case(
-        "first-name-a-number",
-        "destination",
-        "write",
-        targets(),
-        ("first_name",),
-        succeeds=True,
-        lines=lambda p: [record(contact("1", first_name=42)), record(contact("2")), state(1)],
-        held=("2",),
-        states=1,
-        needs_api=True,
-    ),
-    Case(
-        "phones-an-object",
-        "destination",
-        "write",
-        targets(),
-        ("phones", "list"),
-        succeeds=True,
-        lines=lambda p: [record(contact("1", phones={"number": "+1"})), record(contact("2")), state(1)],
-        held=("2",),
-        states=1,
-        needs_api=True,
-    ),
-    Case(
-        "deleted-at-false",
-        "destination",
-        "write",
-        targets(),
-        ("_ab_cdc_deleted_at",),
-        succeeds=True,
-        lines=lambda p: [
-            record(contact("1")),
-            state(1),
-            record({"id": "1", "_ab_cdc_deleted_at": "false"}),
-            state(2),
-        ],
-        held=("1",),
-        states=2,
-        needs_api=True,
-    ),
-    Case(
-        "deleted-at-true",
-        "destination",
-        "write",
-        targets(),
-        ("_ab_cdc_deleted_at",),
-        succeeds=True,
-        lines=lambda p: [
-            record(contact("1")),
-            state(1),
-            record({"id": "1", "_ab_cdc_deleted_at": True}),
-            state(2),
-        ],
-        held=("1",),
-        states=2,
-        needs_api=True,
-    ),
-    Case(
-        "soft-delete-mode",
-        "destination",
-        "write",
-        targets(),
-        ("soft_delete", "append_dedup"),
-        failure="config_error",
-        catalog=destination_catalog("soft_delete"),
-        lines=lambda p: [record(contact("1")), state(1)],
-        needs_api=True,
-    ),
-    Case(
-        "update-mode",
-        "destination",
-        "write",
-        targets(),
-        ("'update'", "append_dedup"),
-        failure="config_error",
-        catalog=destination_catalog("update"),
-        lines=lambda p: [record(contact("1")), state(1)],
-        needs_api=True,
-    ),
-    Case(
-        "catalog-not-json",
-        "destination",
-        "write",
-        targets(),
-        ("catalog", "JSON"),
-        failure="config_error",
-        catalog="{oops",
-        lines=lambda p: [record(contact("1")), state(1)],
-        needs_api=True,
-    ),
+    rejected("stream-not-in-catalog", record(contact("1"), stream="people"), "not in the configured catalog"),
+    rejected("record-without-id", record({k: v for k, v in contact("1").items() if k != "id"}), "id"),
+    rejected("empty-id", record(contact("")), "empty text"),
+    rejected("first-name-a-number", record(contact("1", first_name=42)), "first_name"),
+    rejected("phones-an-object", record(contact("1", phones={"number": "+1"})), "phones", "list"),
+    deleted_at("deleted-at-false", "false"),
+    deleted_at("deleted-at-true", True),
+    refused_catalog("soft-delete-mode", destination_catalog("soft_delete"), "soft_delete", "append_dedup"),
+    refused_catalog("update-mode", destination_catalog("update"), "'update'", "append_dedup"),
+    refused_catalog("catalog-not-json", "{oops", "catalog", "JSON"),
 ]
 
 CASES = SOURCE_CONFIG_CASES + SOURCE_FILE_CASES + DESTINATION_CONFIG_CASES
@@ -836,7 +493,7 @@ def run_case(case: Case, url: str, tmp_path: Path, prefix: str) -> Run:
             command += ["--catalog", str(tmp_path / "no-catalog.json")]
     if case.state is not None:
         command += ["--state", _write(tmp_path / "state.json", case.state)]
-    stdin = "".join(f"{line}\n" for line in case.lines(prefix)) if case.lines else ""
+    stdin = "".join(f"{line}\n" for line in case.lines)
     started = time.monotonic()
     done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120, check=False)
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
