@@ -13,6 +13,8 @@ from typing import Any
 PHONE_LABELS = frozenset({"mobile", "work", "home", "fax", "other"})
 EMAIL_LABELS = frozenset({"private", "business", "other"})
 CONTACT_TYPES = frozenset({"customer", "lead"})
+# The lists whose entries carry a label, with the labels each documents.
+LABELLED = (("phones", PHONE_LABELS), ("emails", EMAIL_LABELS))
 OTHER_LABEL = "other"
 DEFAULT_TYPE = "customer"
 UPDATED_AT = "_ab_cdc_updated_at"
@@ -32,7 +34,7 @@ def normalize_page(contacts: list[Any], seen_at: str) -> NormalizedPage:
     """Turns one page of the API's contacts into records (the dicts are changed in place)."""
     result = NormalizedPage()
     records, incomplete, without_id = result.records, result.incomplete_ids, result.without_id
-    phone_labels, email_labels, types = PHONE_LABELS, EMAIL_LABELS, CONTACT_TYPES
+    labelled, types = LABELLED, CONTACT_TYPES
     for contact in contacts:
         if contact.__class__ is not dict:
             without_id.append(contact)
@@ -48,20 +50,14 @@ def normalize_page(contacts: list[Any], seen_at: str) -> NormalizedPage:
             continue
         if contact.get("type") not in types:
             contact["type"] = DEFAULT_TYPE
-        phones = contact.get("phones")
-        if phones.__class__ is list:
-            for phone in phones:
-                if phone.__class__ is dict and phone.get("label") not in phone_labels:
-                    phone["label"] = OTHER_LABEL
-        else:
-            contact["phones"] = []
-        emails = contact.get("emails")
-        if emails.__class__ is list:
-            for email in emails:
-                if email.__class__ is dict and email.get("label") not in email_labels:
-                    email["label"] = OTHER_LABEL
-        else:
-            contact["emails"] = []
+        for name, labels in labelled:
+            entries = contact.get(name)
+            if entries.__class__ is list:
+                for entry in entries:
+                    if entry.__class__ is dict and entry.get("label") not in labels:
+                        entry["label"] = OTHER_LABEL
+            else:
+                contact[name] = []
         if not contact.get("first_name") or not contact.get("last_name"):
             incomplete.append(contact_id)
         contact[UPDATED_AT] = seen_at
