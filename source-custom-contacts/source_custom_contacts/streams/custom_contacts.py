@@ -24,14 +24,7 @@ from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombsto
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
-from source_custom_contacts.streams.delta_moves import (
-    DELETED,
-    Changes,
-    DeltaItems,
-    DeltaMoves,
-    changes_of,
-    content,
-)
+from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changed, changes_of
 from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
 from source_custom_contacts.streams.saved_state import unix_seconds, warn_if_ahead
 from source_custom_contacts.streams.shift_repair import read_with_shift_repair
@@ -134,12 +127,9 @@ class CustomContacts(SyncStartStateStream[int]):
             for page in self._delta_pages(asked_since, first_page):
                 moves.page_read(page)
                 progress.page_read(page)
+                for contact_id, became in changed(page.items):
+                    moves.saw(contact_id, became)
                 updated, deleted = page.items
-                for contact in updated:
-                    if isinstance(contact, dict):
-                        moves.saw(str(contact.get("id")), content(contact))
-                for raw_id in deleted:
-                    moves.saw(str(raw_id), DELETED)
                 number, emitted_at = page.number, now_millis()
                 seen = emitted.seen_near(number)
                 for record in self._live_records(updated, seen_at):

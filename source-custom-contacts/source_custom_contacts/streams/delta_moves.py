@@ -53,17 +53,23 @@ def content(contact: dict[str, Any]) -> bytes:
     return orjson.dumps(contact, option=orjson.OPT_SORT_KEYS)
 
 
+def changed(items: DeltaItems) -> Iterator[tuple[str, bytes]]:
+    """Each id a page of the delta lists, with what it became: its content, or `DELETED`."""
+    updated, deleted = items
+    for contact in updated:
+        if isinstance(contact, dict):
+            yield str(contact.get("id")), content(contact)
+    for contact_id in deleted:
+        yield str(contact_id), DELETED
+
+
 def changes_of(pages: Iterator[Page[DeltaItems]]) -> Changes:
     changes = Changes()
     for page in pages:
         if changes.served_at is None:
             changes.served_at = page.served_at
-        updated, deleted = page.items
-        for contact in updated:
-            if isinstance(contact, dict):
-                changes.add(str(contact.get("id")), content(contact))
-        for contact_id in deleted:
-            changes.add(str(contact_id), DELETED)
+        for contact_id, became in changed(page.items):
+            changes.add(contact_id, became)
     return changes
 
 
