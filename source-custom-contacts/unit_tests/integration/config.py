@@ -13,7 +13,8 @@ class ConfigBuilder:
     """Configs for either API; sequential by default so that every request a test mocks is the whole story."""
 
     def __init__(self, api: dict[str, Any]) -> None:
-        self._api = api
+        # Pages of two, so that a few records show the paging.
+        self._api = {**api, "page_size": 2, "lookback_window_seconds": 60}
         self._top: dict[str, Any] = {"concurrent_requests": 1}
 
     @classmethod
@@ -24,22 +25,12 @@ class ConfigBuilder:
                 "base_url": CUSTOM_BASE_URL,
                 "client_id": CLIENT_ID,
                 "client_secret": CLIENT_SECRET,
-                "page_size": 2,
-                "lookback_window_seconds": 60,
             }
         )
 
     @classmethod
     def company(cls) -> ConfigBuilder:
-        return cls(
-            {
-                "api_type": "company",
-                "base_url": COMPANY_BASE_URL,
-                "api_key": API_KEY,
-                "page_size": 2,
-                "lookback_window_seconds": 60,
-            }
-        )
+        return cls({"api_type": "company", "base_url": COMPANY_BASE_URL, "api_key": API_KEY})
 
     def with_api_field(self, key: str, value: Any) -> ConfigBuilder:
         self._api[key] = value

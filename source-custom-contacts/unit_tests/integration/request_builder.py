@@ -35,16 +35,17 @@ class RequestBuilder:
 
     @classmethod
     def company_contacts(cls, page: int, limit: int = 2) -> RequestBuilder:
-        return cls(
-            f"{COMPANY_BASE_URL}/api/v1/contacts",
-            {"page": str(page), "limit": str(limit)},
-            {"Authorization": f"Bearer {API_KEY}"},
-        )
+        return cls._company_page("/api/v1/contacts", page, limit)
 
     @classmethod
     def company_tags(cls, page: int, limit: int = 2) -> RequestBuilder:
+        return cls._company_page("/api/v1/contacts/tags", page, limit)
+
+    @classmethod
+    def _company_page(cls, path: str, page: int, limit: int) -> RequestBuilder:
+        """A page of one of the Company Contacts API's lists, asked with its API key."""
         return cls(
-            f"{COMPANY_BASE_URL}/api/v1/contacts/tags",
+            f"{COMPANY_BASE_URL}{path}",
             {"page": str(page), "limit": str(limit)},
             {"Authorization": f"Bearer {API_KEY}"},
         )

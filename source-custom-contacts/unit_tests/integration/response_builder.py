@@ -3,7 +3,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
-from typing import Any
+from typing import Any, Self
 
 from airbyte_cdk.test.mock_http import HttpResponse
 from airbyte_cdk.test.mock_http.response_builder import FieldPath, RecordBuilder, find_template
@@ -54,34 +54,42 @@ def error_response(status: int, headers: dict[str, str] | None = None) -> HttpRe
     return HttpResponse(json.dumps({"error": f"status {status}"}), status, headers or {})
 
 
-class ContactsPage:
+class _CustomPage:
+    """A page of the Custom Contact Source API: its lists, and whether another page follows."""
+
+    def __init__(self) -> None:
+        self._has_more = False
+
+    def with_more(self) -> Self:
+        self._has_more = True
+        return self
+
+    def _response(self, **lists: list[Any]) -> HttpResponse:
+        return HttpResponse(json.dumps({**lists, "has_more": self._has_more}), 200)
+
+
+class ContactsPage(_CustomPage):
     """A page of /contacts."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._records: list[RecordBuilder] = []
-        self._has_more = False
 
     def with_record(self, record: RecordBuilder) -> ContactsPage:
         self._records.append(record)
         return self
 
-    def with_more(self) -> ContactsPage:
-        self._has_more = True
-        return self
-
     def build(self) -> HttpResponse:
-        return HttpResponse(
-            json.dumps({"contacts": [r.build() for r in self._records], "has_more": self._has_more}), 200
-        )
+        return self._response(contacts=[r.build() for r in self._records])
 
 
-class DeltaPage:
+class DeltaPage(_CustomPage):
     """A page of /contacts/delta."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._updated: list[RecordBuilder] = []
         self._deleted: list[str] = []
-        self._has_more = False
 
     def with_updated(self, record: RecordBuilder) -> DeltaPage:
         self._updated.append(record)
@@ -91,17 +99,8 @@ class DeltaPage:
         self._deleted.append(contact_id)
         return self
 
-    def with_more(self) -> DeltaPage:
-        self._has_more = True
-        return self
-
     def build(self) -> HttpResponse:
-        body = {
-            "updated": [r.build() for r in self._updated],
-            "deleted": self._deleted,
-            "has_more": self._has_more,
-        }
-        return HttpResponse(json.dumps(body), 200)
+        return self._response(updated=[r.build() for r in self._updated], deleted=self._deleted)
 
 
 class CompanyPage:
