@@ -59,49 +59,31 @@ def test_given_the_spec_when_read_then_no_default_or_example_points_at_a_sandbox
         assert "default" not in variant["properties"]["base_url"]
 
 
-@pytest.mark.parametrize(
-    ("api_type", "field", "default"),
-    [
-        ("custom", "page_size", defaults.DEFAULT_PAGE_SIZE),
-        ("custom", "lookback_window_seconds", defaults.DEFAULT_LOOKBACK_WINDOW_SECONDS),
-        ("company", "page_size", defaults.DEFAULT_PAGE_SIZE),
-        ("company", "lookback_window_seconds", defaults.DEFAULT_LOOKBACK_WINDOW_SECONDS),
-    ],
+# The whole-number settings: each with the parser's default (None: it has none) and its bounds.
+_API_SETTINGS = (
+    ("page_size", defaults.DEFAULT_PAGE_SIZE, defaults.PAGE_SIZE),
+    ("lookback_window_seconds", defaults.DEFAULT_LOOKBACK_WINDOW_SECONDS, defaults.LOOKBACK_WINDOW_SECONDS),
 )
-def test_given_an_api_field_default_when_compared_then_spec_and_parser_agree(
-    api_type: str, field: str, default: int
-):
-    assert _variant(api_type)["properties"][field]["default"] == default
+_TOP_SETTINGS = (
+    ("concurrent_requests", defaults.DEFAULT_CONCURRENT_REQUESTS, defaults.CONCURRENT_REQUESTS),
+    ("max_requests_per_second", None, defaults.MAX_REQUESTS_PER_SECOND),
+    ("request_timeout_seconds", defaults.DEFAULT_REQUEST_TIMEOUT_SECONDS, defaults.REQUEST_TIMEOUT_SECONDS),
+)
 
 
 @pytest.mark.parametrize(
-    ("field", "default"),
+    ("properties", "field", "default", "bounds"),
     [
-        ("concurrent_requests", defaults.DEFAULT_CONCURRENT_REQUESTS),
-        ("request_timeout_seconds", defaults.DEFAULT_REQUEST_TIMEOUT_SECONDS),
+        *((api_type, *setting) for api_type in ("custom", "company") for setting in _API_SETTINGS),
+        *(("top", *setting) for setting in _TOP_SETTINGS),
     ],
 )
-def test_given_a_top_level_default_when_compared_then_spec_and_parser_agree(field: str, default: int):
-    assert _CONNECTION["properties"][field]["default"] == default
-
-
-@pytest.mark.parametrize(
-    ("properties", "field", "bounds"),
-    [
-        ("custom", "page_size", defaults.PAGE_SIZE),
-        ("custom", "lookback_window_seconds", defaults.LOOKBACK_WINDOW_SECONDS),
-        ("company", "page_size", defaults.PAGE_SIZE),
-        ("company", "lookback_window_seconds", defaults.LOOKBACK_WINDOW_SECONDS),
-        ("top", "concurrent_requests", defaults.CONCURRENT_REQUESTS),
-        ("top", "max_requests_per_second", defaults.MAX_REQUESTS_PER_SECOND),
-        ("top", "request_timeout_seconds", defaults.REQUEST_TIMEOUT_SECONDS),
-    ],
-)
-def test_given_a_whole_number_setting_when_compared_then_spec_and_parser_bound_it_alike(
-    properties: str, field: str, bounds: tuple[int, int | None]
+def test_given_a_whole_number_setting_when_compared_then_spec_and_parser_agree_on_its_default_and_bounds(
+    properties: str, field: str, default: int | None, bounds: tuple[int, int | None]
 ):
     schema = (_CONNECTION if properties == "top" else _variant(properties))["properties"][field]
 
+    assert schema.get("default") == default
     assert (schema.get("minimum"), schema.get("maximum")) == bounds
 
 
