@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from airbyte_cdk.models import AirbyteStateMessage, SyncMode
+from airbyte_cdk.models import AirbyteErrorTraceMessage, AirbyteStateMessage, FailureType, SyncMode
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest
@@ -73,6 +73,21 @@ def read_mocked(
 
 def record_ids(output: EntrypointOutput) -> list[str]:
     return [message.record.data["id"] for message in output.records]
+
+
+def first_error(output: EntrypointOutput, failure_type: FailureType) -> AirbyteErrorTraceMessage:
+    """The read's first error, checked to be of `failure_type`."""
+    error = output.errors[0].trace.error
+    assert error.failure_type == failure_type
+    return error
+
+
+def unreadable_state(expected: str, got: str) -> str:
+    """What a read says of a saved state of stream `contacts` it cannot read."""
+    return (
+        f"The saved state of stream 'contacts' cannot be read: expected {expected}, got {got}. "
+        "Fix the state, or reset the stream's data in the connection to read every contact again."
+    )
 
 
 TOKEN = jwt("first", NOW + 3600)

@@ -8,9 +8,16 @@ from unittest import TestCase
 from airbyte_cdk.models import FailureType, SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
+from airbyte_cdk.test.mock_http.response_builder import RecordBuilder
 
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import read_from_state, read_stream, record_ids
+from unit_tests.integration.helpers import (
+    first_error,
+    read_from_state,
+    read_stream,
+    record_ids,
+    unreadable_state,
+)
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import CompanyPage, company_contact, error_response
 
@@ -30,6 +37,14 @@ def _read_incremental(updated_at: object, expecting_failure: bool = False) -> En
     return read_from_state(
         ConfigBuilder.company().build(), "contacts", {"updated_at": updated_at}, expecting_failure
     )
+
+
+def _given_one_page(http_mocker: HttpMocker, *contacts: RecordBuilder) -> None:
+    """The company's whole list of contacts in one page."""
+    page = CompanyPage()
+    for contact in contacts:
+        page.with_record(contact)
+    http_mocker.get(RequestBuilder.company_contacts(1).build(), page.build())
 
 
 class TestFullRefresh(TestCase):
@@ -78,8 +93,7 @@ class TestFullRefresh(TestCase):
 
         output = _read_in_full(expecting_failure=True)
 
-        assert output.errors[0].trace.error.failure_type == FailureType.config_error
-        assert "API key" in output.errors[0].trace.error.message
+        assert "API key" in first_error(output, FailureType.config_error).message
 
     @HttpMocker()
     def test_given_an_envelope_without_total_pages_when_read_then_system_error_names_the_envelope(
@@ -89,8 +103,7 @@ class TestFullRefresh(TestCase):
 
         output = _read_in_full(expecting_failure=True)
 
-        assert output.errors[0].trace.error.failure_type == FailureType.system_error
-        assert "totalPages" in output.errors[0].trace.error.message
+        assert "totalPages" in first_error(output, FailureType.system_error).message
 
 
 class TestIncremental(TestCase):
@@ -98,13 +111,11 @@ class TestIncremental(TestCase):
     def test_given_state_when_read_then_contacts_updated_since_come_and_state_is_sync_start_less_lookback(
         self, http_mocker: HttpMocker
     ):
-        http_mocker.get(
-            RequestBuilder.company_contacts(1).build(),
-            CompanyPage()
-            .with_record(company_contact("old", "2026-12-31T23:59:59.000Z"))
-            .with_record(company_contact("same-second", "2027-01-01T00:00:00.000Z"))
-            .with_record(company_contact("new", "2027-01-10T00:00:00.000Z"))
-            .build(),
+        _given_one_page(
+            http_mocker,
+            company_contact("old", "2026-12-31T23:59:59.000Z"),
+            company_contact("same-second", "2027-01-01T00:00:00.000Z"),
+            company_contact("new", "2027-01-10T00:00:00.000Z"),
         )
 
         output = _read_incremental("2027-01-01T00:00:00Z")
@@ -116,10 +127,7 @@ class TestIncremental(TestCase):
     def test_given_a_contact_without_readable_updated_at_when_read_then_it_is_emitted_and_logged(
         self, http_mocker: HttpMocker
     ):
-        http_mocker.get(
-            RequestBuilder.company_contacts(1).build(),
-            CompanyPage().with_record(company_contact("1", "last tuesday")).build(),
-        )
+        _given_one_page(http_mocker, company_contact("1", "last tuesday"))
 
         output = _read_incremental("2027-01-01T00:00:00Z")
 
@@ -152,20 +160,15 @@ class TestIncremental(TestCase):
 
         output = _read_incremental("last tuesday", expecting_failure=True)
 
-        error = output.errors[0].trace.error
-        assert error.failure_type == FailureType.config_error
-        assert error.message == (
-            "The saved state of stream 'contacts' cannot be read: "
-            'expected {"updated_at": "<RFC 3339 time>"}, got {"updated_at": "last tuesday"}. '
-            "Fix the state, or reset the stream's data in the connection to read every contact again."
+        assert first_error(output, FailureType.config_error).message == unreadable_state(
+            '{"updated_at": "<RFC 3339 time>"}', '{"updated_at": "last tuesday"}'
         )
 
     def test_given_a_state_in_milliseconds_when_read_then_config_error_names_the_unit_and_the_reset(self):
 
         output = _read_incremental(1_795_000_000_000, expecting_failure=True)
 
-        error = output.errors[0].trace.error
-        assert error.failure_type == FailureType.config_error
+        error = first_error(output, FailureType.config_error)
         assert "(a UNIX time in milliseconds, not a text)" in error.message
         assert "reset the stream's data" in error.message
         assert output.state_messages == []
@@ -174,10 +177,7 @@ class TestIncremental(TestCase):
     def test_given_a_state_ahead_of_the_clock_when_read_then_a_warning_says_what_was_skipped_and_how_to_reset(
         self, http_mocker: HttpMocker
     ):
-        http_mocker.get(
-            RequestBuilder.company_contacts(1).build(),
-            CompanyPage().with_record(company_contact("1", "2027-01-15T07:00:00.000Z")).build(),
-        )
+        _given_one_page(http_mocker, company_contact("1", "2027-01-15T07:00:00.000Z"))
 
         output = _read_incremental("2100-01-01T00:00:00Z")
 
@@ -191,7 +191,7 @@ class TestIncremental(TestCase):
 
     @HttpMocker()
     def test_given_a_state_in_the_past_when_read_then_no_warning(self, http_mocker: HttpMocker):
-        http_mocker.get(RequestBuilder.company_contacts(1).build(), CompanyPage().build())
+        _given_one_page(http_mocker)
 
         output = _read_incremental("2027-01-15T07:00:00Z")
 

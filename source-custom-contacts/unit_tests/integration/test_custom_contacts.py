@@ -9,19 +9,21 @@ import pytest
 from airbyte_cdk.models import FailureType, SyncMode
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
-from airbyte_cdk.test.mock_http.response_builder import FieldPath
+from airbyte_cdk.test.mock_http.response_builder import FieldPath, RecordBuilder
 
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
     LOOKBACK,
     NOW,
     TOKEN,
+    first_error,
     given_token,
     read_from_state,
     read_mocked,
     read_stream,
     record_ids,
     source,
+    unreadable_state,
 )
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import (
@@ -46,6 +48,15 @@ def _read_in_full(expecting_failure: bool = False) -> EntrypointOutput:
 def _read_incremental(since: object = None, expecting_failure: bool = False) -> EntrypointOutput:
     state = None if since is None else {"timestamp": since}
     return read_from_state(ConfigBuilder.custom().build(), _STREAM, state, expecting_failure)
+
+
+def _given_one_page(http_mocker: HttpMocker, *contacts: RecordBuilder) -> None:
+    """A token, and the whole list of contacts in one page."""
+    given_token(http_mocker)
+    page = ContactsPage()
+    for record in contacts:
+        page.with_record(record)
+    http_mocker.get(RequestBuilder.contacts(page=1).build(), page.build())
 
 
 def _given_nothing_changed_since(http_mocker: HttpMocker, timestamp: int = NOW - 1) -> None:
@@ -98,7 +109,6 @@ class TestFullRefresh(TestCase):
     def test_given_labels_and_types_outside_the_documented_sets_when_read_then_they_are_normalised(
         self, http_mocker: HttpMocker
     ):
-        given_token(http_mocker)
         odd = (
             contact("1")
             .with_field(FieldPath("type"), "vip")
@@ -109,10 +119,7 @@ class TestFullRefresh(TestCase):
         )
         untyped = contact("2").with_field(FieldPath("type"), None)
         lead = contact("3").with_field(FieldPath("type"), "lead")
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(odd).with_record(untyped).with_record(lead).build(),
-        )
+        _given_one_page(http_mocker, odd, untyped, lead)
 
         records = [m.record.data for m in _read_in_full().records]
 
@@ -124,10 +131,7 @@ class TestFullRefresh(TestCase):
     def test_given_a_live_contact_when_read_then_it_carries_the_sync_time_as_cursor(
         self, http_mocker: HttpMocker
     ):
-        given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
-        )
+        _given_one_page(http_mocker, contact("1"))
 
         output = _read_in_full()
 
@@ -167,14 +171,7 @@ class TestFullRefresh(TestCase):
     def test_given_a_contact_without_id_when_read_then_it_is_reported_without_its_data_and_the_others_emitted(
         self, http_mocker: HttpMocker
     ):
-        given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            ContactsPage()
-            .with_record(contact("1"))
-            .with_record(contact("").with_field(FieldPath("id"), None))
-            .build(),
-        )
+        _given_one_page(http_mocker, contact("1"), contact("").with_field(FieldPath("id"), None))
 
         output = _read_in_full()
 
@@ -190,11 +187,9 @@ class TestFullRefresh(TestCase):
     def test_given_contacts_without_a_name_when_read_then_one_warning_a_page_names_at_most_ten_ids(
         self, http_mocker: HttpMocker
     ):
-        given_token(http_mocker)
-        page = ContactsPage()
-        for number in range(1, 13):
-            page.with_record(contact(str(number)).with_field(FieldPath("last_name"), ""))
-        http_mocker.get(RequestBuilder.contacts(page=1).build(), page.build())
+        _given_one_page(
+            http_mocker, *(contact(str(n)).with_field(FieldPath("last_name"), "") for n in range(1, 13))
+        )
 
         output = _read_in_full()
 
@@ -228,10 +223,7 @@ class TestIncremental(TestCase):
     def test_given_no_state_when_read_then_every_contact_is_read_and_state_is_sync_start_less_lookback(
         self, http_mocker: HttpMocker
     ):
-        given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).build()
-        )
+        _given_one_page(http_mocker, contact("1"))
 
         output = _read_incremental()
 
@@ -348,8 +340,7 @@ class TestIncremental(TestCase):
 
         output = _read_incremental(NOW * 1000, expecting_failure=True)
 
-        error = output.errors[0].trace.error
-        assert error.failure_type == FailureType.config_error
+        error = first_error(output, FailureType.config_error)
         assert (
             f"{NOW * 1000} counts milliseconds: in seconds it is {NOW}, 2027-01-15T08:00:00Z" in error.message
         )
@@ -370,12 +361,10 @@ class TestIncremental(TestCase):
 
         output = _read_incremental("yesterday", expecting_failure=True)
 
-        error = output.errors[0].trace.error
-        assert error.failure_type == FailureType.config_error
-        assert error.message == (
-            "The saved state of stream 'contacts' cannot be read: expected {\"timestamp\": <UNIX time in "
-            'seconds>}, got {"timestamp": "yesterday"} (a number of seconds, not text). Fix the state, '
-            "or reset the stream's data in the connection to read every contact again."
+        error = first_error(output, FailureType.config_error)
+        assert error.message == unreadable_state(
+            '{"timestamp": <UNIX time in seconds>}',
+            '{"timestamp": "yesterday"} (a number of seconds, not text)',
         )
         assert error.stream_descriptor.name == _STREAM
 
