@@ -83,23 +83,19 @@ def _mask_issued_token(response: requests.Response, *args: object, **kwargs: obj
         add_to_secrets(token)
 
 
+@dataclass(eq=False)
 class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
     """Adds `Authorization: Bearer <JWT>`; safe to share between the threads that fetch pages.
 
     `token_client` sends the Basic credentials to /token and owns the retry policy for it.
     """
 
-    def __init__(
-        self,
-        token_client: HttpClient,
-        token_url: str,
-        api_name: str,
-        clock: Clock = time.time,
-    ) -> None:
-        self._token_client = token_client
-        self._token_url = token_url
-        self._api_name = api_name
-        self._clock = clock
+    token_client: HttpClient
+    token_url: str
+    api_name: str
+    clock: Clock = time.time
+
+    def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._current: AccessToken | None = None
 
@@ -111,7 +107,7 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
     def token(self) -> str:
         with self._lock:
             current = self._current
-            if current is None or (current.renew_at is not None and self._clock() >= current.renew_at):
+            if current is None or (current.renew_at is not None and self.clock() >= current.renew_at):
                 current = self._current = self._fetch()
             return f"Bearer {current.value}"
 
@@ -121,15 +117,15 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
             self._current = self._fetch()
 
     def _fetch(self) -> AccessToken:
-        fetched_at = self._clock()
-        _, response = self._token_client.send_request("GET", self._token_url, request_kwargs={})
+        fetched_at = self.clock()
+        _, response = self.token_client.send_request("GET", self.token_url, request_kwargs={})
         try:
             body = response.json()
         except ValueError:
-            raise malformed_response(self._api_name, self._token_url, 'JSON {"token": "..."}') from None
+            raise malformed_response(self.api_name, self.token_url, 'JSON {"token": "..."}') from None
         value = body.get("token") if isinstance(body, dict) else None
         if not isinstance(value, str) or not value:
-            raise malformed_response(self._api_name, self._token_url, 'JSON {"token": "..."}')
+            raise malformed_response(self.api_name, self.token_url, 'JSON {"token": "..."}')
         expiry = jwt_expiry(value)
         if expiry is None:
             return AccessToken(value, renew_at=None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from source_custom_contacts.auth import Clock
@@ -24,25 +25,20 @@ PROGRESS_INTERVAL_SECONDS = 10.0
 M = TypeVar("M")
 
 
+@dataclass(eq=False)
 class ReadProgress:
-    def __init__(
-        self,
-        stream_name: str,
-        answers: Answers,
-        clock: Clock,
-        logger: logging.Logger,
-        interval_seconds: float = PROGRESS_INTERVAL_SECONDS,
-    ) -> None:
-        self._stream = stream_name
-        self._answers = answers
-        self._clock = clock
-        self._logger = logger
-        self._interval = interval_seconds
-        self._started = self._last_line = clock()
-        self._answered_before = answers.answered
-        self._records = 0
-        self._pages = 0
-        self._page: Page[Any] | None = None
+    stream_name: str
+    answers: Answers
+    clock: Clock
+    logger: logging.Logger
+    interval_seconds: float = PROGRESS_INTERVAL_SECONDS
+    _records: int = field(default=0, init=False)
+    _pages: int = field(default=0, init=False)
+    _page: Page[Any] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self._started = self._last_line = self.clock()
+        self._answered_before = self.answers.answered
 
     def counted(self, records: Iterable[M]) -> Iterator[M]:
         for record in records:
@@ -52,20 +48,20 @@ class ReadProgress:
     def page_read(self, page: Page[Any]) -> None:
         self._pages += 1
         self._page = page
-        now = self._clock()
-        if now - self._last_line >= self._interval:
+        now = self.clock()
+        if now - self._last_line >= self.interval_seconds:
             self._last_line = now
-            self._logger.info(self._line(now, done=False))
+            self.logger.info(self._line(now, done=False))
 
     def finished(self) -> None:
-        self._logger.info(self._line(self._clock(), done=True))
+        self.logger.info(self._line(self.clock(), done=True))
 
     def _line(self, now: float, done: bool) -> str:
         elapsed = max(0.0, now - self._started)
-        requests = self._answers.answered - self._answered_before
+        requests = self.answers.answered - self._answered_before
         rate = f" ({self._records / elapsed:,.0f} records/s)" if elapsed > 0 else ""
         counts = f"{self._records:,} records, {_count(self._pages, 'page')}, {_count(requests, 'request')}"
-        line = f"{self._stream}: {'done, ' if done else ''}{counts} in {duration(elapsed)}{rate}"
+        line = f"{self.stream_name}: {'done, ' if done else ''}{counts} in {duration(elapsed)}{rate}"
         page = self._page
         if done or page is None or not page.total_pages:
             return line

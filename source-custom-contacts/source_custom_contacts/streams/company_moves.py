@@ -23,6 +23,7 @@ none. A move that shows again, unchanged, in the next pass was already repaired.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,17 +33,17 @@ from source_custom_contacts.pagination import Page
 from source_custom_contacts.streams.emitted import EmittedIds
 
 
+@dataclass(eq=False)
 class EnvelopeMoves:
     """Told of each pass, page and contact, says after a pass from which page to read again."""
 
-    def __init__(
-        self, emitted: EmittedIds, page_size: int, searching: bool, clock: Clock, logger: logging.Logger
-    ) -> None:
-        self._emitted = emitted
-        self._page_size = page_size
-        self._searching = searching
-        self._clock = clock
-        self._logger = logger
+    emitted: EmittedIds
+    page_size: int
+    searching: bool
+    clock: Clock
+    logger: logging.Logger
+
+    def __post_init__(self) -> None:
         # Server time from which a change counts against the current pass; the next pass's
         # window starts at the last answer of this one.
         self._window_start: datetime | None = None
@@ -82,7 +83,7 @@ class EnvelopeMoves:
         created, updated = parse_time(contact.get("created_at")), parse_time(contact.get("updated_at"))
         is_new = created is not None and created >= since
         is_updated = updated is not None and updated >= since
-        if (is_new or (self._searching and is_updated)) and contact_id not in self._joined:
+        if (is_new or (self.searching and is_updated)) and contact_id not in self._joined:
             self._joined.add(contact_id)
             self._joined_now += 1
         if is_updated and not is_new:
@@ -98,7 +99,7 @@ class EnvelopeMoves:
         if self._first_page == 1 and self._pages <= 1:
             return None  # the whole list came in one answer: nothing could slip between pages
         if self._uncounted:
-            self._logger.warning(
+            self.logger.warning(
                 "The Company Contacts API's pages carry no totalRecords, so a contact deleted during "
                 "this read could not be noticed; if one was, a later one may have been missed."
             )
@@ -110,16 +111,16 @@ class EnvelopeMoves:
             for contact_id, (page, updated_at) in self._updated.items()
             if self._repaired.get(contact_id) != updated_at
         }
-        first = self._emitted.first_pages(moved)
+        first = self.emitted.first_pages(moved)
         earlier = [number for contact_id, number in first.items() if number < moved[contact_id]]
         for contact_id in first:
             self._repaired[contact_id] = self._updated[contact_id][1]
         if not earlier:
             return None
-        pages_back = -(-len(self._repaired) // self._page_size)
+        pages_back = -(-len(self._repaired) // self.page_size)
         return max(1, min(earlier) - pages_back)
 
     def _server_time(self, served_at: float | None) -> datetime:
-        seconds = self._clock() if served_at is None else served_at
+        seconds = self.clock() if served_at is None else served_at
         # The Date header is in whole seconds: a change in the same second counts.
         return from_unix(seconds)

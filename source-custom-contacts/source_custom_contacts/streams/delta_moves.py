@@ -73,20 +73,16 @@ def changes_of(pages: Iterator[Page[DeltaItems]]) -> Changes:
     return changes
 
 
+@dataclass(eq=False)
 class DeltaMoves:
     """Told of each pass and page, says after a pass from which page to read again, if any."""
 
-    def __init__(
-        self,
-        changes_since: Callable[[int], Changes],
-        emitted: EmittedIds,
-        page_size: int,
-        clock: Clock,
-    ) -> None:
-        self._changes_since = changes_since
-        self._emitted = emitted
-        self._page_size = page_size
-        self._clock = clock
+    changes_since: Callable[[int], Changes]
+    emitted: EmittedIds
+    page_size: int
+    clock: Clock
+
+    def __post_init__(self) -> None:
         # Server time from which a move counts against the current pass.
         self._window_start: float | None = None
         self._repaired: dict[str, bytes] = {}
@@ -107,15 +103,15 @@ class DeltaMoves:
 
     def page_read(self, page: Page[Any]) -> None:
         if self._window_start is None:
-            self._window_start = self._clock() if page.served_at is None else page.served_at
+            self._window_start = self.clock() if page.served_at is None else page.served_at
         self._pages += 1
 
     def first_shifted_page(self) -> int | None:
         if self._first_page == 1 and self._pages <= 1:
             return None  # the whole list came in one answer: nothing could slip between pages
-        asked_at = self._clock()
-        since = int(self._clock() if self._window_start is None else self._window_start) - 1
-        changes = self._changes_since(since)
+        asked_at = self.clock()
+        since = int(self.clock() if self._window_start is None else self._window_start) - 1
+        changes = self.changes_since(since)
         self._window_start = asked_at if changes.served_at is None else changes.served_at
         new = {i: became for i, became in changes.moved.items() if self._repaired.get(i) != became}
         self._repaired.update(new)
@@ -123,8 +119,8 @@ class DeltaMoves:
         self._seen_again.clear()
         if changes.repeated:
             return 1  # the walk's own pages shifted: a move it did not show may be anywhere
-        first = self._emitted.first_pages(new)
+        first = self.emitted.first_pages(new)
         if not first:
             return None
-        pages_back = -(-len(self._repaired) // self._page_size)
+        pages_back = -(-len(self._repaired) // self.page_size)
         return max(1, min(first.values()) - pages_back)
