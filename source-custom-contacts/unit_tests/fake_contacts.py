@@ -130,10 +130,14 @@ class ChangeOrderedContacts:
     def _ordered(self) -> list[str]:
         return sorted(self._entries, key=lambda key: (self._entries[key].sequence, int(key)))
 
-    def _list_answer(self) -> None:
+    def _listed(self, request: Any, context: Any) -> tuple[list[str], int, int]:
+        """One more answer of a list: the moves scheduled for it are made, then the list's ids in
+        order, and the page asked (its number and size)."""
         self.list_answers += 1
         for move in self.schedule.get(self.list_answers, ()):
             move(self)
+        self._dated(context)
+        return self._ordered(), int(request.qs["page"][0]), int(request.qs["limit"][0])
 
     # Custom Contact Source API
 
@@ -153,10 +157,7 @@ class ChangeOrderedContacts:
         context.headers["Date"] = formatdate(self.now, usegmt=True)
 
     def custom_contacts(self, request: Any, context: Any) -> dict[str, Any]:
-        self._list_answer()
-        self._dated(context)
-        limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
-        ordered = self._ordered()
+        ordered, page, limit = self._listed(request, context)
         start = (page - 1) * limit
         return {
             "contacts": [self._custom_contact(key) for key in ordered[start : start + limit]],
@@ -201,10 +202,7 @@ class ChangeOrderedContacts:
         }
 
     def company_contacts(self, request: Any, context: Any) -> dict[str, Any]:
-        self._list_answer()
-        self._dated(context)
-        limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
-        ordered = self._ordered()
+        ordered, page, limit = self._listed(request, context)
         start = (page - 1) * limit
         envelope = {
             "data": [self._company_contact(key) for key in ordered[start : start + limit]],
