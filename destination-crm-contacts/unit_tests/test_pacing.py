@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -25,6 +25,16 @@ BASE_URL = "https://crm.test/api"
 
 def pacing(fake: FakeTime, ceiling: float | None = None) -> RateLimitPacing:
     return RateLimitPacing("crm", LOGGER, ceiling, clock=fake.clock, sleep=fake.sleep)
+
+
+def info_lines(
+    caplog: pytest.LogCaptureFixture, server: Callable[[float], bool], seconds: float
+) -> list[str]:
+    """The INFO lines of a paced run of 32 workers against `server`."""
+    caplog.set_level(logging.INFO, logger="airbyte")
+    fake = FakeTime(0.0)
+    simulate(pacing(fake), fake, server, workers=32, latency=0.005, seconds=seconds)
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
 
 
 class NoPacing(RateLimitPacing):
@@ -87,12 +97,8 @@ class TestSteadyLimit:
     def test_given_a_limit_then_one_info_line_says_the_target_is_paced_and_at_what_rate(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
-        caplog.set_level(logging.INFO, logger="airbyte")
-        fake = FakeTime(0.0)
+        info = info_lines(caplog, SteadyLimit(20), seconds=20)
 
-        simulate(pacing(fake), fake, SteadyLimit(20), workers=32, latency=0.005, seconds=20)
-
-        info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
         assert len(info) == 1
         assert info[0].startswith("crm: the API answered 429 (rate limited), and less often once slowed down")
         assert "pacing its requests at 20.0/s" in info[0]
@@ -131,12 +137,8 @@ class TestSporadic429s:
     def test_given_sporadic_429s_then_one_info_line_says_they_are_tolerated(
         self, caplog: pytest.LogCaptureFixture
     ) -> None:
-        caplog.set_level(logging.INFO, logger="airbyte")
-        fake = FakeTime(0.0)
+        info = info_lines(caplog, EveryNth(13), seconds=10)
 
-        simulate(pacing(fake), fake, EveryNth(13), workers=32, latency=0.005, seconds=10)
-
-        info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
         assert info == [
             "crm: the API answers 429 to about 8% of requests whatever the pace: each is retried after "
             "its Retry-After while the others go on at full speed"
