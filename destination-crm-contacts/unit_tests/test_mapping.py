@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import pytest
 
 from destination_crm_contacts.mapping import (
@@ -13,28 +16,63 @@ from destination_crm_contacts.mapping import (
 from unit_tests.builders import company_contact, custom_contact
 
 
+@pytest.mark.parametrize(
+    ("defaults", "record", "expected"),
+    [
+        pytest.param(
+            DEFAULT_CRM_MAPPING,
+            custom_contact("7"),
+            {
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "email": "ada7@example.com",
+                "phone": "+44207000007",
+                "company": "Analytical Engines",
+            },
+            id="crm-custom-api-first-email-and-phone-and-the-company",
+        ),
+        pytest.param(
+            DEFAULT_CRM_MAPPING,
+            company_contact("9"),
+            {
+                "first_name": "Grace",
+                "last_name": "Hopper",
+                "email": "grace9@example.com",
+                "phone": "55501009",
+            },
+            id="crm-company-api-flat-email-and-phone",
+        ),
+        pytest.param(
+            DEFAULT_CLIENT_CONTACT_MAPPING,
+            custom_contact("7"),
+            {
+                "name": "Ada Lovelace",
+                "email": "ada7@example.com",
+                "phone1": "+44207000007",
+                "phone2": "+44777",
+            },
+            id="client-contacts-custom-api-name-joined-and-phones-in-both-slots",
+        ),
+        pytest.param(
+            DEFAULT_CLIENT_CONTACT_MAPPING,
+            company_contact("9"),
+            {
+                "name": "Grace Hopper",
+                "email": "grace9@example.com",
+                "phone1": "55501009",
+                "cover_photo": "https://cdn.example.com/9.jpg",
+            },
+            id="client-contacts-company-api-picture-is-the-cover-photo",
+        ),
+    ],
+)
+def test_given_a_record_of_either_api_when_mapped_by_default_then_each_target_field_takes_its_value(
+    defaults: Mapping[str, Sequence[str]], record: dict[str, Any], expected: dict[str, str]
+) -> None:
+    assert FieldMapping(defaults, {}).resolve(record) == expected
+
+
 class TestCrmMapping:
-    def test_given_a_custom_api_record_when_mapped_then_first_email_and_phone_and_company_are_used(
-        self,
-    ) -> None:
-        fields = FieldMapping(DEFAULT_CRM_MAPPING, {}).resolve(custom_contact("7"))
-        assert fields == {
-            "first_name": "Ada",
-            "last_name": "Lovelace",
-            "email": "ada7@example.com",
-            "phone": "+44207000007",
-            "company": "Analytical Engines",
-        }
-
-    def test_given_a_company_api_record_when_mapped_then_flat_email_and_phone_are_used(self) -> None:
-        fields = FieldMapping(DEFAULT_CRM_MAPPING, {}).resolve(company_contact("9"))
-        assert fields == {
-            "first_name": "Grace",
-            "last_name": "Hopper",
-            "email": "grace9@example.com",
-            "phone": "55501009",
-        }
-
     def test_given_a_company_record_without_phone_number_when_mapped_then_the_lid_is_the_phone(self) -> None:
         record = company_contact("9", phone_number=None, phone_number_lid="lid-123")
         assert FieldMapping(DEFAULT_CRM_MAPPING, {}).resolve(record)["phone"] == "lid-123"
@@ -47,24 +85,6 @@ class TestCrmMapping:
 
 
 class TestClientContactMapping:
-    def test_given_a_custom_api_record_when_mapped_then_name_joins_and_phones_fill_both_slots(self) -> None:
-        fields = FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, {}).resolve(custom_contact("7"))
-        assert fields == {
-            "name": "Ada Lovelace",
-            "email": "ada7@example.com",
-            "phone1": "+44207000007",
-            "phone2": "+44777",
-        }
-
-    def test_given_a_company_api_record_when_mapped_then_the_picture_is_the_cover_photo(self) -> None:
-        fields = FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, {}).resolve(company_contact("9"))
-        assert fields == {
-            "name": "Grace Hopper",
-            "email": "grace9@example.com",
-            "phone1": "55501009",
-            "cover_photo": "https://cdn.example.com/9.jpg",
-        }
-
     def test_given_only_a_last_name_when_mapped_then_the_name_is_the_last_name(self) -> None:
         record = custom_contact("7", first_name=None, last_name="Lovelace")
         assert FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, {}).resolve(record)["name"] == "Lovelace"
