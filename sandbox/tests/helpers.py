@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 BASIC = ("test_id", "test_secret")
@@ -29,6 +30,24 @@ def create_crm_contact(client: TestClient, **fields: Any) -> str:
     return contact_id
 
 
+def for_a_new_crm_contact(client: TestClient, body: dict[str, Any]) -> dict[str, Any]:
+    """Creates John Doe, and answers `body` with its "X" values replaced by his id."""
+    contact_id = create_crm_contact(client)
+    return {key: contact_id if value == "X" else value for key, value in body.items()}
+
+
 def crm_dump(client: TestClient) -> list[dict[str, Any]]:
     dumped: list[dict[str, Any]] = client.get("/admin/dump/crm").json()
     return dumped
+
+
+def search_crm(client: TestClient, searchby: str, term: str) -> httpx.Response:
+    """A CRM search of the field `searchby` for `term`, in the query string."""
+    return client.get(CRM_CONTACTS, params={"searchby": searchby, "search": term}, headers=CRM)
+
+
+def refused(response: httpx.Response) -> str:
+    """The error of an answer that must be a 400."""
+    assert response.status_code == 400, response.text
+    error: str = response.json()["error"]
+    return error

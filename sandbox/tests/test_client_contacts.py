@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import CLIENT_CONTACTS
+from tests.helpers import CLIENT_CONTACTS, refused
 
 CONTACTS = "/client-contacts/contacts"
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
@@ -114,9 +114,7 @@ class TestCreate:
     def test_given_a_bad_field_when_creating_then_400_naming_it(
         self, client: TestClient, fields: dict[str, Any], word: str
     ) -> None:
-        response = client.post(CONTACTS, json={"name": "X", **fields}, headers=CLIENT_CONTACTS)
-        assert response.status_code == 400
-        assert word in response.json()["error"]
+        assert word in refused(client.post(CONTACTS, json={"name": "X", **fields}, headers=CLIENT_CONTACTS))
         assert client.get("/admin/dump/client_contacts").json() == []
 
 
