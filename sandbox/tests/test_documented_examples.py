@@ -178,6 +178,10 @@ class TestClientContactsApi:
         assert set(document) == CLIENT_CONTACT_KEYS
         return document
 
+    @staticmethod
+    def _url_of(sandbox: SandboxProcess, document: dict[str, Any]) -> str:
+        return f"{sandbox.url}/client-contacts/contacts/{document['_id']}"
+
     def test_list_client_contacts(self, sandbox: SandboxProcess) -> None:
         self._create(sandbox)
         body = requests.get(
@@ -193,11 +197,8 @@ class TestClientContactsApi:
 
     def test_get_client_contact(self, sandbox: SandboxProcess) -> None:
         created = self._create(sandbox)
-        url = f"{sandbox.url}/client-contacts/contacts/{created['_id']}"
-        assert requests.get(url, headers=CLIENT_CONTACTS, timeout=5).json() == {
-            "success": True,
-            "data": created,
-        }
+        answer = requests.get(self._url_of(sandbox, created), headers=CLIENT_CONTACTS, timeout=5).json()
+        assert answer == {"success": True, "data": created}
 
     def test_update_client_contact(self, sandbox: SandboxProcess) -> None:
         created = self._create(sandbox)
@@ -214,8 +215,7 @@ class TestClientContactsApi:
             "updatedAt": "2023-01-15T10:30:00.000Z",
             "__v": 0,
         }
-        url = f"{sandbox.url}/client-contacts/contacts/{created['_id']}"
-        response = requests.put(url, json=body, headers=CLIENT_CONTACTS, timeout=5)
+        response = requests.put(self._url_of(sandbox, created), json=body, headers=CLIENT_CONTACTS, timeout=5)
         assert response.status_code == 200
         updated = response.json()["data"]
         assert set(updated) == CLIENT_CONTACT_KEYS
@@ -223,8 +223,5 @@ class TestClientContactsApi:
 
     def test_delete_client_contact(self, sandbox: SandboxProcess) -> None:
         created = self._create(sandbox)
-        url = f"{sandbox.url}/client-contacts/contacts/{created['_id']}"
-        assert requests.delete(url, headers=CLIENT_CONTACTS, timeout=5).json() == {
-            "success": True,
-            "data": created,
-        }
+        answer = requests.delete(self._url_of(sandbox, created), headers=CLIENT_CONTACTS, timeout=5).json()
+        assert answer == {"success": True, "data": created}
