@@ -11,6 +11,7 @@ from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, Type
 
 from destination_crm_contacts.destination import DestinationCrmContacts
 from destination_crm_contacts.targets.base import CreateRetry
+from unit_tests.builders import catalog, custom_contact, record, state
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
 
@@ -40,6 +41,11 @@ def write(
     config: dict[str, Any], catalog: ConfiguredAirbyteCatalog, messages: Iterable[AirbyteMessage]
 ) -> list[AirbyteMessage]:
     return list(DestinationCrmContacts().write(config, catalog, messages))
+
+
+def write_one_contact(config: dict[str, Any]) -> list[AirbyteMessage]:
+    """A sync of contact 1 and a state: what most tests of a later sync start from."""
+    return write(config, catalog(), [record(custom_contact("1")), state(1)])
 
 
 def states_of(output: list[AirbyteMessage]) -> list[AirbyteMessage]:

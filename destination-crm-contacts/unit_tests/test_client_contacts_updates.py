@@ -7,7 +7,7 @@ import pytest
 import requests_mock
 
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
-from unit_tests.conftest import totals_of, write
+from unit_tests.conftest import totals_of, write, write_one_contact
 from unit_tests.fakes import FakeClientContacts
 
 READINGS = [
@@ -50,7 +50,7 @@ class TestUpdates:
         # An email must be an address: "" is refused by a strict server, so it is not sent.
         server = FakeClientContacts(http, strict=strict)
         config = ConfigBuilder().only_client_contacts().with_client_contacts(update_method=method).build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
 
         write(config, catalog(), [record(custom_contact("1", emails=[], first_name="Augusta")), state(2)])
 
@@ -64,7 +64,7 @@ class TestUpdates:
     ) -> None:
         server = FakeClientContacts(http, strict=strict)
         config = ConfigBuilder().only_client_contacts().with_client_contacts(update_method=method).build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
         changed = [record(custom_contact("1", phones=[{"number": "+1555"}], first_name="Augusta")), state(2)]
         write(config, catalog(), changed)
         server.calls.clear()

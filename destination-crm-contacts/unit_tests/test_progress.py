@@ -18,7 +18,7 @@ from destination_crm_contacts.writers.rejections import LOGGED_ONE_BY_ONE, Rejec
 from destination_crm_contacts.writers.stats import Totals
 from destination_crm_contacts.writers.writer import ContactWriter
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, tombstone
-from unit_tests.conftest import write
+from unit_tests.conftest import write, write_one_contact
 from unit_tests.fakes import CRM_URL, FakeClientContacts, FakeCrm
 
 LOGGER = logging.getLogger("airbyte")
@@ -148,7 +148,7 @@ class TestRejectionsInTheLog:
             json={"error": "email 'ada1@example.com' of Ada is refused"},
         )
 
-        write(ConfigBuilder().only_crm().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().only_crm().build())
 
         assert (
             "crm: rejected record of stream 'contacts', primary key '1': "

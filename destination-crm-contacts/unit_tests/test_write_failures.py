@@ -11,7 +11,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, tombstone
-from unit_tests.conftest import states_of, write
+from unit_tests.conftest import states_of, write, write_one_contact
 from unit_tests.fakes import WRONG_CRM_URL, FakeClientContacts, FakeCrm, answer_everything_under
 
 
@@ -51,7 +51,7 @@ class TestTargetFailuresFailTheSync:
     def test_given_an_update_method_the_api_does_not_allow_then_the_sync_fails_naming_it(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
-        write(ConfigBuilder().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().build())
         client_contacts.fail("PUT", "/contacts/<id>", 405)
 
         error = failed_write(
@@ -66,7 +66,7 @@ class TestTargetFailuresFailTheSync:
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
         config = ConfigBuilder().only_crm().build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
         crm.fail("DELETE", "/contacts", 400)
 
         error = failed_write(config, [tombstone("1"), state(2)])
@@ -79,7 +79,7 @@ class TestTargetFailuresFailTheSync:
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
         config = ConfigBuilder().only_client_contacts().with_option(max_retries=1).build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
         for _ in range(2):
             client_contacts.fail("PUT", "/contacts/<id>", 503, {"Retry-After": "0"})
 

@@ -10,7 +10,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
-from unit_tests.conftest import states_of, write
+from unit_tests.conftest import states_of, write, write_one_contact
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
 
@@ -88,7 +88,7 @@ class TestRejectedRecords:
         self, crm: FakeCrm, client_contacts: FakeClientContacts, log_records: pytest.LogCaptureFixture
     ) -> None:
         config = ConfigBuilder().build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
 
         output = write(config, catalog(), [record(custom_contact("1", _ab_cdc_deleted_at="false")), state(2)])
 

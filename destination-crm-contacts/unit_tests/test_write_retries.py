@@ -6,7 +6,7 @@ import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
-from unit_tests.conftest import states_of, write
+from unit_tests.conftest import states_of, write, write_one_contact
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
 
@@ -17,7 +17,7 @@ class TestCreateWhoseAnswerIsLost:
         crm.lose_answer("POST", "/contacts")
         client_contacts.lose_answer("POST", "/contacts")
 
-        output = write(ConfigBuilder().build(), catalog(), [record(custom_contact("1")), state(1)])
+        output = write_one_contact(ConfigBuilder().build())
 
         assert len(states_of(output)) == 1
         assert len(crm.contacts) == 1
@@ -32,7 +32,7 @@ class TestCreateWhoseAnswerIsLost:
         crm.fail("POST", "/contacts", 500)
         client_contacts.fail("POST", "/contacts", 503)
 
-        write(ConfigBuilder().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().build())
 
         assert (len(crm.contacts), len(client_contacts.documents)) == (1, 1)
         assert (crm.count("POST", "/contacts"), client_contacts.count("POST", "/contacts")) == (2, 2)
@@ -42,7 +42,7 @@ class TestCreateWhoseAnswerIsLost:
     ) -> None:
         crm.drop_connection("POST", "/contacts")
 
-        write(ConfigBuilder().only_crm().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().only_crm().build())
 
         assert len(crm.by_marker("1")) == 1
         assert crm.count("POST", "/contacts") == 2
@@ -55,13 +55,13 @@ class TestCreateWhoseAnswerIsLost:
         with pytest.raises(
             AirbyteTracedException, match="crm: creating the contact of source key 1 failed 3 times"
         ):
-            write(config, catalog(), [record(custom_contact("1")), state(1)])
+            write_one_contact(config)
 
 
 class TestIdempotentCallsAreRetried:
     def test_given_a_429_with_retry_after_on_an_edit_then_the_edit_is_retried(self, crm: FakeCrm) -> None:
         config = ConfigBuilder().only_crm().build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
         crm.fail("POST", "/contacts/edit", 429, {"Retry-After": "0"})
 
         output = write(config, catalog(), [record(custom_contact("1", first_name="Augusta")), state(2)])
@@ -74,7 +74,7 @@ class TestIdempotentCallsAreRetried:
         self, client_contacts: FakeClientContacts
     ) -> None:
         config = ConfigBuilder().only_client_contacts().build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
         client_contacts.fail("DELETE", "/contacts/<id>", 503, {"Retry-After": "0"})
 
         write(

@@ -19,7 +19,7 @@ from unit_tests.builders import (
     stream_status,
     tombstone,
 )
-from unit_tests.conftest import states_of, totals_of, write
+from unit_tests.conftest import states_of, totals_of, write, write_one_contact
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
 
@@ -55,7 +55,7 @@ class TestAppendDedup:
     def test_given_a_changed_record_when_written_then_name_email_and_phone_are_edited_and_the_rest_kept(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
-        write(ConfigBuilder().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().build())
         changed = custom_contact(
             "1", last_name="King", company="Elsewhere", emails=[{"email": "ada@king.test"}]
         )
@@ -74,7 +74,7 @@ class TestAppendDedup:
     def test_given_a_contact_edited_in_a_sync_when_sent_again_unchanged_then_it_is_not_edited_twice(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
-        write(ConfigBuilder().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().build())
         changed = custom_contact("1", last_name="King", emails=[{"email": "Ada@King.test"}])
         crm.calls.clear()
         client_contacts.calls.clear()
@@ -89,7 +89,7 @@ class TestAppendDedup:
         self, client_contacts: FakeClientContacts
     ) -> None:
         config = ConfigBuilder().only_client_contacts().build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
 
         write(config, catalog(), [record(custom_contact("1", phones=[])), state(2)])
 
@@ -101,7 +101,7 @@ class TestAppendDedup:
     ) -> None:
         # The CRM's edit cannot clear a phone: null is not a phone, nor is "".
         config = ConfigBuilder().only_crm().build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
         phone = crm.by_marker("1")[0]["phone"]
         without_phone = record(custom_contact("1", phones=[], last_name="King"))
 
@@ -117,7 +117,7 @@ class TestAppendDedup:
     def test_given_an_update_then_a_tombstone_in_one_batch_then_the_contact_ends_deleted(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
-        write(ConfigBuilder().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().build())
         crm.calls.clear()
 
         write(
@@ -184,7 +184,7 @@ class TestAppendDedup:
     ) -> None:
         existing = crm.add(first_name="Ada", last_name="L.", email="ada1@example.com", notes="met at a fair")
 
-        write(ConfigBuilder().only_crm().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().only_crm().build())
 
         assert list(crm.contacts) == [existing]
         assert crm.contacts[existing]["last_name"] == "Lovelace"
@@ -195,7 +195,7 @@ class TestAppendDedup:
     ) -> None:
         other = crm.add(first_name="Ada", email="ada1@example.com", notes="[source-id:99]")
 
-        write(ConfigBuilder().only_crm().build(), catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(ConfigBuilder().only_crm().build())
 
         assert crm.contacts[other]["notes"] == "[source-id:99]"
         assert len(crm.by_marker("1")) == 1
@@ -216,7 +216,7 @@ class TestAppendDedup:
     ) -> None:
         crm.id_only = True
         config = ConfigBuilder().only_crm().build()
-        write(config, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(config)
 
         write(config, catalog(), [record(custom_contact("1", first_name="Augusta")), state(2)])
         write(config, catalog(), [tombstone("1"), state(3)])
@@ -326,7 +326,7 @@ class TestKeyPrefix:
     ) -> None:
         custom = ConfigBuilder().with_option(key_prefix="custom:").build()
         company = ConfigBuilder().with_option(key_prefix="company:").build()
-        write(custom, catalog(), [record(custom_contact("1")), state(1)])
+        write_one_contact(custom)
         write(company, catalog(), [record(company_contact("1")), state(1)])
 
         assert len(crm.by_marker("custom:1")) == len(crm.by_marker("company:1")) == 1
