@@ -4,9 +4,11 @@ whose field equals it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests_mock
-from airbyte_cdk.models import AirbyteStreamStatus, FailureType
+from airbyte_cdk.models import AirbyteMessage, AirbyteStreamStatus, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import (
@@ -29,8 +31,10 @@ def strict_crm(http: requests_mock.Mocker) -> FakeCrm:
     return FakeCrm(http, strict=True)
 
 
-def contacts_written(*ids: str) -> list:
-    return [record(custom_contact(contact_id)) for contact_id in ids] + [state(1)]
+def write_contacts(*ids: str, **crm: Any) -> list[AirbyteMessage]:
+    """A sync of contacts `ids` and a state into the CRM alone, with `crm` over its settings."""
+    config = ConfigBuilder().only_crm().with_crm(**crm).build()
+    return write(config, catalog(), [record(custom_contact(contact_id)) for contact_id in ids] + [state(1)])
 
 
 def overwrite(*ids: str) -> list:
@@ -45,9 +49,9 @@ class TestStrictCrm:
     def test_given_contacts_written_twice_then_each_is_held_once_with_the_marker_as_its_notes(
         self, strict_crm: FakeCrm
     ) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1", "2"))
+        write_contacts("1", "2")
 
-        write(CRM_ONLY, catalog(), contacts_written("1", "2"))
+        write_contacts("1", "2")
 
         assert sorted(c["notes"] for c in strict_crm.contacts.values()) == ["[source-id:1]", "[source-id:2]"]
         assert strict_crm.count("POST", "/contacts") == 2
@@ -55,7 +59,7 @@ class TestStrictCrm:
     def test_given_tombstones_then_each_contact_is_deleted_and_none_reported_gone(
         self, strict_crm: FakeCrm, log_records: pytest.LogCaptureFixture
     ) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1", "2", "3"))
+        write_contacts("1", "2", "3")
 
         write(CRM_ONLY, catalog(), [tombstone("1"), tombstone("2"), tombstone("3"), state(2)])
 
@@ -64,7 +68,7 @@ class TestStrictCrm:
         assert (counts["deleted"], counts["already_gone"], counts["rejected"]) == (3, 0, 0)
 
     def test_given_an_email_change_then_the_same_contact_is_edited(self, strict_crm: FakeCrm) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1"))
+        write_contacts("1")
 
         write(
             CRM_ONLY,
@@ -77,7 +81,7 @@ class TestStrictCrm:
     def test_given_a_phone_removed_at_the_source_then_no_null_is_sent_and_it_is_counted(
         self, strict_crm: FakeCrm, log_records: pytest.LogCaptureFixture
     ) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1"))
+        write_contacts("1")
 
         write(CRM_ONLY, catalog(), [record(custom_contact("1", phones=[], first_name="Augusta")), state(2)])
 
@@ -101,7 +105,7 @@ class TestStrictCrm:
         self, strict_crm: FakeCrm
     ) -> None:
         config = ConfigBuilder().only_crm().with_crm(search_parameters_in="body").build()
-        write(config, catalog(), contacts_written("1"))
+        write_contacts("1", search_parameters_in="body")
 
         write(config, catalog(), [tombstone("1"), state(2)])
 
@@ -112,7 +116,7 @@ class TestStrictCrm:
     ) -> None:
         strict_crm.lose_answer("POST", "/contacts")
 
-        write(CRM_ONLY, catalog(), contacts_written("1"))
+        write_contacts("1")
 
         assert len(strict_crm.contacts) == 1
         assert strict_crm.count("POST", "/contacts") == 1
@@ -123,7 +127,7 @@ class TestStrictCrm:
         # The answer shows an id only: nothing tells whether that contact is another source contact's.
         person = strict_crm.add(first_name="Ada", email="ada1@example.com", notes="met at a fair")
 
-        write(CRM_ONLY, catalog(), contacts_written("1"))
+        write_contacts("1")
 
         assert strict_crm.contacts[person] == {
             "id": person,
@@ -137,15 +141,14 @@ class TestStrictCrm:
         self, strict_crm: FakeCrm
     ) -> None:
         person = strict_crm.add(first_name="Ada", email="ada1@example.com", notes="met at a fair")
-        config = ConfigBuilder().only_crm().with_crm(adopt_by_match_field="even_if_unverified").build()
 
-        write(config, catalog(), contacts_written("1"))
+        write_contacts("1", adopt_by_match_field="even_if_unverified")
 
         assert list(strict_crm.contacts) == [person]
         assert strict_crm.contacts[person]["last_name"] == "Lovelace"
 
     def test_given_overwrite_then_it_is_refused_before_anything_is_written(self, strict_crm: FakeCrm) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1", "2"))
+        write_contacts("1", "2")
         strict_crm.calls.clear()
 
         with pytest.raises(AirbyteTracedException) as failure:
@@ -162,7 +165,7 @@ class TestListingProof:
     """The per-sync index is read from one search only when its answer proves it lists them all."""
 
     def test_given_a_crm_that_lists_then_known_contacts_cost_one_search_per_sync(self, crm: FakeCrm) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1", "2", "3"))
+        write_contacts("1", "2", "3")
         crm.calls.clear()
 
         write(
@@ -175,7 +178,7 @@ class TestListingProof:
     def test_given_an_answer_that_is_one_page_then_contacts_past_it_are_still_found(
         self, crm: FakeCrm
     ) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1", "2", "3", "4"))
+        write_contacts("1", "2", "3", "4")
         crm.paged = True
 
         write(CRM_ONLY, catalog(), [tombstone(key) for key in ("1", "2", "3", "4")] + [state(2)])
@@ -183,7 +186,7 @@ class TestListingProof:
         assert crm.contacts == {}
 
     def test_given_an_answer_that_is_one_page_then_overwrite_is_refused(self, crm: FakeCrm) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1", "2", "3"))
+        write_contacts("1", "2", "3")
         crm.paged = True
         crm.calls.clear()
 
@@ -195,7 +198,7 @@ class TestListingProof:
     def test_given_a_listed_contact_without_a_marker_then_the_answer_is_not_taken_as_the_set(
         self, crm: FakeCrm
     ) -> None:
-        write(CRM_ONLY, catalog(), contacts_written("1"))
+        write_contacts("1")
         crm.add(first_name="Someone", email="someone@example.com", notes="typed [source-id: by hand")
 
         write(CRM_ONLY, catalog(), [record(custom_contact("1", first_name="Augusta")), state(2)])
@@ -215,9 +218,7 @@ class TestListingProof:
     def test_given_an_empty_crm_that_lists_then_its_first_create_proves_it_and_no_marker_search_follows(
         self, crm: FakeCrm
     ) -> None:
-        one_at_a_time = ConfigBuilder().only_crm().with_crm(max_concurrent_requests=1).build()
-
-        write(one_at_a_time, catalog(), contacts_written("1", "2", "3", "4"))
+        write_contacts("1", "2", "3", "4", max_concurrent_requests=1)
 
         # The prefix search; for the first contact its marker, its email and the search that
         # proves the listing; then only an email search per contact.
@@ -229,7 +230,9 @@ class TestListingProof:
     ) -> None:
         one_at_a_time = ConfigBuilder().only_crm().with_crm(max_concurrent_requests=1).build()
         messages = [
-            *contacts_written("1", "2"),
+            record(custom_contact("1")),
+            record(custom_contact("2")),
+            state(1),
             record(custom_contact("1", first_name="Augusta")),
             tombstone("2"),
             state(2),
@@ -245,9 +248,7 @@ class TestListingProof:
         self, crm: FakeCrm
     ) -> None:
         crm.exact = True
-        one_at_a_time = ConfigBuilder().only_crm().with_crm(max_concurrent_requests=1).build()
-
-        write(one_at_a_time, catalog(), contacts_written("1", "2", "3"))
+        write_contacts("1", "2", "3", max_concurrent_requests=1)
 
         # The prefix search and the one asked again after the first create find nothing: every
         # contact is then searched by its marker and its email.
@@ -268,7 +269,7 @@ class TestListingProof:
         self, crm: FakeCrm
     ) -> None:
         crm.exact = True  # a search for the marker prefix finds nothing, ever
-        write(CRM_ONLY, catalog(), contacts_written("1", "2"))
+        write_contacts("1", "2")
         write(CRM_ONLY, catalog(), [tombstone("1"), state(2)])
         assert [c["notes"] for c in crm.contacts.values()] == ["[source-id:2]"]
 
@@ -304,9 +305,8 @@ class TestAdoption:
         self, crm: FakeCrm
     ) -> None:
         person = crm.add(first_name="Ada", last_name="L.", email="ada1@example.com")
-        config = ConfigBuilder().only_crm().with_crm(adopt_by_match_field="never").build()
 
-        write(config, catalog(), contacts_written("1"))
+        write_contacts("1", adopt_by_match_field="never")
 
         assert crm.contacts[person]["last_name"] == "L."
         assert len(crm.by_marker("1")) == 1
