@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,11 @@ def state_line(cursor: int) -> str:
             },
         }
     )
+
+
+def sync_lines(contacts: Iterable[Mapping[str, Any]], cursor: int = 1) -> list[str]:
+    """The records of `contacts`, then a state."""
+    return [*(record_line(contact) for contact in contacts), state_line(cursor)]
 
 
 def tombstone(key: str) -> dict[str, Any]:
@@ -197,3 +202,9 @@ def held_client_contacts(sandbox: SandboxProcess) -> dict[str, str]:
     held = client_contacts_by_key(sandbox)
     assert all(len(found) == 1 for found in held.values()), "a source contact has two client contacts"
     return {key: document["name"] for key, [document] in held.items()}
+
+
+def assert_targets_hold(sandbox: SandboxProcess, contacts: Sequence[Mapping[str, Any]]) -> None:
+    """Each target holds exactly what it can of `contacts`, each once."""
+    assert held_crm(sandbox) == expected_crm(contacts)
+    assert held_client_contacts(sandbox) == expected_client_contacts(contacts)

@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 from contacts_sandbox.testing import SandboxProcess
-from integration_tests.connector import check, config_for, record_line, state_line, write
+from integration_tests.connector import check, config_for, sync_lines, write
 
 
 def closed_port() -> int:
@@ -64,7 +64,7 @@ class TestWrite:
         config = config_for(sandbox)
         config["crm"]["base_url"] = f"{sandbox.url}/crm/v2"
 
-        run = write(tmp_path, config, [record_line(c) for c in contacts] + [state_line(1)])
+        run = write(tmp_path, config, sync_lines(contacts))
 
         assert run.returncode != 0
         assert run.states == []

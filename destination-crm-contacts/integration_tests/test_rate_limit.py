@@ -6,13 +6,10 @@ from pathlib import Path
 
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.connector import (
+    assert_targets_hold,
     config_for,
-    expected_client_contacts,
     expected_crm,
-    held_client_contacts,
-    held_crm,
-    record_line,
-    state_line,
+    sync_lines,
     write,
 )
 
@@ -30,11 +27,10 @@ def test_given_a_limit_of_4_per_second_and_32_workers_then_every_contact_is_writ
     # the limit a few times in a row would have failed the sync.
     config = config_for(sandbox, max_retries=3)
 
-    run = write(tmp_path, config, [record_line(c) for c in contacts] + [state_line(1)])
+    run = write(tmp_path, config, sync_lines(contacts))
 
     assert run.returncode == 0, run.stderr
-    assert held_crm(sandbox) == expected_crm(contacts)
-    assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+    assert_targets_hold(sandbox, contacts)
     assert run.totals["targets"]["crm"]["created"] == len(expected_crm(contacts))
     assert sandbox.admin.stats()["status"]["crm"].get("429", 0) > 0, "no 429 met: the test proves nothing"
     assert any(message.startswith("crm: the API answered 429") for message in run.logs("INFO"))
@@ -50,10 +46,9 @@ def test_given_sporadic_429s_and_lost_create_answers_then_every_contact_is_writt
         )
     config = config_for(sandbox, request_timeout_seconds=1)
 
-    run = write(tmp_path, config, [record_line(c) for c in contacts] + [state_line(1)])
+    run = write(tmp_path, config, sync_lines(contacts))
 
     assert run.returncode == 0, run.stderr
-    assert held_crm(sandbox) == expected_crm(contacts)
-    assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+    assert_targets_hold(sandbox, contacts)
     assert len(sandbox.admin.dump("client_contacts")) == len(contacts)
     assert sandbox.admin.stats()["status"]["crm"].get("429", 0) > 0, "no 429 met: the test proves nothing"

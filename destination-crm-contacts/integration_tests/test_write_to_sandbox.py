@@ -8,6 +8,7 @@ import pytest
 
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.connector import (
+    assert_targets_hold,
     client_contacts_by_key,
     config_for,
     crm_by_key,
@@ -17,6 +18,7 @@ from integration_tests.connector import (
     held_crm,
     record_line,
     state_line,
+    sync_lines,
     tombstone,
     write,
     write_in_process,
@@ -37,12 +39,19 @@ def source_contacts(sandbox: SandboxProcess) -> list[dict]:
     return sandbox.admin.dump("custom")["contacts"]
 
 
+def written(sandbox: SandboxProcess, count: int | None = None) -> list[dict]:
+    """The first `count` source contacts (all by default), once a sync has written them."""
+    contacts = source_contacts(sandbox)[:count]
+    write_in_process(config_for(sandbox), sync_lines(contacts))
+    return contacts
+
+
 class TestFullWrite:
     def test_given_source_contacts_when_written_twice_then_each_is_held_once_and_the_rerun_changes_nothing(
         self, sandbox: SandboxProcess, sandbox_profile: str, tmp_path: Path
     ) -> None:
         contacts = source_contacts(sandbox)
-        lines = [record_line(c) for c in contacts] + [state_line(1)]
+        lines = sync_lines(contacts)
 
         first = write(tmp_path, config_for(sandbox), lines)
         after_first = (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts"))
@@ -51,8 +60,7 @@ class TestFullWrite:
 
         assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
         assert [s["destinationStats"]["recordCount"] for s in first.states] == [float(len(contacts))]
-        assert held_crm(sandbox) == expected_crm(contacts)
-        assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+        assert_targets_hold(sandbox, contacts)
         assert (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts")) == after_first
         assert writes_in(sandbox.admin.stats(), "client_contacts") == 0
         crm_totals = second.totals["targets"]["crm"]
@@ -69,8 +77,7 @@ class TestChanges:
     def test_given_churn_at_the_source_when_changes_are_written_then_targets_follow(
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
-        before = source_contacts(sandbox)
-        write_in_process(config_for(sandbox), [record_line(c) for c in before] + [state_line(1)])
+        before = written(sandbox)
         churn = sandbox.admin.churn("custom", create=5, update=10, delete=7, seed=3)
         now = {c["id"]: c for c in source_contacts(sandbox)}
         changed = [now[key] for key in churn["created"] + churn["updated"] if key in now]
@@ -78,9 +85,7 @@ class TestChanges:
         run = write(
             tmp_path,
             config_for(sandbox),
-            [record_line(c) for c in changed]
-            + [record_line(tombstone(key)) for key in churn["deleted"]]
-            + [state_line(2)],
+            sync_lines([*changed, *(tombstone(key) for key in churn["deleted"])], cursor=2),
         )
 
         assert run.returncode == 0, run.stderr
@@ -144,11 +149,10 @@ class TestFaults:
                 api, latency_ms=20, error_rate=0.1, rate_limit_per_second=30, retry_after_seconds=1
             )
 
-        run = write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts] + [state_line(1)])
+        run = write(tmp_path, config_for(sandbox), sync_lines(contacts))
 
         assert run.returncode == 0, run.stderr
-        assert held_crm(sandbox) == expected_crm(contacts)
-        assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+        assert_targets_hold(sandbox, contacts)
         statuses = sandbox.admin.stats()["status"]
         for api in ("crm", "client_contacts"):
             assert statuses[api].get("429", 0) > 0, f"{api} never answered 429: the test proves nothing"
@@ -162,35 +166,31 @@ class TestFaults:
             sandbox.admin.set_faults(api, late_create_rate=0.5, late_create_delay_s=3)
         config = config_for(sandbox, request_timeout_seconds=1)
 
-        run = write(tmp_path, config, [record_line(c) for c in contacts] + [state_line(1)])
+        run = write(tmp_path, config, sync_lines(contacts))
 
         assert run.returncode == 0, run.stderr
         assert any("was lost; looking it up" in message for message in run.logs("WARN"))
-        assert held_crm(sandbox) == expected_crm(contacts)
-        assert held_client_contacts(sandbox) == expected_client_contacts(contacts)
+        assert_targets_hold(sandbox, contacts)
         assert len(sandbox.admin.dump("client_contacts")) == len(contacts)
 
 
 class TestOverwrite:
     @pytest.mark.parametrize("sandbox_profile", ["lenient"])
     def test_given_a_crm_that_lists_when_overwriting_then_contacts_missing_from_the_sync_are_deleted(
-        self, sandbox: SandboxProcess, tmp_path: Path
+        self, sandbox: SandboxProcess
     ) -> None:
-        contacts = source_contacts(sandbox)[:20]
-        write_in_process(config_for(sandbox), [record_line(c) for c in contacts] + [state_line(1)])
+        contacts = written(sandbox, 20)
 
         run = write_in_process(config_for(sandbox), [record_line(c) for c in contacts[:12]], mode="overwrite")
 
         assert run.returncode == 0, run.stderr
-        assert held_crm(sandbox) == expected_crm(contacts[:12])
-        assert held_client_contacts(sandbox) == expected_client_contacts(contacts[:12])
+        assert_targets_hold(sandbox, contacts[:12])
 
     @pytest.mark.parametrize("sandbox_profile", ["strict"])
     def test_given_a_crm_that_answers_one_id_when_overwriting_then_the_sync_is_refused_before_any_write(
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
-        contacts = source_contacts(sandbox)[:20]
-        write_in_process(config_for(sandbox), [record_line(c) for c in contacts] + [state_line(1)])
+        contacts = written(sandbox, 20)
         before = (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts"))
 
         run = write(tmp_path, config_for(sandbox), [record_line(c) for c in contacts[:12]], mode="overwrite")
