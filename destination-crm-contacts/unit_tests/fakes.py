@@ -44,10 +44,12 @@ class FakeApi:
     # (method, path) of the requests that change the target's contacts.
     WRITES: tuple[tuple[str, str], ...] = ()
 
-    def __init__(self, mocker: requests_mock.Mocker, base_url: str) -> None:
+    def __init__(self, mocker: requests_mock.Mocker, authorization: dict[str, str], strict: bool) -> None:
+        """`authorization`: the headers a request must carry, or it gets a 401."""
         self.mocker = mocker
-        self.base_url = base_url
+        self.strict = strict
         self.calls: list[tuple[str, str]] = []
+        self._authorization = authorization
         self._faults = _Faults()
 
     def fail(self, method: str, path: str, status: int, headers: dict[str, str] | None = None) -> None:
@@ -68,19 +70,21 @@ class FakeApi:
         return sum(self.count(*call) for call in self.WRITES)
 
     def _enter(self, request: Any, context: Any, path: str) -> tuple[Any, bool]:
-        """(status answer or None, whether the answer must be lost after the call commits)."""
+        """(the answer of an injected status or of a missing key, or None; whether the answer must
+        be lost after the call commits)."""
         self.calls.append((request.method, path))
         fault = self._faults.next(request.method, path)
-        if fault is None:
-            return None, False
-        kind, *detail = fault
+        kind, *detail = fault or (None,)
         if kind == "status":
             context.status_code = detail[0]
             context.headers.update(detail[1])
             return {"error": f"injected {detail[0]}"}, False
         if kind == "drop":
             raise detail[0]
-        return None, True
+        if any(request.headers.get(name) != value for name, value in self._authorization.items()):
+            context.status_code = 401
+            return {"error": "unauthorized"}, False
+        return None, kind == "lose"
 
 
 CRM_FIELDS = frozenset({"first_name", "last_name", "email", "phone", "company", "job_title", "notes"})
@@ -97,25 +101,17 @@ class FakeCrm(FakeApi):
 
     WRITES = (("POST", "/contacts"), ("POST", "/contacts/edit"), ("DELETE", "/contacts"))
 
-    def __init__(
-        self,
-        mocker: requests_mock.Mocker,
-        base_url: str = CRM_URL,
-        api_key: str = CRM_KEY,
-        strict: bool = False,
-    ) -> None:
-        super().__init__(mocker, base_url)
+    def __init__(self, mocker: requests_mock.Mocker, strict: bool = False) -> None:
+        super().__init__(mocker, {"x-api-key": CRM_KEY}, strict)
         self.contacts: dict[str, dict[str, Any]] = {}
         self.id_only = False
         self.paged = False
         self.exact = False
-        self.strict = strict
         self._ids = itertools.count(10_000_000_000_000_000_000)
-        self._api_key = api_key
-        mocker.register_uri("POST", f"{base_url}/contacts", json=self._create)
-        mocker.register_uri("GET", f"{base_url}/contacts", json=self._search)
-        mocker.register_uri("POST", f"{base_url}/contacts/edit", json=self._edit)
-        mocker.register_uri("DELETE", f"{base_url}/contacts", text=self._delete)
+        mocker.register_uri("POST", f"{CRM_URL}/contacts", json=self._create)
+        mocker.register_uri("GET", f"{CRM_URL}/contacts", json=self._search)
+        mocker.register_uri("POST", f"{CRM_URL}/contacts/edit", json=self._edit)
+        mocker.register_uri("DELETE", f"{CRM_URL}/contacts", text=self._delete)
 
     def add(self, **fields: Any) -> str:
         contact_id = str(next(self._ids))
@@ -125,16 +121,10 @@ class FakeCrm(FakeApi):
     def by_marker(self, key: str) -> list[dict[str, Any]]:
         return [c for c in self.contacts.values() if f"[source-id:{key}]" in (c.get("notes") or "")]
 
-    def _authorized(self, request: Any, context: Any) -> bool:
-        if request.headers.get("x-api-key") != self._api_key:
-            context.status_code = 401
-            return False
-        return True
-
     def _create(self, request: Any, context: Any) -> Any:
         answer, lose = self._enter(request, context, "/contacts")
-        if answer is not None or not self._authorized(request, context):
-            return answer or {"error": "unauthorized"}
+        if answer is not None:
+            return answer
         body = request.json()
         if not body.get("first_name") or not body.get("email"):
             context.status_code = 400
@@ -150,8 +140,8 @@ class FakeCrm(FakeApi):
 
     def _search(self, request: Any, context: Any) -> Any:
         answer, _ = self._enter(request, context, "/contacts")
-        if answer is not None or not self._authorized(request, context):
-            return answer or {"error": "unauthorized"}
+        if answer is not None:
+            return answer
         query = request.qs if request.qs else {k: [v] for k, v in (request.json() or {}).items()}
         field, term = query["searchby"][0], query["search"][0]
         if self.strict:
@@ -174,8 +164,8 @@ class FakeCrm(FakeApi):
 
     def _edit(self, request: Any, context: Any) -> Any:
         answer, _ = self._enter(request, context, "/contacts/edit")
-        if answer is not None or not self._authorized(request, context):
-            return answer or {"error": "unauthorized"}
+        if answer is not None:
+            return answer
         body = request.json()
         contact = self.contacts.get(body.get("contact_id"))
         if contact is None:
@@ -193,8 +183,8 @@ class FakeCrm(FakeApi):
 
     def _delete(self, request: Any, context: Any) -> str:
         answer, _ = self._enter(request, context, "/contacts")
-        if answer is not None or not self._authorized(request, context):
-            return json.dumps(answer or {"error": "unauthorized"})
+        if answer is not None:
+            return json.dumps(answer)
         contact_id = (request.json() or {}).get("contact_id")
         if self.contacts.pop(contact_id, None) is None:
             context.status_code = 404
@@ -222,21 +212,13 @@ class FakeClientContacts(FakeApi):
 
     WRITES = (("POST", "/contacts"), ("PUT", "/contacts/<id>"), ("DELETE", "/contacts/<id>"))
 
-    def __init__(
-        self,
-        mocker: requests_mock.Mocker,
-        base_url: str = CLIENT_CONTACTS_URL,
-        api_key: str = CLIENT_CONTACTS_KEY,
-        strict: bool = False,
-    ) -> None:
-        super().__init__(mocker, base_url)
-        self.strict = strict
+    def __init__(self, mocker: requests_mock.Mocker, strict: bool = False) -> None:
+        super().__init__(mocker, {"Authorization": f"Bearer {CLIENT_CONTACTS_KEY}"}, strict)
         self.documents: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(0x60F1B2B3C9E9A12345678901)
-        self._api_key = api_key
-        item = re.compile(re.escape(f"{base_url}/contacts/") + r"[0-9a-f]+$")
-        mocker.register_uri("GET", f"{base_url}/contacts", json=self._list)
-        mocker.register_uri("POST", f"{base_url}/contacts", json=self._create)
+        item = re.compile(re.escape(f"{CLIENT_CONTACTS_URL}/contacts/") + r"[0-9a-f]+$")
+        mocker.register_uri("GET", f"{CLIENT_CONTACTS_URL}/contacts", json=self._list)
+        mocker.register_uri("POST", f"{CLIENT_CONTACTS_URL}/contacts", json=self._create)
         mocker.register_uri("PUT", item, json=self._update)
         mocker.register_uri("PATCH", item, json=self._update)
         mocker.register_uri("DELETE", item, json=self._delete)
@@ -251,16 +233,10 @@ class FakeClientContacts(FakeApi):
             d for d in self.documents.values() if (d.get("integration_meta") or {}).get("external_id") == key
         ]
 
-    def _authorized(self, request: Any, context: Any) -> bool:
-        if request.headers.get("Authorization") != f"Bearer {self._api_key}":
-            context.status_code = 401
-            return False
-        return True
-
     def _list(self, request: Any, context: Any) -> Any:
         answer, _ = self._enter(request, context, "/contacts")
-        if answer is not None or not self._authorized(request, context):
-            return answer or {"error": "unauthorized"}
+        if answer is not None:
+            return answer
         page, per_page = int(request.qs.get("page", ["1"])[0]), int(request.qs.get("per_page", ["25"])[0])
         documents = sorted(self.documents.values(), key=lambda d: d["_id"])
         if "name" in request.qs:
@@ -279,8 +255,8 @@ class FakeClientContacts(FakeApi):
 
     def _create(self, request: Any, context: Any) -> Any:
         answer, lose = self._enter(request, context, "/contacts")
-        if answer is not None or not self._authorized(request, context):
-            return answer or {"error": "unauthorized"}
+        if answer is not None:
+            return answer
         body = request.json()
         if not body.get("name"):
             context.status_code = 400
@@ -297,8 +273,8 @@ class FakeClientContacts(FakeApi):
 
     def _update(self, request: Any, context: Any) -> Any:
         answer, _ = self._enter(request, context, "/contacts/<id>")
-        if answer is not None or not self._authorized(request, context):
-            return answer or {"error": "unauthorized"}
+        if answer is not None:
+            return answer
         document = self.documents.get(request.path.rsplit("/", 1)[-1])
         if document is None:
             context.status_code = 404
@@ -328,8 +304,8 @@ class FakeClientContacts(FakeApi):
 
     def _delete(self, request: Any, context: Any) -> Any:
         answer, _ = self._enter(request, context, "/contacts/<id>")
-        if answer is not None or not self._authorized(request, context):
-            return answer or {"error": "unauthorized"}
+        if answer is not None:
+            return answer
         document = self.documents.pop(request.path.rsplit("/", 1)[-1], None)
         if document is None:
             context.status_code = 404
