@@ -40,10 +40,18 @@ class TargetLimits:
 
 
 @dataclass(frozen=True)
-class CrmConfig:
+class TargetConfig:
+    """What the settings of either target hold."""
+
     base_url: str
     api_key: str
     contacts_path: str = "/contacts"
+    field_mapping: Mapping[str, str | None] = field(default_factory=dict)
+    limits: TargetLimits = TargetLimits()
+
+
+@dataclass(frozen=True)
+class CrmConfig(TargetConfig):
     edit_path: str = "/contacts/edit"
     match_field: str = "email"
     identity_field: str = "notes"
@@ -51,22 +59,15 @@ class CrmConfig:
     search_parameters_in: str = "query"
     edit_field_names: str = "contact_id/update_fields"
     delete_id_in: str = "body"
-    field_mapping: Mapping[str, str | None] = field(default_factory=dict)
-    limits: TargetLimits = TargetLimits()
 
 
 @dataclass(frozen=True)
-class ClientContactsConfig:
-    base_url: str
-    api_key: str
+class ClientContactsConfig(TargetConfig):
     auth_header: str = "Authorization"
     auth_scheme: str = "Bearer"
-    contacts_path: str = "/contacts"
     update_method: str = "PUT"
     match_key: str = "integration_meta.external_id"
     page_size: int = 100
-    field_mapping: Mapping[str, str | None] = field(default_factory=dict)
-    limits: TargetLimits = TargetLimits()
 
 
 @dataclass(frozen=True)
