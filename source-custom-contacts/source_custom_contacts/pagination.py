@@ -45,11 +45,15 @@ def fetch_pages_in_order(
     first_page: int = 1,
     is_empty: Callable[[T], bool] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    look_ahead_share: float = 1.0,
 ) -> Iterator[Page[T]]:
     """Yields pages from `first_page` in order until one says it is the last.
 
     Until a page states the total, pages past the end may be requested speculatively; their
-    answers are discarded. A page that is empty yet not last stops the read with an error.
+    answers are discarded. No more pages fly than `look_ahead_share` of those that have come
+    back: at 1 a long list soon has all the pages in flight its latency calls for; lower suits a
+    list that is usually short, where each page asked past its end is a large share of the read.
+    A page that is empty yet not last stops the read with an error.
     """
     pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="page-fetch")
     pending: deque[Future[Page[T]]] = deque()
@@ -67,9 +71,10 @@ def fetch_pages_in_order(
     try:
         while True:
             # The first page goes alone: its answer may tell how many pages there are. Until one
-            # does, no more pages fly than have come back: a short list is asked few pages past
-            # its end, a long one soon has all the pages in flight that its latency calls for.
-            window = in_flight.window() if last_number is not None else min(in_flight.window(), handed)
+            # does, the pages in flight are bounded by those that have come back.
+            window = in_flight.window()
+            if last_number is None:
+                window = min(window, int(handed * look_ahead_share))
             while len(pending) < max(1, window) and (last_number is None or next_number <= last_number):
                 pending.append(pool.submit(timed_fetch, next_number))
                 next_number += 1

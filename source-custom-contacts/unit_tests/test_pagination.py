@@ -107,3 +107,15 @@ def test_given_a_list_of_unknown_length_when_iterated_then_no_more_pages_fly_tha
     # Page 1 alone, then 2 alone, then at most 3 and 4: one page past the end, whatever the ceiling.
     assert sorted(api.requested)[:3] == [1, 2, 3]
     assert len(api.requested) <= 4
+
+
+@pytest.mark.parametrize(("pages", "most_requested"), [(1, 1), (4, 4), (6, 7), (10, 13)])
+def test_given_a_look_ahead_share_of_a_half_then_pages_past_the_end_are_fewer_than_half_of_the_list(
+    pages: int, most_requested: int
+) -> None:
+    api = FakeApi(pages=pages)
+
+    read = [page.number for page in fetch_pages_in_order(api.fetch, max_in_flight=16, look_ahead_share=0.5)]
+
+    assert read == list(range(1, pages + 1))
+    assert len(api.requested) <= most_requested

@@ -32,6 +32,9 @@ from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 STATE_KEY = "timestamp"
 # A page's warning names at most this many ids: the log stays readable on a page of a thousand.
 MAX_IDS_LOGGED = 10
+# A delta is usually a few pages: at most one page is asked ahead for every two read, so the
+# pages asked past its end are fewer than half of those it has (none or one up to 6 pages).
+DELTA_LOOK_AHEAD_SHARE = 0.5
 
 
 def _has_no_items(items: DeltaItems | list[Any]) -> bool:
@@ -147,7 +150,11 @@ class CustomContacts(SyncStartStateStream[int]):
 
     def _delta_pages(self, since: int, first_page: int) -> Iterator[Page[DeltaItems]]:
         return fetch_pages_in_order(
-            partial(self._delta_page, since), self._max_in_flight, first_page, _has_no_items
+            partial(self._delta_page, since),
+            self._max_in_flight,
+            first_page,
+            _has_no_items,
+            look_ahead_share=DELTA_LOOK_AHEAD_SHARE,
         )
 
     def _delta_page(self, since: int, number: int) -> Page[DeltaItems]:
