@@ -17,10 +17,7 @@ the set of them: each contact is then searched by its marker, and `overwrite` is
 from __future__ import annotations
 
 import logging
-import re
-import uuid
 from collections.abc import Mapping
-from typing import Any
 
 from airbyte_cdk.models import FailureType
 
@@ -36,6 +33,7 @@ from destination_crm_contacts.targets.base import (
     TargetError,
     Written,
 )
+from destination_crm_contacts.targets.crm_check import check_crm
 from destination_crm_contacts.targets.crm_index import (
     Known,
     differs,
@@ -44,20 +42,8 @@ from destination_crm_contacts.targets.crm_index import (
     holds_nothing,
     kept,
 )
+from destination_crm_contacts.targets.crm_marker import MARKER_PREFIX, marker, markers_in
 from destination_crm_contacts.targets.key_index import KeyIndex
-
-MARKER_PREFIX = "[source-id:"
-# The source key of the contact `check` creates and deletes (a random suffix follows it).
-CHECK_KEY = "connection-check"
-_MARKERS = re.compile(r"\[source-id:([^\]]+)\]")
-
-
-def marker(key: str) -> str:
-    return f"{MARKER_PREFIX}{key}]"
-
-
-def markers_in(text: Any) -> list[str]:
-    return _MARKERS.findall(text) if isinstance(text, str) else []
 
 
 class CrmTarget(Target[Known]):
@@ -96,64 +82,7 @@ class CrmTarget(Target[Known]):
         self._answers_with_fields: bool | None = None
 
     def check(self) -> None:
-        """Proves the settings lead to the CRM, since a search alone cannot: a wrong path answers
-        404, which a CRM may also mean as "no match". Creates a contact carrying a check marker,
-        finds it by the marker, edits it and deletes it, each through the configured paths and
-        request shapes. A dry run writes nothing, so it only searches."""
-        if self._dry_run:
-            self._client.search(self._config.identity_field, marker(CHECK_KEY))
-            return
-        key = f"{CHECK_KEY}-{uuid.uuid4().hex[:12]}"
-        fields = {
-            "first_name": "Airbyte",
-            "last_name": "connection check",
-            "email": f"{key}@example.com",
-            self._config.identity_field: marker(key),
-        }
-        # A read first: a host that cannot be reached, or a key it refuses, is named by it.
-        self._search_marker(key)
-        try:
-            contact_id = self._client.create(fields)
-        except RecordRejectedError as error:
-            raise TargetError(
-                f"crm: the CRM refused to create a check contact ({error}): check crm.base_url and "
-                "crm.contacts_path.",
-                FailureType.config_error,
-            ) from error
-        if contact_id is None:
-            raise TargetError("crm: creating a check contact got no answer: check crm.base_url.")
-        found = [contact.id for contact in self._search_marker(key)]
-        contact_id = contact_id or (found[0] if found else "")
-        try:
-            if contact_id not in found:
-                raise TargetError(
-                    f"crm: a check contact was created, but a search for its marker in "
-                    f"{self._config.identity_field} did not find it: check crm.search_parameters_in and "
-                    "crm.identity_field (the CRM must search that field).",
-                    FailureType.config_error,
-                )
-            if not self._client.edit(contact_id, {"name": "Airbyte connection check"}):
-                raise TargetError(
-                    "crm: editing the check contact answered 404 (not found) right after it was created: "
-                    "check crm.edit_path and crm.edit_field_names.",
-                    FailureType.config_error,
-                )
-        finally:
-            if contact_id:
-                self._delete_check_contact(contact_id)
-        self._logger.info(f"crm: check created, found, edited and deleted contact {contact_id}")
-
-    def _delete_check_contact(self, contact_id: str) -> None:
-        left = f"The check contact {contact_id} ({CHECK_KEY}-...@example.com) is left in the CRM: delete it."
-        try:
-            deleted = self._client.delete(contact_id)
-        except TargetError as error:
-            raise TargetError(f"{error} {left}", error.failure_type) from error
-        if not deleted:
-            raise TargetError(
-                f"crm: deleting the check contact answered 404 (not found): check crm.delete_id_in. {left}",
-                FailureType.config_error,
-            )
+        check_crm(self._client, self._config, self._search_marker, self._logger, self._dry_run)
 
     def prepare(self, mirror: bool = False) -> None:
         with self._lock:
