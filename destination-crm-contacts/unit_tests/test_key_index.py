@@ -51,6 +51,16 @@ class TestKeyIndex:
         with pytest.raises(KeyError):
             del index[key]
 
+    def test_given_room_freed_in_memory_when_a_key_on_disk_is_written_and_deleted_then_it_stays_gone(
+        self, index: KeyIndex[Known]
+    ) -> None:
+        del index["1"]
+
+        index["5"] = Known("id-new", None)
+        del index["5"]
+
+        assert ("5" in index, sorted(index), len(index)) == (False, ["2", "3", "4"], 3)
+
     def test_given_a_key_never_written_then_it_is_missing_on_both_sides(self, index: KeyIndex[Known]) -> None:
         assert ("6" in index, index.get("6"), index.pop("6", None)) == (False, None, None)
         with pytest.raises(KeyError):

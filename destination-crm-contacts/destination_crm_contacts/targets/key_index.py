@@ -47,7 +47,9 @@ class KeyIndex(MutableMapping[str, Entry], Generic[Entry]):
         return entry
 
     def __setitem__(self, key: str, entry: Entry) -> None:
-        if key in self._memory or len(self._memory) < self._in_memory:
+        # Once entries have spilled, a new key goes to disk even where a deletion freed room in
+        # memory: the key may be on disk already, and one key must never be on both sides.
+        if key in self._memory or (self._disk is None and len(self._memory) < self._in_memory):
             self._memory[key] = entry
             return
         self._open().execute(
