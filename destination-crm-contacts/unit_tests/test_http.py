@@ -16,11 +16,12 @@ import requests
 import requests_mock
 
 from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
-from destination_crm_contacts.clients.base import TargetHttp, Transport, build_session
+from destination_crm_contacts.clients.base import TargetHttp, Transport
 from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm import Shape, parse_contacts, shape_of
 from destination_crm_contacts.clients.pacing import EvenPacing
 from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
+from destination_crm_contacts.clients.session import TargetSession, build_session
 from destination_crm_contacts.config import TargetLimits
 from unit_tests.fakes import FakeTime
 
@@ -160,6 +161,34 @@ class TestSession:
         assert proxied.proxies["https"] == "http://proxy.internal:3128"
         assert proxied.verify == "/etc/ssl/company.pem"
         assert "https" not in bypassed.proxies
+
+    @pytest.mark.parametrize("base_url", ["https://crm.example.com/api", "https://crm.local/api"])
+    def test_given_the_environment_then_each_request_gets_the_settings_requests_would_merge(
+        self, monkeypatch: pytest.MonkeyPatch, base_url: str
+    ) -> None:
+        monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+        monkeypatch.setenv("NO_PROXY", "crm.local")
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company.pem")
+        budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
+        session = build_session(base_url, TargetLimits(), budget)
+        url = f"{base_url}/contacts"
+
+        settings = session.merge_environment_settings(url, {}, None, None, None)
+
+        # What a plain session that reads the environment on every request would send.
+        assert settings == requests.Session().merge_environment_settings(url, {}, None, None, None)
+
+    def test_given_settings_on_the_request_then_they_are_merged_over_the_session(self) -> None:
+        budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
+        session = build_session("https://crm.example.com/api", TargetLimits(), budget)
+        assert isinstance(session, TargetSession)
+
+        settings = session.merge_environment_settings(
+            "https://crm.example.com/api/contacts", {"https": "http://other:8080"}, None, False, None
+        )
+
+        assert settings["proxies"]["https"] == "http://other:8080"
+        assert settings["verify"] is False
 
 
 class TestRequests:

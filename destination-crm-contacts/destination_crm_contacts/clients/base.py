@@ -23,7 +23,6 @@ slower, not failed, and sporadic 429s do not slow it at all.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -35,7 +34,6 @@ from urllib.parse import urlencode, urlsplit
 import orjson
 import requests
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.sources.streams.call_rate import APIBudget, LimiterSession
 from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.streams.http.error_handlers import (
     ErrorResolution,
@@ -53,6 +51,7 @@ from destination_crm_contacts.clients.backoff import (
 )
 from destination_crm_contacts.clients.http_logs import quiet_http_logs
 from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
+from destination_crm_contacts.clients.session import build_session
 from destination_crm_contacts.config import TargetLimits
 from destination_crm_contacts.targets.base import RecordRejectedError, TargetError
 
@@ -107,24 +106,6 @@ def refusal(target: str, method: str, path: str, response: requests.Response, se
         f"{target}: {method} {path} answered {error_reason(response)} ({problem}): check {settings}.",
         FailureType.config_error,
     )
-
-
-def build_session(base_url: str, limits: TargetLimits, budget: APIBudget) -> requests.Session:
-    session = LimiterSession(api_budget=budget)
-    # Every worker keeps its connection open: the default pool of 10 would drop and reopen them.
-    adapter = requests.adapters.HTTPAdapter(
-        pool_connections=4, pool_maxsize=limits.max_concurrent_requests * 2 + 4
-    )
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    # Proxies and the CA bundle come from the environment, read once here: requests would scan
-    # the environment on every request, a quarter of the client's time per write.
-    session.trust_env = False
-    session.proxies.update(requests.utils.get_environ_proxies(base_url))
-    ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if ca_bundle:
-        session.verify = ca_bundle
-    return session
 
 
 class _RecordingErrorHandler(HttpStatusErrorHandler):
