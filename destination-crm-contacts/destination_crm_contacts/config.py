@@ -83,6 +83,7 @@ class WriteOptions:
     ignored_streams: tuple[str, ...] = ("contact_tags",)
     dry_run: bool = False
     key_prefix: str = ""
+    single_core: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ def _write_options(config: Mapping[str, Any]) -> WriteOptions:
         ignored_streams=tuple(config.get("ignored_streams", defaults.ignored_streams)),
         dry_run=bool(config.get("dry_run", False)),
         key_prefix=key_prefix,
+        single_core=bool(config.get("single_core", False)),
     )
 
 

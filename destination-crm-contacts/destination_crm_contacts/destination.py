@@ -25,6 +25,7 @@ from destination_crm_contacts.clients.base import TargetHttp, Traffic, Transport
 from destination_crm_contacts.clients.client_contacts import ClientContactsClient
 from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.config import ConfigError, DestinationConfig
+from destination_crm_contacts.cpu import keep_on_one_core
 from destination_crm_contacts.input import InputMessages
 from destination_crm_contacts.settings import (
     CATALOG_FIX,
@@ -141,6 +142,9 @@ class DestinationCrmContacts(Destination):
     ) -> Iterable[AirbyteMessage]:
         logger = logging.getLogger("airbyte")
         parsed = read_config(config)
+        if parsed.options.single_core:
+            # Before the writer starts its threads: they inherit the core.
+            keep_on_one_core(logger)
         rejected = RejectedRecords(parsed.options.rejected_records_path, logger)
         traffic: dict[str, Callable[[], Traffic]] = {}
         targets = build_targets(parsed, logger, traffic=traffic)
