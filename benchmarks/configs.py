@@ -72,6 +72,7 @@ def destination_config(
     target: str,
     requests_per_second: float = 0,
     max_concurrent_requests: int | None = None,
+    single_core: bool = False,
 ) -> dict[str, Any]:
     """The project's example destination config with only `target` enabled."""
     config = _example("destination-crm-contacts.json")
@@ -82,6 +83,8 @@ def destination_config(
     config[target]["requests_per_second"] = requests_per_second
     if max_concurrent_requests is not None:
         config[target]["max_concurrent_requests"] = max_concurrent_requests
+    if single_core:
+        config["single_core"] = True
     return config
 
 
