@@ -94,18 +94,19 @@ FINDINGS: dict[str, str] = {
         "three quarters of its CPU in importing the CDK, which costs about as much as the whole "
         "concurrent read, and more on a busy machine, where the CPU it needs is shared. More "
         "pages in flight would not help: the rest of the read is the CDK's message path per "
-        "record, on the same interpreter lock. The prefetcher also asks for a few pages past the "
-        "end, since /contacts states no total. Closing the gap: the start-up savings of section "
-        "1, or reads long enough for the fixed cost to matter less."
+        "record, on the same interpreter lock. Measured on this read: 16, 32 and 64 pages in "
+        "flight took 2.4, 2.3 to 2.5 and 2.3 to 2.5 s; widening the look-ahead three times "
+        "faster saved 0.15 s; keeping the threads on one core changed nothing (2.40 against "
+        "2.43 s). The prefetcher also asks for a few pages past the end, since /contacts states "
+        "no total. Closing the gap: the start-up savings of section 1, or reads long enough for "
+        "the fixed cost to matter less."
     ),
     "incremental": (
         "The delta read asks for pages in parallel before it knows where the change list ends, "
-        "so up to `concurrent_requests` pages past the end are requested and discarded. "
-        "They are a constant, not a share of the data: with fewer changes than a page the "
-        "overshoot dominates the ratio. The source already asks the first page alone (a delta "
-        "that fits one page costs one request); widening the look-ahead gradually (1, 2, 4...) "
-        "instead of jumping to `concurrent_requests` would bound the overshoot by the pages "
-        "already read."
+        "so pages past the end can be requested and discarded: with few changes they dominate "
+        "the ratio. The source asks the first page alone (a delta that fits one page costs one "
+        "request), and a delta then asks at most one page ahead for every two it has read, "
+        "which bounds the overshoot by half the pages already read."
     ),
     "destination": (
         "The destination is bound by its CPU, not by the API's latency. Each request goes "
