@@ -178,6 +178,37 @@ class TestSession:
         # What a plain session that reads the environment on every request would send.
         assert settings == requests.Session().merge_environment_settings(url, {}, None, None, None)
 
+    @pytest.mark.parametrize(
+        "request_",
+        [
+            requests.Request(
+                "GET", "https://crm.example.com/api/contacts", params={"value": "a b", "page": 2}
+            ),
+            requests.Request("GET", "https://crm.example.com/api/contacts", params={"id": ["1", "2"]}),
+            requests.Request("post", "https://crm.example.com/api/contacts", json={"email": "é@example.com"}),
+            requests.Request(
+                "PUT", "https://crm.example.com/api/contacts/1", headers={"X-Extra": "1"}, json={}
+            ),
+        ],
+        ids=["query", "repeated-query", "json-body", "extra-header"],
+    )
+    def test_given_a_request_then_it_is_prepared_as_requests_would(self, request_: requests.Request) -> None:
+        budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
+        session = build_session("https://crm.example.com/api", TargetLimits(), budget)
+        session.auth = ApiKeyAuthenticator("x-api-key", "secret")
+        plain = requests.Session()
+        plain.headers.update(session.headers)
+        plain.auth = session.auth
+
+        ours, theirs = session.prepare_request(request_), plain.prepare_request(request_)
+
+        assert (ours.method, ours.url, dict(ours.headers), ours.body) == (
+            theirs.method,
+            theirs.url,
+            dict(theirs.headers),
+            theirs.body,
+        )
+
     def test_given_settings_on_the_request_then_they_are_merged_over_the_session(self) -> None:
         budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
         session = build_session("https://crm.example.com/api", TargetLimits(), budget)

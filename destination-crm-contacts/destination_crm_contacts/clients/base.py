@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import orjson
 import requests
@@ -129,9 +129,8 @@ class _RecordingErrorHandler(HttpStatusErrorHandler):
 
 
 class _HttpClient(HttpClient):
-    """The CDK's client, preparing its requests without the session's merge, and also sending a
-    JSON body with DELETE (the CDK attaches bodies to GET/POST/PUT/PATCH only, and the CRM
-    documents its delete with a JSON body)."""
+    """The CDK's client, also sending a JSON body with DELETE: the CDK attaches bodies to
+    GET/POST/PUT/PATCH only, and the CRM documents its delete with a JSON body."""
 
     def _create_prepared_request(
         self,
@@ -143,26 +142,11 @@ class _HttpClient(HttpClient):
         json: Mapping[str, Any] | None = None,
         data: str | Mapping[str, Any] | None = None,
     ) -> requests.PreparedRequest:
-        session = self._session
-        if data is not None or dedupe_query_params or session.cookies:
-            request = super()._create_prepared_request(
-                http_method, url, dedupe_query_params, headers, params, json, data
-            )
-            if http_method.upper() == "DELETE" and json:
-                request.prepare_body(data=None, files=None, json=json)
-            return request
-        # `Session.prepare_request` merges the session's cookies, hooks and settings into each
-        # request, a tenth of the destination's CPU per request (requests checks each setting
-        # against a runtime protocol); this session sets none of them but its headers and auth.
-        request = requests.PreparedRequest()
-        request.prepare(
-            method=http_method,
-            url=url,
-            headers={**session.headers, **(headers or {})},
-            params=urlencode(params, doseq=True) if params else None,
-            json=json or None,
-            auth=session.auth,
+        request = super()._create_prepared_request(
+            http_method, url, dedupe_query_params, headers, params, json, data
         )
+        if http_method.upper() == "DELETE" and json:
+            request.prepare_body(data=None, files=None, json=json)
         return request
 
 
