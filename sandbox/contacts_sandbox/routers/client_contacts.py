@@ -116,7 +116,7 @@ async def list_contacts(
     from__id: Annotated[str | None, Query(description="Ids strictly greater.")] = None,
     to__id: Annotated[str | None, Query(description="Ids strictly smaller.")] = None,
 ) -> Response:
-    strict = sandbox.profiles.is_strict(API)
+    strict = sandbox.readings.client_contacts.default_order == "updated"
     store = sandbox.store.client_contacts
     # Strict: the document names no default order; by last change, a write moves a contact.
     documents = store.by_change() if strict else store.all()
@@ -169,7 +169,9 @@ async def list_contacts(
     openapi_extra=CLIENT_CONTACT_CREATE,
 )
 async def create(request: Request, sandbox: SandboxDep) -> Response:
-    fields = _checked(await json_object(request, API), WRITABLE, sandbox.profiles.is_strict(API))
+    fields = _checked(
+        await json_object(request, API), WRITABLE, sandbox.readings.client_contacts.nulls == "refused"
+    )
     if "name" not in fields:
         raise ApiError(API, 400, "name is required")
     now = iso_ms(time.time())
@@ -204,7 +206,7 @@ async def get(_id: str, sandbox: SandboxDep) -> Response:
     openapi_extra=CLIENT_CONTACT_UPDATE,
 )
 async def update(_id: str, request: Request, sandbox: SandboxDep) -> Response:
-    strict = sandbox.profiles.is_strict(API)
+    strict = sandbox.readings.client_contacts.put == "replaces"
     fields = _checked(await json_object(request, API), WRITABLE | SERVER_FIELDS, strict)
     existing = _existing(sandbox, _id)
     if strict and request.method == "PUT":

@@ -66,7 +66,7 @@ async def contacts(request: Request, company: Company) -> Response:
     sandbox = sandbox_from(request)
     # Strict: the document names no order; by last change, an update during a read moves a contact.
     items, total = sandbox.store.company.contacts_page(
-        company, search, offset_of(page, limit), limit, by_change=sandbox.profiles.is_strict(API)
+        company, search, offset_of(page, limit), limit, by_change=sandbox.readings.company.page_order == "any"
     )
     return _envelope(items, page, limit, total)
 

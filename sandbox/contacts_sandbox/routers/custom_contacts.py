@@ -48,7 +48,7 @@ async def contacts(request: Request) -> Response:
     # Strict: the document names no order, and by last change an update during a full read moves
     # a contact to the end, shifting every later one back a place, as a delete does.
     items, has_more = sandbox.store.custom.page(
-        offset_of(page, limit), limit, by_change=sandbox.profiles.is_strict(API)
+        offset_of(page, limit), limit, by_change=sandbox.readings.custom.order == "last_change"
     )
     return raw_json_response(b'{"contacts":' + json_array(items) + b',"has_more":' + _flag(has_more) + b"}")
 
@@ -64,7 +64,7 @@ async def delta(request: Request) -> Response:
     sandbox = sandbox_from(request)
     # Strict: "since" the timestamp read as after its whole second, as a server keeping whole
     # seconds and comparing with > would; a client must step its timestamp back to be safe.
-    since = timestamp + 1 if sandbox.profiles.is_strict(API) else timestamp
+    since = timestamp + 1 if sandbox.readings.custom.timestamp == "after" else timestamp
     changes = sandbox.store.custom.delta(since, offset_of(page, limit), limit)
     return raw_json_response(
         b'{"updated":'
