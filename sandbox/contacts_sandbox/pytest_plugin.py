@@ -31,7 +31,7 @@ def sandbox_process() -> Iterator[SandboxProcess]:
 
 @pytest.fixture(params=PROFILES, ids=PROFILES)
 def sandbox_profile(request: pytest.FixtureRequest) -> str:
-    """The profile every API of the sandbox serves under during the test."""
+    """The preset every API of the sandbox serves under during the test."""
     profile: str = request.param
     return profile
 
