@@ -211,3 +211,53 @@ class TestDeleteAnswer:
         response = client.request("DELETE", CONTACTS, json={"contact_id": contact_id}, headers=CRM)
         assert response.headers["content-type"].startswith(content_type)
         assert response.text == text
+
+
+class TestUnknownId:
+    def test_given_not_found_when_editing_or_deleting_an_unknown_id_then_404(
+        self, client: TestClient
+    ) -> None:
+        read_as(client, {"crm.unknown_id": "not_found"})
+        edit = {"contact_id": "1" * 20, "update_fields": {"email": "a@b.c"}}
+        assert client.post(EDIT, json=edit, headers=CRM).status_code == 404
+        assert (
+            client.request("DELETE", CONTACTS, json={"contact_id": "1" * 20}, headers=CRM).status_code == 404
+        )
+
+    def test_given_ok_when_editing_or_deleting_an_unknown_id_then_answered_as_done_and_nothing_changes(
+        self, client: TestClient
+    ) -> None:
+        read_as(client, {"crm.unknown_id": "ok"})
+        create_crm_contact(client)
+        before = crm_dump(client)
+        edit = {"contact_id": "1" * 20, "update_fields": {"email": "a@b.c"}}
+        assert client.post(EDIT, json=edit, headers=CRM).json() == {"id": "1" * 20}
+        deleted = client.request("DELETE", CONTACTS, json={"contact_id": "1" * 20}, headers=CRM)
+        assert (deleted.status_code, deleted.json()) == (200, "Document deleted successfully")
+        assert crm_dump(client) == before
+
+
+class TestDuplicateEmail:
+    def test_given_taken_when_creating_the_same_email_twice_then_two_contacts(
+        self, client: TestClient
+    ) -> None:
+        read_as(client, {"crm.duplicate_email": "taken"})
+        assert create_crm_contact(client) != create_crm_contact(client)
+        assert len(crm_dump(client)) == 2
+
+    def test_given_refused_when_creating_or_editing_into_an_email_held_then_409_and_unchanged(
+        self, client: TestClient
+    ) -> None:
+        read_as(client, {"crm.duplicate_email": "refused"})
+        create_crm_contact(client)
+        response = client.post(CONTACTS, json=JOHN, headers=CRM)
+        assert (response.status_code, "email" in response.json()["error"]) == (409, True)
+        other = create_crm_contact(client, email="other@example.com")
+        edit = {"contact_id": other, "update_fields": {"email": JOHN["email"]}}
+        assert client.post(EDIT, json=edit, headers=CRM).status_code == 409
+        same = {"contact_id": other, "update_fields": {"email": "other@example.com", "name": "Ann Lee"}}
+        assert client.post(EDIT, json=same, headers=CRM).status_code == 200
+        assert sorted(contact["email"] for contact in crm_dump(client)) == [
+            JOHN["email"],
+            "other@example.com",
+        ]

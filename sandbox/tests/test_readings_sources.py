@@ -10,10 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from contacts_sandbox import Settings
+from contacts_sandbox.seed import EMAIL_LABELS as EMAIL
+from contacts_sandbox.seed import PHONE_LABELS as PHONE
 from contacts_sandbox.state import Sandbox
 from tests.helpers import BASIC, COMPANY_A, bearer, read_as
 
 CUSTOM = "/custom/contacts"
+PHONE_LABELS, EMAIL_LABELS = set(PHONE), set(EMAIL)
 COMPANY = "/company/api/v1/contacts"
 
 
@@ -166,6 +169,22 @@ class TestCustomDelta:
         updated = [contact["id"] for contact in _delta(client, bearer(client), timestamp=since)["updated"]]
         assert churned["updated"][0] in updated
         assert (churned["created"][0] in updated) == new_listed
+
+
+class TestCustomLabels:
+    @pytest.mark.parametrize("reading", ["raw", "normalised"])
+    def test_given_a_reading_when_reading_contacts_then_odd_labels_and_types_as_stored_or_handled(
+        self, client: TestClient, reading: str
+    ) -> None:
+        read_as(client, {"custom.labels": reading})
+        headers = bearer(client)
+        contacts = client.get(CUSTOM, params={"limit": 1000}, headers=headers).json()["contacts"]
+        updated = _delta(client, headers, timestamp=0)["updated"]
+        for listed in (contacts, updated):
+            types = {contact.get("type") for contact in listed}
+            labels = {entry["label"] for contact in listed for entry in contact["phones"] + contact["emails"]}
+            documented = types <= {"customer", "lead"} and labels <= PHONE_LABELS | EMAIL_LABELS
+            assert documented == (reading == "normalised")
 
 
 class TestCompany:
