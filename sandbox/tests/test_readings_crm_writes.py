@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import CRM, JOHN, create_crm_contact, crm_dump, read_as, refused
+from tests.helpers import CRM, JOHN, create_crm_contact, crm_dump, for_a_new_crm_contact, read_as, refused
 from tests.helpers import CRM_CONTACTS as CONTACTS
 
 EDIT = f"{CONTACTS}/edit"
@@ -69,6 +71,18 @@ class TestEditSpelling:
         contact_id = create_crm_contact(client)
         client.post(EDIT, json={id_name: contact_id, fields_name: {"email": "a@b.c"}}, headers=CRM)
         assert crm_dump(client)[0]["email"] == "a@b.c"
+
+    @pytest.mark.parametrize(("reading", "body", "named"), [
+        ("table", {"update_fields": {"email": "a@b.c"}}, "contact_id"),
+        ("example", {"updateFields": {"email": "a@b.c"}}, "contactID"),
+        ("example", {"contactID": "X"}, "updateFields"),
+    ])  # fmt: skip
+    def test_given_one_spelling_when_a_field_is_missing_then_400_naming_it_in_that_spelling(
+        self, client: TestClient, reading: str, body: dict[str, Any], named: str
+    ) -> None:
+        read_as(client, {"crm.edit_spelling": reading})
+        body = for_a_new_crm_contact(client, body)
+        assert f"{named} is required" in refused(client.post(EDIT, json=body, headers=CRM))
 
 
 class TestExtraFields:
