@@ -17,6 +17,8 @@ from tests.helpers import BASIC, COMPANY_A, bearer, read_as
 
 CUSTOM = "/custom/contacts"
 PHONE_LABELS, EMAIL_LABELS = set(PHONE), set(EMAIL)
+# Half a second into a second no other change falls in.
+CHANGED_AT = 2_000_000_000.5
 COMPANY = "/company/api/v1/contacts"
 
 
@@ -169,6 +171,19 @@ class TestCustomDelta:
         updated = [contact["id"] for contact in _delta(client, bearer(client), timestamp=since)["updated"]]
         assert churned["updated"][0] in updated
         assert (churned["created"][0] in updated) == new_listed
+
+
+class TestCustomTimestamp:
+    @pytest.mark.parametrize(("reading", "listed"), [("at_or_after", True), ("after", False)])
+    def test_given_a_reading_when_a_contact_changed_within_the_timestamps_second_then_listed_or_not(
+        self, client: TestClient, reading: str, listed: bool
+    ) -> None:
+        read_as(client, {"custom.timestamp": reading})
+        store = _sandbox(client).store.custom
+        changed = store.ids()[0]
+        store.put(store.get(changed), CHANGED_AT)
+        updated = _delta(client, bearer(client), timestamp=int(CHANGED_AT))["updated"]
+        assert [contact["id"] for contact in updated] == ([changed] if listed else [])
 
 
 class TestCustomLabels:
