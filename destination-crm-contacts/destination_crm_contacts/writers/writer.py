@@ -29,6 +29,7 @@ from airbyte_cdk.models import (
     AirbyteStateType,
     ConfiguredAirbyteCatalog,
     DestinationSyncMode,
+    FailureType,
     Type,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -44,12 +45,13 @@ from destination_crm_contacts.targets.base import (
     Written,
 )
 from destination_crm_contacts.writers.buffer import Batch, Change
-from destination_crm_contacts.writers.overwrite import Overwrite
 from destination_crm_contacts.writers.progress import Progress, Traffic
 from destination_crm_contacts.writers.rejection_policy import RejectionPolicy
 from destination_crm_contacts.writers.rejections import RejectedRecords
 from destination_crm_contacts.writers.stats import Totals, log_totals
 from destination_crm_contacts.writers.streams import plan_streams, stream_name
+from destination_crm_contacts.writers.sweep import Sweep
+from destination_crm_contacts.writers.sweep_guard import SweepGuard
 
 BATCHES_IN_FLIGHT = 2
 
@@ -85,7 +87,8 @@ class ContactWriter:
         )
         self._totals = Totals(target.name for target in targets)
         self._policy = RejectionPolicy([target.name for target in targets], self._totals, rejected, options)
-        self._overwrite = Overwrite(self._plans, options.key_prefix, logger)
+        self._sweep = Sweep(self._plans, options.key_prefix, logger)
+        self._guard = SweepGuard(options.max_sweep_share, options.sweep_share_min_contacts, self._sweep.label)
         self._progress = Progress(self._totals, traffic or {}, logger, clock, options.dry_run)
         self._pools: dict[str, ThreadPoolExecutor] = {}
         self._since_state: Counter[str] = Counter()
@@ -117,12 +120,12 @@ class ContactWriter:
                         self._settle(0)
                         yield self._confirmed(message.state)
                     elif message.type == Type.TRACE and message.trace is not None:
-                        self._overwrite.note_trace(message.trace)
+                        self._sweep.note_trace(message.trace)
                     if self._batch.is_full:
                         self._flush()
                 self._flush()
                 self._settle(0)
-                self._mirror_overwrite()
+                self._run_sweep()
             finally:
                 self._rejected.flush()
                 self._rejected.summarize()
@@ -156,8 +159,8 @@ class ContactWriter:
             for target in self._targets:
                 self._totals.ignored(target.name)
             return
-        if plan.mode == DestinationSyncMode.overwrite:
-            self._overwrite.sent(key)
+        if plan.sweep:
+            self._sweep.sent(key)
         self._batch.add(
             Change(stream, key, data, deleted, plan.mode), size=len(orjson.dumps(data, default=str))
         )
@@ -174,7 +177,7 @@ class ContactWriter:
             self._settle(BATCHES_IN_FLIGHT - 1)
         self._run(
             {
-                self._pools[target.name].submit(target.prepare, self._overwrite.mirrors): (target, None)
+                self._pools[target.name].submit(target.prepare, self._sweep.mirrors): (target, None)
                 for target in self._targets
             }
         )
@@ -253,15 +256,23 @@ class ContactWriter:
         state.destinationStats = AirbyteStateStats(recordCount=float(count))
         return AirbyteMessage(type=Type.STATE, state=state)
 
-    def _mirror_overwrite(self) -> None:
-        """In `overwrite`, once the read was whole, delete what this sync did not send."""
-        if not self._overwrite.read_whole():
+    def _run_sweep(self) -> None:
+        """Once a sweeping stream was read whole, delete what this sync did not send; a sweep the
+        guard refuses on any target deletes nothing anywhere and fails the sync."""
+        if not self._sweep.read_whole():
             return
-        for target in self._targets:
-            stale = self._overwrite.stale(target)
+        stale = [self._sweep.stale(target) for target in self._targets]
+        refusals = [refusal for refusal in map(self._guard.refusal, stale) if refusal]
+        if refusals:
+            message = " ".join(refusals)
+            raise AirbyteTracedException(
+                message=message, internal_message=message, failure_type=FailureType.config_error
+            )
+        for each in stale:
+            target = each.target
             self._run(
                 {
                     self._pools[target.name].submit(target.delete, change.key): (target, change)
-                    for change in stale
+                    for change in self._sweep.deletions(each)
                 }
             )
