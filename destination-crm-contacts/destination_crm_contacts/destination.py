@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from airbyte_cdk.destinations import Destination
+from airbyte_cdk.exception_handler import init_uncaught_exception_handler
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteMessage,
@@ -38,6 +39,7 @@ from destination_crm_contacts.targets.base import CreateRetry, Target, TargetErr
 from destination_crm_contacts.targets.client_contacts import ClientContactsTarget
 from destination_crm_contacts.targets.crm import CrmTarget
 from destination_crm_contacts.writers.rejections import RejectedRecords, unwritable
+from destination_crm_contacts.writers.state_counts import serialized
 from destination_crm_contacts.writers.writer import ContactWriter
 
 # `check` answers within 10 s whatever the hosts do: its requests wait at most this long each and
@@ -163,10 +165,13 @@ class DestinationCrmContacts(Destination):
             rejected.close()
 
     def run(self, args: list[str]) -> None:
-        """The CDK's `run`; a file or config it cannot use is one trace message and exit code 1,
-        without the stack trace the CDK's handler of uncaught errors would log."""
+        """The CDK's `run`, but each message is written by `serialized`, which keeps the STATE's
+        rejectedRecordCount the CDK's serializer drops; a file or config it cannot use is one trace
+        message and exit code 1, without the stack trace the CDK's handler of uncaught errors would log."""
+        init_uncaught_exception_handler(logging.getLogger("airbyte"))
         try:
-            super().run(args)
+            for message in self.run_cmd(self.parse_args(args)):
+                print(serialized(message))
         except SettingsError as error:
             error.emit_message()
             sys.exit(1)
