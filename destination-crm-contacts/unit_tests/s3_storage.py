@@ -4,6 +4,7 @@ of its own."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from threading import Thread
@@ -26,6 +27,8 @@ class S3Server:
         )
         from werkzeug.serving import make_server
 
+        # One log line per request would bury the connector's own lines in a failing test's output.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         app = DomainDispatcherApplication(create_backend_app)
         self._server = make_server("127.0.0.1", 0, app, threaded, request_handler=MotoRequestHandler)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
