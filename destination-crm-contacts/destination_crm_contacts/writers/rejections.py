@@ -64,9 +64,17 @@ class Reason:
 
 
 class RejectedRecords:
-    def __init__(self, store: RejectedStore | None, logger: logging.Logger) -> None:
+    def __init__(
+        self,
+        store: RejectedStore | None,
+        logger: logging.Logger,
+        max_pending: int = MAX_PENDING,
+        max_reasons: int = MAX_REASONS,
+    ) -> None:
         self._store = store
         self._logger = logger
+        self._max_pending = max_pending
+        self._max_reasons = max_reasons
         self._count = 0
         self._reasons: dict[tuple[str, str], Reason] = {}
         self._pending: dict[str, list[tuple[Reason, bytes]]] = {}
@@ -96,7 +104,7 @@ class RejectedRecords:
         line = {"target": target, "stream": stream, "primary_key": key, "reason": reason, "record": record}
         self._pending.setdefault(stream, []).append((entry, orjson.dumps(line, default=str) + b"\n"))
         self._pending_count += 1
-        if self._pending_count >= MAX_PENDING:
+        if self._pending_count >= self._max_pending:
             self.flush()
 
     def flush(self) -> None:
@@ -146,7 +154,7 @@ class RejectedRecords:
 
     def _reason(self, target: str, reason: str) -> Reason:
         key = (target, reason)
-        if key not in self._reasons and len(self._reasons) >= MAX_REASONS:
+        if key not in self._reasons and len(self._reasons) >= self._max_reasons:
             key = (target, OTHER_REASONS)
         if key not in self._reasons:
             self._reasons[key] = Reason(*key)
