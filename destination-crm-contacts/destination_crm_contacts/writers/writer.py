@@ -45,8 +45,9 @@ from destination_crm_contacts.writers.buffer import Batch, Change
 from destination_crm_contacts.writers.progress import Progress, Traffic
 from destination_crm_contacts.writers.rejection_policy import RejectionPolicy
 from destination_crm_contacts.writers.rejections import RejectedRecords
+from destination_crm_contacts.writers.report import log_report, sync_report
 from destination_crm_contacts.writers.state_counts import StateCounts
-from destination_crm_contacts.writers.stats import Totals, log_totals
+from destination_crm_contacts.writers.stats import Totals
 from destination_crm_contacts.writers.streams import plan_streams, stream_name
 from destination_crm_contacts.writers.sweep import Sweep
 from destination_crm_contacts.writers.sweep_guard import SweepGuard
@@ -109,6 +110,7 @@ class ContactWriter:
                     self._concurrency[target.name], thread_name_prefix=f"{target.name}-writer"
                 )
                 self._pools[target.name] = stack.enter_context(pool)
+            completed = False
             try:
                 for message in messages:
                     if message.type == Type.RECORD and message.record is not None:
@@ -116,6 +118,8 @@ class ContactWriter:
                     elif message.type == Type.STATE and message.state is not None:
                         self._flush()
                         self._settle(0)
+                        # Rejections outside any batch (an unknown stream) are stored before it too.
+                        self._rejected.flush()
                         yield self._counts.confirm(message.state)
                     elif message.type == Type.TRACE and message.trace is not None:
                         self._sweep.note_trace(message.trace)
@@ -124,10 +128,21 @@ class ContactWriter:
                 self._flush()
                 self._settle(0)
                 self._run_sweep()
-            finally:
                 self._rejected.flush()
-                self._rejected.summarize()
-                log_totals(self._logger, self._totals, self._ignored_streams, self._options.dry_run)
+                completed = True
+            finally:
+                if not completed:
+                    self._rejected.flush_after_failure()
+                self._report()
+
+    def _report(self) -> None:
+        """The sync's report, in the log and beside the rejected records."""
+        self._rejected.summarize()
+        report = sync_report(
+            self._totals, self._ignored_streams, self._rejected.reasons(), self._options.dry_run
+        )
+        kept_in = self._rejected.put_report(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+        log_report(self._logger, report, self._rejected.stored, kept_in)
 
     def _take(self, record: AirbyteRecordMessage) -> None:
         stream = stream_name(record.namespace, record.stream)
