@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +57,6 @@ class Case:
 class Run:
     code: int
     messages: list[dict[str, Any]]
-    seconds: float
 
     def of(self, kind: str) -> list[dict[str, Any]]:
         return [message for message in self.messages if message["type"] == kind]
@@ -495,10 +493,9 @@ def run_case(case: Case, url: str, tmp_path: Path, prefix: str) -> Run:
     if case.state is not None:
         command += ["--state", _write(tmp_path / "state.json", case.state)]
     stdin = "".join(f"{line}\n" for line in case.lines)
-    started = time.monotonic()
     done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120, check=False)
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    return Run(done.returncode, messages, time.monotonic() - started)
+    return Run(done.returncode, messages)
 
 
 def held_keys(sandbox: SandboxProcess, prefix: str) -> dict[str, list[str]]:
@@ -541,7 +538,10 @@ def assert_outcome(case: Case, run: Run) -> None:
     assert "Something went wrong" not in message
     assert len(run.of("STATE")) == case.states, "a state went out past the bad input, or one was lost"
     if case.command == "check":
-        assert run.seconds < 10, f"check took {run.seconds:.1f} s"
+        # A user waits on check: it answers from its first try, never after backoffs. Counted
+        # from what the connector logs, not timed, so a busy machine cannot fail it.
+        retries = [m["log"]["message"] for m in run.of("LOG") if "retrying" in m["log"]["message"].lower()]
+        assert retries == [], f"check waited to retry: {retries}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.connector}-{case.id}")

@@ -39,7 +39,7 @@ class TestCheck:
         assert run.status["message"].startswith("crm: POST /contacts answered HTTP 404")
         assert run.status["message"].endswith("check crm.base_url and crm.contacts_path.")
 
-    def test_given_an_unreachable_crm_host_then_check_answers_within_10_s_naming_host_and_setting(
+    def test_given_an_unreachable_crm_host_then_check_answers_from_its_first_try_naming_host_and_setting(
         self, sandbox: SandboxProcess, tmp_path: Path
     ) -> None:
         port = closed_port()
@@ -53,7 +53,7 @@ class TestCheck:
             f"crm: GET /contacts on 127.0.0.1:{port}: the connection was refused"
         )
         assert "check crm.base_url" in run.status["message"]
-        assert run.seconds < 10
+        assert run.retries == []
 
 
 class TestWrite:
