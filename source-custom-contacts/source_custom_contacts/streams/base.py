@@ -86,7 +86,8 @@ class SchemaFileStream(Stream):
     def get_error_display_message(self, exception: BaseException) -> str | None:
         if isinstance(exception, EmptyPageLoopError):
             return (
-                f"The API's paging is inconsistent ({exception}); the read stopped rather than loop forever."
+                f"The API's paging is inconsistent ({exception}); the read stopped rather than loop "
+                "forever: report the API's answers to its owner."
             )
         return None
 

@@ -11,6 +11,7 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 from airbyte_cdk.test.mock_http.response_builder import FieldPath, RecordBuilder
 
+from source_custom_contacts.pagination import MAX_EMPTY_PAGES_IN_A_ROW
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
     LOOKBACK,
@@ -398,9 +399,10 @@ def _a_page_without_has_more(http_mocker: HttpMocker) -> None:
     http_mocker.get(RequestBuilder.contacts(page=1).build(), HttpResponse('{"contacts": []}', 200))
 
 
-def _an_empty_page_that_claims_more(http_mocker: HttpMocker) -> None:
+def _empty_pages_that_claim_more_without_end(http_mocker: HttpMocker) -> None:
     given_token(http_mocker)
-    http_mocker.get(RequestBuilder.contacts(page=1).build(), ContactsPage().with_more().build())
+    for page in range(1, MAX_EMPTY_PAGES_IN_A_ROW + 1):
+        http_mocker.get(RequestBuilder.contacts(page=page).build(), ContactsPage().with_more().build())
 
 
 @pytest.mark.parametrize(
@@ -432,10 +434,10 @@ def _an_empty_page_that_claims_more(http_mocker: HttpMocker) -> None:
         ),
         pytest.param(_a_page_without_has_more, FailureType.system_error, "has_more", id="no-has-more"),
         pytest.param(
-            _an_empty_page_that_claims_more,
+            _empty_pages_that_claim_more_without_end,
             FailureType.system_error,
             "paging is inconsistent",
-            id="empty-page-claims-more",
+            id="empty-pages-claim-more-without-end",
         ),
     ],
 )

@@ -10,17 +10,30 @@ from airbyte_cdk.models import FailureType, SyncMode
 from airbyte_cdk.test.mock_http import HttpMocker
 
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import NOW, first_error, given_token, read_stream, record_ids
+from unit_tests.integration.helpers import (
+    LOOKBACK,
+    NOW,
+    first_error,
+    given_token,
+    read_from_state,
+    read_stream,
+    record_ids,
+)
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import ContactsPage, DeltaPage, contact, error_response, jwt
 
 _STREAM = "contacts"
+_SINCE = NOW - 3600  # the state of an incremental read
 
 
 def _read_in_full(expecting_failure: bool = False):
     return read_stream(
         ConfigBuilder.custom().build(), _STREAM, SyncMode.full_refresh, expecting_failure=expecting_failure
     )
+
+
+def _read_incremental(since: int):
+    return read_from_state(ConfigBuilder.custom().build(), _STREAM, {"timestamp": since})
 
 
 class TestExpiredTokens(TestCase):
@@ -60,3 +73,43 @@ class TestExpiredTokens(TestCase):
         error = first_error(output, FailureType.config_error)
         assert "then refused it (HTTP 403)" in error.message
         assert "check that these credentials may read contacts" in error.message
+
+
+class TestEmptyPagesThatSayMore(TestCase):
+    @HttpMocker()
+    def test_given_an_empty_page_that_says_more_mid_list_when_read_in_full_then_the_pages_after_it_are_read(
+        self, http_mocker: HttpMocker
+    ):
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
+        )
+        page_2 = RequestBuilder.contacts(page=2).build()
+        http_mocker.get(page_2, ContactsPage().with_more().build())
+        http_mocker.get(
+            RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("5")).build()
+        )
+        http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
+
+        output = _read_in_full()
+
+        assert record_ids(output) == ["1", "2", "5"]
+        http_mocker.assert_number_of_calls(page_2, 2)
+
+    @HttpMocker()
+    def test_given_an_empty_delta_page_that_says_more_when_read_then_the_changes_after_it_are_read(
+        self, http_mocker: HttpMocker
+    ):
+        given_token(http_mocker)
+        http_mocker.get(RequestBuilder.delta(_SINCE - 1, page=1).build(), DeltaPage().with_more().build())
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=2).build(),
+            DeltaPage().with_updated(contact("7")).with_deleted("8").build(),
+        )
+        http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
+
+        output = _read_incremental(_SINCE)
+
+        assert record_ids(output) == ["7", "8"]
+        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
