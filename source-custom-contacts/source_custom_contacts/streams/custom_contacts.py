@@ -135,13 +135,20 @@ class CustomContacts(SyncStartStateStream[int]):
                 updated, deleted = page.items
                 number, emitted_at = page.number, now_millis()
                 seen = emitted.seen_near(number)
+                # A contact the delta lists deleted ends deleted, whichever list or page names it
+                # first: no live record follows its tombstone, nor shares its page.
+                deleted_ids = [str(raw_id) for raw_id in deleted]
+                deleted_here = set(deleted_ids)
                 for record in self._live_records(updated, seen_at):
                     contact_id = record["id"]
-                    if contact_id not in seen:
+                    if (
+                        contact_id not in seen
+                        and contact_id not in tombstoned
+                        and contact_id not in deleted_here
+                    ):
                         emitted.emitted(number, contact_id)
                         yield record_message(name, record, emitted_at)
-                for raw_id in deleted:
-                    contact_id = str(raw_id)
+                for contact_id in deleted_ids:
                     if contact_id not in tombstoned:
                         tombstoned.add(contact_id)
                         yield record_message(name, tombstone(contact_id, seen_at), emitted_at)

@@ -37,16 +37,21 @@ DELETED = b""  # what a deleted id is remembered by, where an updated one keeps 
 
 @dataclass
 class Changes:
-    """One walk of the delta: each id with what it became, and whether an id showed up twice (it
-    changed again during the walk, so another may have slipped between the walk's pages)."""
+    """One walk of the delta: each id with what it became, and whether an id showed up twice in one
+    list (it changed again during the walk, so another may have slipped between the walk's pages).
+    An id in both lists is a deletion: a server may keep listing a deleted contact as updated."""
 
     moved: dict[str, bytes] = field(default_factory=dict)
     repeated: bool = False
     served_at: float | None = None
+    _sightings: set[tuple[str, bool]] = field(default_factory=set)
 
     def add(self, contact_id: str, became: bytes) -> None:
-        self.repeated = self.repeated or contact_id in self.moved
-        self.moved[contact_id] = became
+        sighting = (contact_id, became == DELETED)
+        self.repeated = self.repeated or sighting in self._sightings
+        self._sightings.add(sighting)
+        if self.moved.get(contact_id) != DELETED:
+            self.moved[contact_id] = became
 
 
 def content(contact: dict[str, Any]) -> bytes:
@@ -54,13 +59,14 @@ def content(contact: dict[str, Any]) -> bytes:
 
 
 def changed(items: DeltaItems) -> Iterator[tuple[str, bytes]]:
-    """Each id a page of the delta lists, with what it became: its content, or `DELETED`."""
+    """Each id a page of the delta lists, with what it became: `DELETED`, or its content. Deleted
+    ids come first: an id the page lists in both is a deletion (see `Changes`)."""
     updated, deleted = items
+    for contact_id in deleted:
+        yield str(contact_id), DELETED
     for contact in updated:
         if isinstance(contact, dict):
             yield str(contact.get("id")), content(contact)
-    for contact_id in deleted:
-        yield str(contact_id), DELETED
 
 
 def changes_of(pages: Iterator[Page[DeltaItems]]) -> Changes:
@@ -96,8 +102,16 @@ class DeltaMoves:
         self._pass_ids = set()
 
     def saw(self, contact_id: str, became: bytes) -> None:
-        """A delta pass read this contact as it now is (see the module's docstring)."""
-        if self._repaired.setdefault(contact_id, became) != became or contact_id in self._pass_ids:
+        """A delta pass read this contact as it now is (see the module's docstring). A contact
+        known deleted stays deleted: an update listed for it is stale. A deletion of one this read
+        saw updated counts as a move once: it may have left its place after its page was read."""
+        known = self._repaired.setdefault(contact_id, became)
+        if known == DELETED and became != DELETED:
+            return
+        if became == DELETED and known != DELETED:
+            self._repaired[contact_id] = DELETED
+            self._seen_again.add(contact_id)
+        elif known != became or contact_id in self._pass_ids:
             self._seen_again.add(contact_id)
         self._pass_ids.add(contact_id)
 

@@ -113,3 +113,96 @@ class TestEmptyPagesThatSayMore(TestCase):
 
         assert record_ids(output) == ["7", "8"]
         assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+
+
+def _last_of_each(output) -> dict[str, dict]:
+    """What a destination keeps of each contact: the last record emitted for it."""
+    return {message.record.data["id"]: message.record.data for message in output.records}
+
+
+class TestContactsBothUpdatedAndDeleted(TestCase):
+    @HttpMocker()
+    def test_given_an_id_in_both_lists_of_one_page_when_read_then_only_its_tombstone_is_emitted(
+        self, http_mocker: HttpMocker
+    ):
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
+            DeltaPage().with_updated(contact("1")).with_updated(contact("7")).with_deleted("7").build(),
+        )
+
+        output = _read_incremental(_SINCE)
+
+        assert record_ids(output) == ["1", "7"]
+        assert _last_of_each(output)["7"]["_ab_cdc_deleted_at"] is not None
+
+    @HttpMocker()
+    def test_given_an_id_deleted_on_one_page_and_updated_on_a_later_one_when_read_then_it_ends_deleted(
+        self, http_mocker: HttpMocker
+    ):
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
+            DeltaPage()
+            .with_updated(contact("1"))
+            .with_updated(contact("2"))
+            .with_deleted("7")
+            .with_more()
+            .build(),
+        )
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=2).build(), DeltaPage().with_updated(contact("7")).build()
+        )
+        http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
+
+        output = _read_incremental(_SINCE)
+
+        assert record_ids(output) == ["1", "2", "7"]
+        assert _last_of_each(output)["7"]["_ab_cdc_deleted_at"] is not None
+        assert not output.is_in_logs("reading again")
+
+    @HttpMocker()
+    def test_given_an_id_updated_on_one_page_and_deleted_on_a_later_one_when_read_then_its_tombstone_is_last(
+        self, http_mocker: HttpMocker
+    ):
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
+            DeltaPage().with_updated(contact("7")).with_updated(contact("2")).with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=2).build(),
+            DeltaPage().with_updated(contact("3")).with_deleted("7").build(),
+        )
+        http_mocker.get(
+            RequestBuilder.delta(NOW - 1, page=1).build(),
+            DeltaPage().with_updated(contact("7")).with_deleted("7").build(),
+        )
+
+        output = _read_incremental(_SINCE)
+
+        assert _last_of_each(output)["7"]["_ab_cdc_deleted_at"] is not None
+        assert sorted(_last_of_each(output)) == ["2", "3", "7"]
+        assert not output.is_in_logs("kept changing")
+
+    @HttpMocker()
+    def test_given_the_check_after_a_full_read_lists_an_id_in_both_lists_when_read_then_no_page_is_read_again(
+        self, http_mocker: HttpMocker
+    ):
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=2).build(), ContactsPage().with_record(contact("3")).build()
+        )
+        http_mocker.get(
+            RequestBuilder.delta(NOW - 1, page=1).build(),
+            DeltaPage().with_updated(contact("9")).with_deleted("9").build(),
+        )
+
+        output = _read_in_full()
+
+        assert record_ids(output) == ["1", "2", "3"]
+        assert not output.is_in_logs("reading again")
