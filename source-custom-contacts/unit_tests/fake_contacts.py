@@ -86,6 +86,10 @@ class ChangeOrderedContacts:
     seeded_at: float = SEEDED_AT
     # Whether pages say how many contacts the list holds (`totalRecords`).
     counts: bool = True
+    # A page size the server serves at most, whatever `limit` asks; with `offset_by_asked` it
+    # finds a page's offset from the size asked (skipping the rest), else from the size served.
+    limit_cap: int | None = None
+    offset_by_asked: bool = False
     changed: set[str] = field(default_factory=set)
     list_answers: int = 0
     delta_answers: int = 0
@@ -130,14 +134,20 @@ class ChangeOrderedContacts:
     def _ordered(self) -> list[str]:
         return sorted(self._entries, key=lambda key: (self._entries[key].sequence, int(key)))
 
+    def _window(self, request: Any) -> tuple[int, int]:
+        """Where the page asked starts, and how many items it holds at most."""
+        page, asked = int(request.qs["page"][0]), int(request.qs["limit"][0])
+        served = asked if self.limit_cap is None else min(asked, self.limit_cap)
+        return (page - 1) * (asked if self.offset_by_asked else served), served
+
     def _listed(self, request: Any, context: Any) -> tuple[list[str], int, int]:
         """One more answer of a list: the moves scheduled for it are made, then the list's ids in
-        order, and the page asked (its number and size)."""
+        order, and the page's offset and size."""
         self.list_answers += 1
         for move in self.schedule.get(self.list_answers, ()):
             move(self)
         self._dated(context)
-        return self._ordered(), int(request.qs["page"][0]), int(request.qs["limit"][0])
+        return (self._ordered(), *self._window(request))
 
     # Custom Contact Source API
 
@@ -157,8 +167,7 @@ class ChangeOrderedContacts:
         context.headers["Date"] = formatdate(self.now, usegmt=True)
 
     def custom_contacts(self, request: Any, context: Any) -> dict[str, Any]:
-        ordered, page, limit = self._listed(request, context)
-        start = (page - 1) * limit
+        ordered, start, limit = self._listed(request, context)
         return {
             "contacts": [self._custom_contact(key) for key in ordered[start : start + limit]],
             "has_more": start + limit < len(ordered),
@@ -169,7 +178,7 @@ class ChangeOrderedContacts:
         self._dated(context)
         for move in self.delta_schedule.get(self.delta_answers, ()):
             move(self)
-        limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
+        start, limit = self._window(request)
         # Whole seconds compared with >: the strictest reading of "since".
         since = int(request.qs["timestamp"][0])
         updated = [key for key in self._ordered() if int(self._entries[key].changed_at) > since]
@@ -177,7 +186,6 @@ class ChangeOrderedContacts:
             (key for key, (_, at) in self._deleted.items() if int(at) > since),
             key=lambda key: self._deleted[key][0],
         )
-        start = (page - 1) * limit
         return {
             "updated": [self._custom_contact(key) for key in updated[start : start + limit]],
             "deleted": gone[start : start + limit],
@@ -202,11 +210,10 @@ class ChangeOrderedContacts:
         }
 
     def company_contacts(self, request: Any, context: Any) -> dict[str, Any]:
-        ordered, page, limit = self._listed(request, context)
-        start = (page - 1) * limit
+        ordered, start, limit = self._listed(request, context)
         envelope = {
             "data": [self._company_contact(key) for key in ordered[start : start + limit]],
-            "currentPage": page,
+            "currentPage": int(request.qs["page"][0]),
             "totalPages": -(-len(ordered) // limit),
         }
         if self.counts:

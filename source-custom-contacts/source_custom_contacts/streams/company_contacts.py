@@ -23,6 +23,7 @@ from airbyte_cdk.sources.streams.core import StreamData
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.dates import less_lookback, parse_time, rfc3339
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, page_messages
 from source_custom_contacts.streams.company_moves import EnvelopeMoves
@@ -67,14 +68,15 @@ class CompanyContacts(SyncStartStateStream[datetime]):
             warn_if_ahead(self.name, since, started, next_start, self.logger)
         # Every contact seen is remembered, emitted or not: where it was tells a move.
         seen = PageRuns()
-        moves = EnvelopeMoves(seen, self._page_size, bool(self._search), self._clock, self.logger)
+        page_size = ServedPageSize(self._page_size, self._client.api_name, self.logger)
+        moves = EnvelopeMoves(seen, page_size, bool(self._search), self._clock, self.logger)
 
         def read_pass(first_page: int) -> Iterator[StreamData]:
             moves.pass_began(first_page)
             pages = company_pages(
                 self._client,
                 "/api/v1/contacts",
-                self._page_size,
+                page_size,
                 self._search,
                 self._max_in_flight,
                 first_page,

@@ -21,6 +21,7 @@ from airbyte_cdk.models import AirbyteMessage, SyncMode
 from source_custom_contacts.dates import from_unix, less_lookback, rfc3339
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
@@ -54,6 +55,7 @@ class CustomContacts(SyncStartStateStream[int]):
         return {STATE_KEY: since}, since
 
     def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[AirbyteMessage]:
+        self._served = ServedPageSize(self._page_size, self._client.api_name, self.logger)
         started = self._clock()
         seen_at, next_start = rfc3339(started), less_lookback(started, self._lookback)
         if sync_mode == SyncMode.incremental and self._since is not None:
@@ -93,13 +95,13 @@ class CustomContacts(SyncStartStateStream[int]):
         return read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
 
     def _delta_moves(self, emitted: EmittedIds) -> DeltaMoves:
-        return DeltaMoves(self._changes_since, emitted, self._page_size, self._clock)
+        return DeltaMoves(self._changes_since, emitted, self._served, self._clock)
 
     def _changes_since(self, timestamp: int) -> Changes:
         return changes_of(self._delta_pages(timestamp, 1))
 
     def _contacts_page(self, number: int) -> Page[list[Any]]:
-        answer = self._client.get("/contacts", {"limit": self._page_size, "page": number})
+        answer = self._client.get("/contacts", {"limit": self._served.size, "page": number})
         contacts, has_more = answer.body.get("contacts"), answer.body.get("has_more")
         if not isinstance(contacts, list) or not isinstance(has_more, bool):
             raise malformed_response(
@@ -107,6 +109,7 @@ class CustomContacts(SyncStartStateStream[int]):
                 f"{self._client.base_url}/contacts",
                 'JSON {"contacts": [...], "has_more": bool}',
             )
+        self._served.served(len(contacts), has_more)
         return Page(number=number, items=contacts, is_last=not has_more, served_at=answer.served_at)
 
     # Delta: a contact updated or deleted during the read leaves its place in `updated` for the end
@@ -166,7 +169,7 @@ class CustomContacts(SyncStartStateStream[int]):
 
     def _delta_page(self, since: int, number: int) -> Page[DeltaItems]:
         answer = self._client.get(
-            "/contacts/delta", {"limit": self._page_size, "page": number, "timestamp": since}
+            "/contacts/delta", {"limit": self._served.size, "page": number, "timestamp": since}
         )
         body = answer.body
         updated, deleted, has_more = body.get("updated"), body.get("deleted"), body.get("has_more")
@@ -176,6 +179,7 @@ class CustomContacts(SyncStartStateStream[int]):
                 f"{self._client.base_url}/contacts/delta",
                 'JSON {"updated": [...], "deleted": [...], "has_more": bool}',
             )
+        self._served.served(max(len(updated), len(deleted)), has_more)
         return Page(number=number, items=(updated, deleted), is_last=not has_more, served_at=answer.served_at)
 
     # Records

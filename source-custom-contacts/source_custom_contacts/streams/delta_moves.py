@@ -28,6 +28,7 @@ from typing import Any
 import orjson
 
 from source_custom_contacts.auth import Clock
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page
 from source_custom_contacts.streams.emitted import EmittedIds
 
@@ -85,7 +86,7 @@ class DeltaMoves:
 
     changes_since: Callable[[int], Changes]
     emitted: EmittedIds
-    page_size: int
+    page_size: ServedPageSize
     clock: Clock
 
     def __post_init__(self) -> None:
@@ -136,5 +137,5 @@ class DeltaMoves:
         first = self.emitted.first_pages(new)
         if not first:
             return None
-        pages_back = -(-len(self._repaired) // self.page_size)
+        pages_back = -(-len(self._repaired) // self.page_size.size)
         return max(1, min(first.values()) - pages_back)

@@ -91,14 +91,14 @@ class TestFullRefresh(TestCase):
         token_request = given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(contact("1")).with_more().build(),
+            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
         )
         http_mocker.get(
             RequestBuilder.contacts(page=2).build(),
-            ContactsPage().with_record(contact("2")).with_more().build(),
+            ContactsPage().with_record(contact("3")).with_record(contact("4")).with_more().build(),
         )
         http_mocker.get(
-            RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("3")).build()
+            RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("5")).build()
         )
         _given_nothing_changed_since(http_mocker)
 
@@ -259,7 +259,12 @@ class TestIncremental(TestCase):
         given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("1")).with_deleted("5").with_more().build(),
+            DeltaPage()
+            .with_updated(contact("1"))
+            .with_updated(contact("3"))
+            .with_deleted("5")
+            .with_more()
+            .build(),
         )
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=2).build(), DeltaPage().with_updated(contact("2")).build()
@@ -269,7 +274,7 @@ class TestIncremental(TestCase):
         output = _read_incremental(_SINCE)
 
         kinds = [m.type.value for m in output.records_and_state_messages]
-        assert kinds == ["RECORD", "RECORD", "RECORD", "STATE"]
+        assert kinds == ["RECORD", "RECORD", "RECORD", "RECORD", "STATE"]
         assert output.errors == []
 
     @HttpMocker()
@@ -308,13 +313,13 @@ class TestIncremental(TestCase):
         given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("1")).with_more().build(),
+            DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_more().build(),
         )
         http_mocker.get(RequestBuilder.delta(_SINCE - 1, page=2).build(), error_response(404))
 
         output = _read_incremental(_SINCE, expecting_failure=True)
 
-        assert record_ids(output) == ["1"]
+        assert record_ids(output) == ["1", "2"]
         assert output.state_messages == []
 
     @HttpMocker()
@@ -389,7 +394,8 @@ def _the_token_endpoint_failing(http_mocker: HttpMocker) -> None:
 def _tokens_refused_after_the_api_accepted_one(http_mocker: HttpMocker) -> None:
     given_token(http_mocker, TOKEN, jwt("second", NOW + 3600))
     http_mocker.get(
-        RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).with_more().build()
+        RequestBuilder.contacts(page=1).build(),
+        ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
     )
     http_mocker.get(RequestBuilder.contacts(page=2).build(), [error_response(401), error_response(401)])
 
