@@ -12,7 +12,7 @@ by asking the delta what moved meanwhile and reading again from the first page i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Generator, Iterator, Mapping, MutableMapping
 from functools import partial
 from typing import Any
 
@@ -25,6 +25,7 @@ from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
+from source_custom_contacts.streams.creations import ListEnd, Tally
 from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changed, changes_of
 from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
 from source_custom_contacts.streams.saved_state import unix_seconds, warn_if_ahead
@@ -52,7 +53,7 @@ class CustomContacts(SyncStartStateStream[int]):
 
     def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], int]:
         since = unix_seconds(self.name, value, STATE_KEY)
-        return {STATE_KEY: since}, since
+        return {STATE_KEY: since, **ListEnd.of(value).as_state()}, since
 
     def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[AirbyteMessage]:
         self._served = ServedPageSize(self._page_size, self._client.api_name, self.logger)
@@ -60,11 +61,15 @@ class CustomContacts(SyncStartStateStream[int]):
         seen_at, next_start = rfc3339(started), less_lookback(started, self._lookback)
         if sync_mode == SyncMode.incremental and self._since is not None:
             warn_if_ahead(self.name, from_unix(self._since), started, next_start, self.logger)
-            yield from self._read_delta(self._since, seen_at, progress)
+            # A state ahead of the clock reads no change, created contacts included.
+            tail = self._since <= started
+            list_end = yield from self._read_delta(
+                self._since, seen_at, progress, ListEnd.of(self._state), tail
+            )
         else:
-            yield from self._read_all(seen_at, progress)
+            list_end = yield from self._read_all(seen_at, progress)
         if sync_mode == SyncMode.incremental:
-            self._state = {STATE_KEY: next_start.int_timestamp}
+            self._state = {STATE_KEY: next_start.int_timestamp, **list_end.as_state()}
 
     def probe(self) -> None:
         """One small page: proves the URL, the credentials and the answer's format."""
@@ -72,10 +77,11 @@ class CustomContacts(SyncStartStateStream[int]):
 
     # Full read
 
-    def _read_all(self, seen_at: str, progress: ReadProgress) -> Iterator[AirbyteMessage]:
+    def _read_all(self, seen_at: str, progress: ReadProgress) -> Generator[AirbyteMessage, None, ListEnd]:
         # Every contact is emitted: remember them compactly (see `PageRuns`).
         emitted = PageRuns()
         moves = self._delta_moves(emitted)
+        tally = Tally()
 
         def read_pass(first_page: int) -> Iterator[AirbyteMessage]:
             moves.pass_began(first_page)
@@ -90,9 +96,11 @@ class CustomContacts(SyncStartStateStream[int]):
                     contact_id = record["id"]
                     if contact_id not in seen:
                         emitted.emitted(number, contact_id)
+                        tally.saw(contact_id)
                         yield record_message(name, record, emitted_at)
 
-        return read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        return ListEnd(tally.count, tally.last_id)
 
     def _delta_moves(self, emitted: EmittedIds) -> DeltaMoves:
         return DeltaMoves(self._changes_since, emitted, self._served, self._clock)
@@ -116,8 +124,13 @@ class CustomContacts(SyncStartStateStream[int]):
     # of a list, as in /contacts ordered by last change. Deleted ids only ever join the end of
     # `deleted`.
 
-    def _read_delta(self, since: int, seen_at: str, progress: ReadProgress) -> Iterator[AirbyteMessage]:
+    def _read_delta(
+        self, since: int, seen_at: str, progress: ReadProgress, list_end: ListEnd, tail: bool
+    ) -> Generator[AirbyteMessage, None, ListEnd]:
+        """The delta since the state, then, unless `tail` is False or the delta has been seen to
+        carry new contacts, the tail of /contacts, where new contacts are (see `creations.py`)."""
         tombstoned: set[str] = set()
+        updated_ids = Tally()
         # A changed contact moves to the end of the list, far from the page it was emitted on:
         # remember every id (a delta holds only the changes, so this stays small).
         emitted = EveryId()
@@ -150,13 +163,48 @@ class CustomContacts(SyncStartStateStream[int]):
                         and contact_id not in deleted_here
                     ):
                         emitted.emitted(number, contact_id)
+                        updated_ids.saw(contact_id)
                         yield record_message(name, record, emitted_at)
                 for contact_id in deleted_ids:
                     if contact_id not in tombstoned:
                         tombstoned.add(contact_id)
                         yield record_message(name, tombstone(contact_id, seen_at), emitted_at)
 
-        return read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        last_id = max((i for i in (list_end.last_id, updated_ids.last_id) if i is not None), default=None)
+        if not tail or list_end.new_in_delta:
+            return list_end
+        if updated_ids.last_id is not None and list_end.proven_by(str(updated_ids.last_id)):
+            return ListEnd(list_end.contacts, last_id, new_in_delta=True)
+        first_page = list_end.tail_page(len(tombstoned) + updated_ids.count, self._served.size)
+        new = yield from self._read_tail(first_page, seen_at, progress, list_end, emitted, tombstoned)
+        remaining = max(0, (list_end.contacts or 0) - len(tombstoned))
+        last_id = max((i for i in (last_id, new.last_id) if i is not None), default=None)
+        return ListEnd(remaining + new.count, last_id)
+
+    def _read_tail(
+        self,
+        first_page: int,
+        seen_at: str,
+        progress: ReadProgress,
+        list_end: ListEnd,
+        emitted: EveryId,
+        tombstoned: set[str],
+    ) -> Generator[AirbyteMessage, None, Tally]:
+        """The contacts created since `list_end` was kept, read from `first_page` of /contacts."""
+        new = Tally()
+        for page in fetch_pages_in_order(self._contacts_page, self._max_in_flight, first_page, _has_no_items):
+            progress.page_read(page)
+            emitted_at = now_millis()
+            for record in self._live_records(page.items, seen_at):
+                contact_id = record["id"]
+                if contact_id in tombstoned or not list_end.is_new(contact_id):
+                    continue
+                if contact_id not in emitted.seen_near(page.number):
+                    emitted.emitted(page.number, contact_id)
+                    new.saw(contact_id)
+                    yield record_message(self.name, record, emitted_at)
+        return new
 
     def _delta_pages(self, since: int, first_page: int) -> Iterator[Page[DeltaItems]]:
         return fetch_pages_in_order(

@@ -38,6 +38,7 @@ from unit_tests.integration.response_builder import (
 _STREAM = "contacts"
 _SEEN_AT = "2027-01-15T08:00:00Z"  # NOW as RFC 3339
 _SINCE = NOW - 3600  # the state of an incremental read
+_NEW_IN_DELTA = {"new_in_delta": True}
 
 
 def _read_in_full(expecting_failure: bool = False) -> EntrypointOutput:
@@ -47,7 +48,11 @@ def _read_in_full(expecting_failure: bool = False) -> EntrypointOutput:
 
 
 def _read_incremental(since: object = None, expecting_failure: bool = False) -> EntrypointOutput:
+    """From a state whose delta was seen to carry new contacts: the read is the delta alone (the
+    tail of /contacts read otherwise is in test_custom_readings.py)."""
     state = None if since is None else {"timestamp": since}
+    if isinstance(since, int):
+        state = {"timestamp": since, **_NEW_IN_DELTA}
     return read_from_state(ConfigBuilder.custom().build(), _STREAM, state, expecting_failure)
 
 
@@ -229,7 +234,11 @@ class TestIncremental(TestCase):
         output = _read_incremental()
 
         assert record_ids(output) == ["1"]
-        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            "contacts": 1,
+            "last_id": "1",
+        }
 
     @HttpMocker()
     def test_given_state_when_read_then_updates_become_records_and_deletions_become_tombstones(
@@ -250,7 +259,10 @@ class TestIncremental(TestCase):
             {"id": "8", "_ab_cdc_updated_at": _SEEN_AT, "_ab_cdc_deleted_at": _SEEN_AT},
             {"id": "9", "_ab_cdc_updated_at": _SEEN_AT, "_ab_cdc_deleted_at": _SEEN_AT},
         ]
-        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            **_NEW_IN_DELTA,
+        }
 
     @HttpMocker()
     def test_given_a_delta_of_two_pages_when_read_then_state_is_emitted_once_after_the_last_record(
@@ -340,7 +352,10 @@ class TestIncremental(TestCase):
         assert "skips every change since the sync before" in warnings[0]
         assert "moves back to 2027-01-15T07:59:00Z" in warnings[0]
         assert "reset the stream's data" in warnings[0]
-        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            **_NEW_IN_DELTA,
+        }
 
     def test_given_a_state_in_milliseconds_when_read_then_config_error_names_the_unit_and_the_reset(self):
 

@@ -32,8 +32,10 @@ def _read_in_full(expecting_failure: bool = False):
     )
 
 
-def _read_incremental(since: int):
-    return read_from_state(ConfigBuilder.custom().build(), _STREAM, {"timestamp": since})
+def _read_incremental(since: int, list_end: dict | None = None):
+    """From a state whose delta was seen to carry new contacts, unless `list_end` says otherwise."""
+    state = {"timestamp": since, **({"new_in_delta": True} if list_end is None else list_end)}
+    return read_from_state(ConfigBuilder.custom().build(), _STREAM, state)
 
 
 class TestExpiredTokens(TestCase):
@@ -58,6 +60,7 @@ class TestExpiredTokens(TestCase):
 
         output = _read_in_full()
 
+        assert output.errors == []
         assert record_ids(output) == ["1", "2", "3"]
         http_mocker.assert_number_of_calls(token_request, 2)
 
@@ -94,6 +97,7 @@ class TestEmptyPagesThatSayMore(TestCase):
 
         output = _read_in_full()
 
+        assert output.errors == []
         assert record_ids(output) == ["1", "2", "5"]
         http_mocker.assert_number_of_calls(page_2, 2)
 
@@ -112,7 +116,11 @@ class TestEmptyPagesThatSayMore(TestCase):
         output = _read_incremental(_SINCE)
 
         assert record_ids(output) == ["7", "8"]
-        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+        assert output.errors == []
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            "new_in_delta": True,
+        }
 
 
 def _last_of_each(output) -> dict[str, dict]:
@@ -133,6 +141,7 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
 
         output = _read_incremental(_SINCE)
 
+        assert output.errors == []
         assert record_ids(output) == ["1", "7"]
         assert _last_of_each(output)["7"]["_ab_cdc_deleted_at"] is not None
 
@@ -157,6 +166,7 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
 
         output = _read_incremental(_SINCE)
 
+        assert output.errors == []
         assert record_ids(output) == ["1", "2", "7"]
         assert _last_of_each(output)["7"]["_ab_cdc_deleted_at"] is not None
         assert not output.is_in_logs("reading again")
@@ -181,6 +191,7 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
 
         output = _read_incremental(_SINCE)
 
+        assert output.errors == []
         assert _last_of_each(output)["7"]["_ab_cdc_deleted_at"] is not None
         assert sorted(_last_of_each(output)) == ["2", "3", "7"]
         assert not output.is_in_logs("kept changing")
@@ -204,5 +215,78 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
 
         output = _read_in_full()
 
+        assert output.errors == []
         assert record_ids(output) == ["1", "2", "3"]
         assert not output.is_in_logs("reading again")
+
+
+class TestCreationsTheDeltaLeavesOut(TestCase):
+    @HttpMocker()
+    def test_given_a_delta_without_new_contacts_when_read_then_the_tail_of_the_list_brings_them(
+        self, http_mocker: HttpMocker
+    ):
+        # Six contacts at the last read; since then 2 was updated, 3 deleted and 7 created, which
+        # this delta leaves out. The tail starts past the six, less the two the delta names and a page.
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
+            DeltaPage().with_updated(contact("2")).with_deleted("3").build(),
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=2).build(),
+            ContactsPage().with_record(contact("5")).with_record(contact("6")).with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=3).build(),
+            ContactsPage().with_record(contact("2")).with_record(contact("7")).build(),
+        )
+
+        output = _read_incremental(_SINCE, {"contacts": 6, "last_id": "6"})
+
+        assert output.errors == []
+        assert record_ids(output) == ["2", "3", "7"]
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            "contacts": 6,
+            "last_id": "7",
+        }
+
+    @HttpMocker()
+    def test_given_a_delta_with_a_new_contact_when_read_then_the_list_is_not_read_and_the_state_says_so(
+        self, http_mocker: HttpMocker
+    ):
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=1).build(),
+            DeltaPage().with_updated(contact("2")).with_updated(contact("7")).build(),
+        )
+
+        output = _read_incremental(_SINCE, {"contacts": 6, "last_id": "6"})
+
+        assert output.errors == []
+        assert record_ids(output) == ["2", "7"]
+        assert output.most_recent_state.stream_state.__dict__["new_in_delta"] is True
+
+    @HttpMocker()
+    def test_given_a_state_that_kept_nothing_of_the_list_when_read_then_the_whole_list_is_read_once(
+        self, http_mocker: HttpMocker
+    ):
+        # A state of an earlier version of this source: where new contacts are is unknown.
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=1).build(), DeltaPage().with_updated(contact("2")).build()
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            ContactsPage().with_record(contact("1")).with_record(contact("2")).build(),
+        )
+
+        output = _read_incremental(_SINCE, {})
+
+        assert output.errors == []
+        assert record_ids(output) == ["2", "1"]
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            "contacts": 1,
+            "last_id": "2",
+        }

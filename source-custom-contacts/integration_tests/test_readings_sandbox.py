@@ -1,0 +1,93 @@
+"""Each reading the sandbox serves of what the source APIs' documents leave open, one at a time
+over the lenient preset, with the source's default settings: a first sync with churn between its
+pages, churn, then an incremental sync leave a deduplicating destination equal to the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from airbyte_cdk.models import SyncMode
+
+from contacts_sandbox.testing import CATALOGUE, SandboxProcess
+from integration_tests.conftest import company_config, custom_config
+from integration_tests.helpers import (
+    apply_to_mirror,
+    catalog,
+    comparable,
+    final_states,
+    read_source,
+    records_of,
+)
+from source_custom_contacts.dates import parse_time
+
+_INCREMENTAL = catalog(("contacts", SyncMode.incremental))
+_COMPANY = "company-a-key"
+# Enough contacts for pages of a capped size (50) to leave room for churn between them.
+_CONTACTS = 600
+
+
+def _readings(api: str) -> list[Any]:
+    return [
+        pytest.param(point.key, value, id=f"{point.key}={value}")
+        for point in CATALOGUE
+        if point.api == api
+        for value in point.values
+    ]
+
+
+def _synced_twice(
+    sandbox: SandboxProcess, churn_between_pages: Any, config: dict[str, Any], path: str, churn: Any
+) -> dict[str, dict[str, Any]]:
+    """A first incremental sync with churn between its pages, more churn, a second sync: what a
+    deduplicating destination holds after them."""
+    churn_between_pages(path, churn)
+    first = read_source(config, _INCREMENTAL)
+    mirror: dict[str, dict[str, Any]] = {}
+    apply_to_mirror(mirror, records_of(first))
+    churn(4)
+    second = read_source(config, _INCREMENTAL, final_states(first))
+    apply_to_mirror(mirror, records_of(second))
+    return mirror
+
+
+@pytest.mark.parametrize(("point", "reading"), _readings("custom"))
+def test_given_a_custom_api_reading_when_synced_twice_with_churn_then_the_destination_equals_the_api(
+    sandbox_process: SandboxProcess, churn_between_pages: Any, point: str, reading: str
+) -> None:
+    sandbox_process.admin.reset(contacts=_CONTACTS, profile="lenient", readings={point: reading})
+    admin = sandbox_process.admin
+
+    mirror = _synced_twice(
+        sandbox_process,
+        churn_between_pages,
+        custom_config(sandbox_process, page_size=60) | {"concurrent_requests": 1},
+        "/contacts",
+        lambda seed: admin.churn("custom", create=3, update=6, delete=3, seed=seed),
+    )
+
+    live = {contact["id"]: contact for contact in admin.dump("custom")["contacts"]}
+    assert sorted(mirror) == sorted(live)
+    assert {i: comparable(c) for i, c in mirror.items()} == {i: comparable(c) for i, c in live.items()}
+
+
+@pytest.mark.parametrize(("point", "reading"), _readings("company"))
+def test_given_a_company_api_reading_when_synced_twice_with_churn_then_every_contact_is_read(
+    sandbox_process: SandboxProcess, churn_between_pages: Any, point: str, reading: str
+) -> None:
+    # The API reports no deletions: the destination keeps deleted contacts, and holds every live one.
+    sandbox_process.admin.reset(contacts=_CONTACTS, profile="lenient", readings={point: reading})
+    admin = sandbox_process.admin
+
+    mirror = _synced_twice(
+        sandbox_process,
+        churn_between_pages,
+        company_config(sandbox_process, page_size=60) | {"concurrent_requests": 1},
+        "/api/v1/contacts",
+        lambda seed: admin.churn("company", create=3, update=6, delete=3, company=_COMPANY, seed=seed),
+    )
+
+    live = {contact["id"]: contact for contact in admin.dump("company")[_COMPANY]["contacts"]}
+    assert set(live) <= set(mirror)
+    # Compared as times: under `times=naive` the API answers them without their zone.
+    assert all(parse_time(mirror[i]["updated_at"]) == parse_time(c["updated_at"]) for i, c in live.items())
