@@ -90,6 +90,12 @@ class ChangeOrderedContacts:
     # finds a page's offset from the size asked (skipping the rest), else from the size served.
     limit_cap: int | None = None
     offset_by_asked: bool = False
+    # Readings of the Custom Contact Source API: the order of /contacts (`last_change`, `id`, or
+    # `unstable`: reshuffled by every write); every n-th page of either list served empty, saying
+    # more follow, without skipping any data; whether the delta's `updated` carries new contacts.
+    order: str = "last_change"
+    empty_every: int | None = None
+    new_in_delta: bool = True
     changed: set[str] = field(default_factory=set)
     list_answers: int = 0
     delta_answers: int = 0
@@ -128,15 +134,32 @@ class ChangeOrderedContacts:
         return contact_id
 
     @property
+    def live(self) -> set[str]:
+        return set(self._entries)
+
+    @property
     def unchanged(self) -> set[str]:
         return set(self.seeded - self.changed)
 
     def _ordered(self) -> list[str]:
         return sorted(self._entries, key=lambda key: (self._entries[key].sequence, int(key)))
 
+    def _list_order(self) -> list[str]:
+        if self.order == "id":
+            return sorted(self._entries, key=int)
+        if self.order == "unstable":
+            salt = self._sequence * 0x9E3779B9
+            return sorted(self._entries, key=lambda key: ((int(key) * 0x85EBCA6B + salt) % 0xFFFFFFFB, key))
+        return self._ordered()
+
+    def _empty(self, request: Any) -> bool:
+        return self.empty_every is not None and int(request.qs["page"][0]) % self.empty_every == 0
+
     def _window(self, request: Any) -> tuple[int, int]:
         """Where the page asked starts, and how many items it holds at most."""
         page, asked = int(request.qs["page"][0]), int(request.qs["limit"][0])
+        if self.empty_every is not None:
+            page -= page // self.empty_every  # empty pages take no place in the data
         served = asked if self.limit_cap is None else min(asked, self.limit_cap)
         return (page - 1) * (asked if self.offset_by_asked else served), served
 
@@ -147,7 +170,7 @@ class ChangeOrderedContacts:
         for move in self.schedule.get(self.list_answers, ()):
             move(self)
         self._dated(context)
-        return (self._ordered(), *self._window(request))
+        return (self._list_order(), *self._window(request))
 
     # Custom Contact Source API
 
@@ -168,6 +191,8 @@ class ChangeOrderedContacts:
 
     def custom_contacts(self, request: Any, context: Any) -> dict[str, Any]:
         ordered, start, limit = self._listed(request, context)
+        if self._empty(request):
+            return {"contacts": [], "has_more": True}
         return {
             "contacts": [self._custom_contact(key) for key in ordered[start : start + limit]],
             "has_more": start + limit < len(ordered),
@@ -181,11 +206,18 @@ class ChangeOrderedContacts:
         start, limit = self._window(request)
         # Whole seconds compared with >: the strictest reading of "since".
         since = int(request.qs["timestamp"][0])
-        updated = [key for key in self._ordered() if int(self._entries[key].changed_at) > since]
+        updated = [
+            key
+            for key in self._ordered()
+            if int(self._entries[key].changed_at) > since
+            and (self.new_in_delta or int(self._entries[key].created_at) <= since)
+        ]
         gone = sorted(
             (key for key, (_, at) in self._deleted.items() if int(at) > since),
             key=lambda key: self._deleted[key][0],
         )
+        if self._empty(request):
+            return {"updated": [], "deleted": [], "has_more": True}
         return {
             "updated": [self._custom_contact(key) for key in updated[start : start + limit]],
             "deleted": gone[start : start + limit],

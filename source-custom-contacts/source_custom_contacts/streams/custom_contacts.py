@@ -28,6 +28,7 @@ from source_custom_contacts.streams.base import SyncStartStateStream, now_millis
 from source_custom_contacts.streams.creations import ListEnd, Tally
 from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changed, changes_of
 from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
+from source_custom_contacts.streams.list_order import ListOrder
 from source_custom_contacts.streams.saved_state import unix_seconds, warn_if_ahead
 from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 
@@ -80,7 +81,11 @@ class CustomContacts(SyncStartStateStream[int]):
     def _read_all(self, seen_at: str, progress: ReadProgress) -> Generator[AirbyteMessage, None, ListEnd]:
         # Every contact is emitted: remember them compactly (see `PageRuns`).
         emitted = PageRuns()
-        moves = self._delta_moves(emitted)
+        order = ListOrder(
+            lambda: [str(c.get("id")) for c in self._contacts_page(1).items if isinstance(c, dict)],
+            lambda: emitted.near(1),
+        )
+        moves = self._delta_moves(emitted, order)
         tally = Tally()
 
         def read_pass(first_page: int) -> Iterator[AirbyteMessage]:
@@ -92,7 +97,9 @@ class CustomContacts(SyncStartStateStream[int]):
                 progress.page_read(page)
                 number, emitted_at = page.number, now_millis()
                 seen = emitted.seen_near(number)
-                for record in self._live_records(page.items, seen_at):
+                records = self._live_records(page.items, seen_at)
+                order.page_read(record["id"] for record in records)
+                for record in records:
                     contact_id = record["id"]
                     if contact_id not in seen:
                         emitted.emitted(number, contact_id)
@@ -102,8 +109,8 @@ class CustomContacts(SyncStartStateStream[int]):
         yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
         return ListEnd(tally.count, tally.last_id)
 
-    def _delta_moves(self, emitted: EmittedIds) -> DeltaMoves:
-        return DeltaMoves(self._changes_since, emitted, self._served, self._clock)
+    def _delta_moves(self, emitted: EmittedIds, order: ListOrder | None = None) -> DeltaMoves:
+        return DeltaMoves(self._changes_since, emitted, self._served, self._clock, order)
 
     def _changes_since(self, timestamp: int) -> Changes:
         return changes_of(self._delta_pages(timestamp, 1))

@@ -31,6 +31,7 @@ from source_custom_contacts.auth import Clock
 from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page
 from source_custom_contacts.streams.emitted import EmittedIds
+from source_custom_contacts.streams.list_order import ListOrder
 
 DeltaItems = tuple[list[Any], list[Any]]
 DELETED = b""  # what a deleted id is remembered by, where an updated one keeps its content
@@ -88,6 +89,8 @@ class DeltaMoves:
     emitted: EmittedIds
     page_size: ServedPageSize
     clock: Clock
+    # A full read's list, which a server may reshuffle (see `list_order.py`); None for a delta.
+    order: ListOrder | None = None
 
     def __post_init__(self) -> None:
         # Server time from which a move counts against the current pass.
@@ -101,6 +104,8 @@ class DeltaMoves:
     def pass_began(self, first_page: int) -> None:
         self._first_page, self._pages = first_page, 0
         self._pass_ids = set()
+        if self.order is not None:
+            self.order.pass_began()
 
     def saw(self, contact_id: str, became: bytes) -> None:
         """A delta pass read this contact as it now is (see the module's docstring). A contact
@@ -134,6 +139,8 @@ class DeltaMoves:
         self._seen_again.clear()
         if changes.repeated:
             return 1  # the walk's own pages shifted: a move it did not show may be anywhere
+        if self.order is not None and self.order.reshuffled(changes.moved.keys()):
+            return 1
         first = self.emitted.first_pages(new)
         if not first:
             return None
