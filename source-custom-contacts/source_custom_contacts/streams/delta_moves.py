@@ -139,8 +139,8 @@ class DeltaMoves:
         self._seen_again.clear()
         if changes.repeated:
             return 1  # the walk's own pages shifted: a move it did not show may be anywhere
-        if self.order is not None and self.order.reshuffled(changes.moved.keys()):
-            return 1
+        if new and self.order is not None and self.order.reshuffled(changes.moved.keys()):
+            return 1  # a change not seen before reshuffled the list
         first = self.emitted.first_pages(new)
         if not first:
             return None
