@@ -96,6 +96,10 @@ class ChangeOrderedContacts:
     order: str = "last_change"
     empty_every: int | None = None
     new_in_delta: bool = True
+    # The delta's timestamp read as "at or after" its second, rather than after it.
+    at_or_after: bool = False
+    # Company Contacts API: times written without their zone.
+    naive_times: bool = False
     changed: set[str] = field(default_factory=set)
     list_answers: int = 0
     delta_answers: int = 0
@@ -204,8 +208,8 @@ class ChangeOrderedContacts:
         for move in self.delta_schedule.get(self.delta_answers, ()):
             move(self)
         start, limit = self._window(request)
-        # Whole seconds compared with >: the strictest reading of "since".
-        since = int(request.qs["timestamp"][0])
+        # Whole seconds compared with > (the strictest reading of "since"), or with >=.
+        since = int(request.qs["timestamp"][0]) - (1 if self.at_or_after else 0)
         updated = [
             key
             for key in self._ordered()
@@ -236,10 +240,14 @@ class ChangeOrderedContacts:
             "phone_number": None,
             "phone_number_lid": None,
             "profile_picture": None,
-            "created_at": iso(entry.created_at),
-            "updated_at": iso(entry.changed_at),
+            "created_at": self._time(entry.created_at),
+            "updated_at": self._time(entry.changed_at),
             "tags": [],
         }
+
+    def _time(self, unix_seconds: float) -> str:
+        written = iso(unix_seconds)
+        return written.removesuffix("Z") if self.naive_times else written
 
     def company_contacts(self, request: Any, context: Any) -> dict[str, Any]:
         ordered, start, limit = self._listed(request, context)

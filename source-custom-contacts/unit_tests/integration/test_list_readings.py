@@ -87,3 +87,55 @@ def test_given_a_delta_reading_when_synced_twice_then_the_destination_holds_ever
     assert second.errors == []
     assert mirror == fake.live
     assert set(created) <= set(record_ids(second))
+
+
+@pytest.mark.parametrize("at_or_after", [False, True], ids=["after-the-second", "at-or-after-the-second"])
+def test_given_changes_in_the_second_of_the_state_when_read_then_each_reading_of_the_timestamp_brings_them(
+    at_or_after: bool,
+) -> None:
+    fake = ChangeOrderedContacts(count=6, at_or_after=at_or_after)
+    config = ConfigBuilder.custom().build()
+
+    with serving(fake):
+        first = _incremental(config, None)
+        state = first.most_recent_state.stream_state.__dict__
+        fake.now = state["timestamp"]  # the very second the next delta starts from
+        update("2")(fake)
+        delete("5")(fake)
+        second = _incremental(config, state)
+
+    assert second.errors == []
+    assert sorted(record_ids(second)) == ["2", "5"]
+
+
+@pytest.mark.parametrize("order", ["id", "last_change"], ids=["stable-pages", "pages-by-last-change"])
+@pytest.mark.parametrize("naive_times", [False, True], ids=["zoned-times", "naive-times"])
+@pytest.mark.parametrize(("name", "schedule"), _MOVES, ids=[name for name, _ in _MOVES])
+def test_given_a_company_reading_and_moves_between_pages_when_read_in_full_then_none_unchanged_is_missed(
+    order: str, naive_times: bool, name: str, schedule: dict[int, list[Move]]
+) -> None:
+    fake = ChangeOrderedContacts(count=10, schedule=schedule, order=order, naive_times=naive_times)
+
+    with serving(fake):
+        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh)
+
+    assert output.errors == []
+    assert fake.unchanged - set(record_ids(output)) == set()
+
+
+@pytest.mark.parametrize("naive_times", [False, True], ids=["zoned-times", "naive-times"])
+def test_given_company_times_with_or_without_zone_when_synced_twice_then_the_changes_come_in_the_second(
+    naive_times: bool,
+) -> None:
+    fake = ChangeOrderedContacts(count=6, naive_times=naive_times)
+    config = ConfigBuilder.company().build()
+
+    with serving(fake):
+        first = _incremental(config, None)
+        fake.now += 1
+        update("2", "4")(fake)
+        created = fake.create()
+        second = _incremental(config, first.most_recent_state.stream_state.__dict__)
+
+    assert second.errors == []
+    assert sorted(record_ids(second), key=int) == ["2", "4", created]
