@@ -27,6 +27,10 @@ def numeric(contact_id: str) -> int | None:
     return int(contact_id) if contact_id.isdigit() else None
 
 
+def largest(*ids: int | None) -> int | None:
+    return max((i for i in ids if i is not None), default=None)
+
+
 @dataclass(frozen=True)
 class ListEnd:
     contacts: int | None = None  # at least this many; None: unknown (a state of an earlier version)

@@ -25,7 +25,7 @@ from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
-from source_custom_contacts.streams.creations import ListEnd, Tally
+from source_custom_contacts.streams.creations import ListEnd, Tally, largest
 from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changed, changes_of
 from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
 from source_custom_contacts.streams.list_order import ListOrder
@@ -178,7 +178,7 @@ class CustomContacts(SyncStartStateStream[int]):
                         yield record_message(name, tombstone(contact_id, seen_at), emitted_at)
 
         yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
-        last_id = max((i for i in (list_end.last_id, updated_ids.last_id) if i is not None), default=None)
+        last_id = largest(list_end.last_id, updated_ids.last_id)
         if not tail or list_end.new_in_delta:
             return list_end
         if updated_ids.last_id is not None and list_end.proven_by(str(updated_ids.last_id)):
@@ -186,8 +186,7 @@ class CustomContacts(SyncStartStateStream[int]):
         first_page = list_end.tail_page(len(tombstoned) + updated_ids.count, self._served.size)
         new = yield from self._read_tail(first_page, seen_at, progress, list_end, emitted, tombstoned)
         remaining = max(0, (list_end.contacts or 0) - len(tombstoned))
-        last_id = max((i for i in (last_id, new.last_id) if i is not None), default=None)
-        return ListEnd(remaining + new.count, last_id)
+        return ListEnd(remaining + new.count, largest(last_id, new.last_id))
 
     def _read_tail(
         self,
