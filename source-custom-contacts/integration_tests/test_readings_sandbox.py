@@ -91,3 +91,23 @@ def test_given_a_company_api_reading_when_synced_twice_with_churn_then_every_con
     assert set(live) <= set(mirror)
     # Compared as times: under `times=naive` the API answers them without their zone.
     assert all(parse_time(mirror[i]["updated_at"]) == parse_time(c["updated_at"]) for i, c in live.items())
+
+
+def test_given_tokens_without_exp_that_expire_with_403_when_a_read_outlives_them_then_it_renews_and_reads_all(
+    sandbox_process: SandboxProcess,
+) -> None:
+    # Tokens live a second, and every answer takes 0.4 s: the read outlives its first token.
+    admin = sandbox_process.admin
+    admin.reset(profile="lenient", readings={"custom.token_exp": "without", "custom.expired_status": "403"})
+    admin.set_faults("custom", token_ttl_seconds=1, latency_ms=400)
+    config = custom_config(sandbox_process, page_size=50) | {"concurrent_requests": 1}
+
+    output = read_source(config, catalog(("contacts", SyncMode.full_refresh)))
+
+    stats = admin.stats()
+    assert output.errors == []
+    assert sorted(r["id"] for r in records_of(output)) == sorted(
+        c["id"] for c in admin.dump("custom")["contacts"]
+    )
+    assert stats["status"]["custom"]["403"] >= 1
+    assert stats["custom"]["GET /custom/token"] >= 2

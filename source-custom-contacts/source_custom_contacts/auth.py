@@ -117,9 +117,11 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
             return f"Bearer {current.value}"
 
     def refresh_and_set_access_token(self) -> None:
-        """Called by HttpClient when the API answers 401 or 403 to a token we still thought valid."""
+        """Called by HttpClient when the API answers 401 or 403 to a token we still thought valid.
+        The new token is fetched when the request is sent again, after the CDK's backoff: one
+        fetched now could expire during that wait, if the API's tokens live only seconds."""
         with self._lock:
-            self._current = self._fetch()
+            self._current = None
 
     def _fetch(self) -> AccessToken:
         fetched_at = self.clock()
