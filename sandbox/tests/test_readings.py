@@ -9,7 +9,7 @@ from contacts_sandbox import Settings, create_app
 from contacts_sandbox.cli import parse_args
 from contacts_sandbox.pytest_plugin import CATALOGUE as PLUGIN_CATALOGUE
 from contacts_sandbox.pytest_plugin import PRESETS as PLUGIN_PRESETS
-from contacts_sandbox.readings import CATALOGUE, POINTS, PRESETS, preset
+from contacts_sandbox.readings import CATALOGUE, EVERY_READING, POINTS, PRESETS, preset
 from contacts_sandbox.testing import PROFILES, SandboxProcess
 from tests.conftest import LOOPBACK
 from tests.helpers import CRM, JOHN
@@ -46,6 +46,11 @@ class TestCatalogue:
         assert PRESETS == PLUGIN_PRESETS == ("lenient", "strict", "examples")
         assert PLUGIN_CATALOGUE == CATALOGUE
         assert PROFILES == ("lenient", "strict")
+
+    def test_given_every_reading_when_put_one_by_one_then_each_is_served(self, client: TestClient) -> None:
+        assert len(EVERY_READING) == sum(len(point.values) for point in CATALOGUE)
+        for key, value in EVERY_READING:
+            assert client.put("/admin/readings", json={key: value}).json()[key] == value
 
     def test_given_the_lenient_preset_when_reading_it_then_each_points_first_value(self) -> None:
         assert preset("lenient") == {point.key: point.values[0] for point in CATALOGUE}

@@ -147,3 +147,18 @@ class TestList:
             _create(client, f"Contact {n}")
         body = client.get(CONTACTS, params={"per_page": 25}, headers=CLIENT_CONTACTS).json()
         assert len(body["data"]) == body["pagination"]["per_page"] == size
+
+
+class TestPatch:
+    @pytest.mark.parametrize(("reading", "status"), [("merges", 200), ("none", 405)])
+    def test_given_a_reading_when_patching_then_merged_or_no_such_method(
+        self, client: TestClient, reading: str, status: int
+    ) -> None:
+        read_as(client, {"client_contacts.patch": reading})
+        document = _create(client, "Ann", title="Boss")
+        response = client.patch(
+            f"{CONTACTS}/{document['_id']}", json={"title": "CEO"}, headers=CLIENT_CONTACTS
+        )
+        assert response.status_code == status
+        stored = client.get(f"{CONTACTS}/{document['_id']}", headers=CLIENT_CONTACTS).json()["data"]
+        assert stored["title"] == ("CEO" if status == 200 else "Boss")

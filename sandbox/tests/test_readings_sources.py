@@ -10,10 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from contacts_sandbox import Settings
+from contacts_sandbox.seed import EMAIL_LABELS as EMAIL
+from contacts_sandbox.seed import PHONE_LABELS as PHONE
 from contacts_sandbox.state import Sandbox
 from tests.helpers import BASIC, COMPANY_A, bearer, read_as
 
 CUSTOM = "/custom/contacts"
+PHONE_LABELS, EMAIL_LABELS = set(PHONE), set(EMAIL)
+# Half a second into a second no other change falls in.
+CHANGED_AT = 2_000_000_000.5
 COMPANY = "/company/api/v1/contacts"
 
 
@@ -166,6 +171,35 @@ class TestCustomDelta:
         updated = [contact["id"] for contact in _delta(client, bearer(client), timestamp=since)["updated"]]
         assert churned["updated"][0] in updated
         assert (churned["created"][0] in updated) == new_listed
+
+
+class TestCustomTimestamp:
+    @pytest.mark.parametrize(("reading", "listed"), [("at_or_after", True), ("after", False)])
+    def test_given_a_reading_when_a_contact_changed_within_the_timestamps_second_then_listed_or_not(
+        self, client: TestClient, reading: str, listed: bool
+    ) -> None:
+        read_as(client, {"custom.timestamp": reading})
+        store = _sandbox(client).store.custom
+        changed = store.ids()[0]
+        store.put(store.get(changed), CHANGED_AT)
+        updated = _delta(client, bearer(client), timestamp=int(CHANGED_AT))["updated"]
+        assert [contact["id"] for contact in updated] == ([changed] if listed else [])
+
+
+class TestCustomLabels:
+    @pytest.mark.parametrize("reading", ["raw", "normalised"])
+    def test_given_a_reading_when_reading_contacts_then_odd_labels_and_types_as_stored_or_handled(
+        self, client: TestClient, reading: str
+    ) -> None:
+        read_as(client, {"custom.labels": reading})
+        headers = bearer(client)
+        contacts = client.get(CUSTOM, params={"limit": 1000}, headers=headers).json()["contacts"]
+        updated = _delta(client, headers, timestamp=0)["updated"]
+        for listed in (contacts, updated):
+            types = {contact.get("type") for contact in listed}
+            labels = {entry["label"] for contact in listed for entry in contact["phones"] + contact["emails"]}
+            documented = types <= {"customer", "lead"} and labels <= PHONE_LABELS | EMAIL_LABELS
+            assert documented == (reading == "normalised")
 
 
 class TestCompany:
