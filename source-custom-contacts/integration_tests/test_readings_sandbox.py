@@ -1,6 +1,7 @@
 """Each reading the sandbox serves of what the source APIs' documents leave open, one at a time
-over the lenient preset, with the source's default settings: a first sync with churn between its
-pages, churn, then an incremental sync leave a deduplicating destination equal to the API."""
+over the lenient preset, and each preset, with the source's default settings: a first sync with
+churn between its pages, churn, then an incremental sync leave a deduplicating destination equal
+to the API."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from airbyte_cdk.models import SyncMode
 
-from contacts_sandbox.testing import CATALOGUE, SandboxProcess
+from contacts_sandbox.testing import CATALOGUE, PRESETS, SandboxProcess
 from integration_tests.conftest import company_config, custom_config
 from integration_tests.helpers import (
     apply_to_mirror,
@@ -28,12 +29,14 @@ _CONTACTS = 600
 
 
 def _readings(api: str) -> list[Any]:
-    return [
-        pytest.param(point.key, value, id=f"{point.key}={value}")
+    """Each reading of the API's points over the lenient preset, then each preset as it is."""
+    one_at_a_time = [
+        pytest.param("lenient", {point.key: value}, id=f"{point.key}={value}")
         for point in CATALOGUE
         if point.api == api
         for value in point.values
     ]
+    return one_at_a_time + [pytest.param(preset, {}, id=f"preset={preset}") for preset in PRESETS]
 
 
 def _synced_twice(
@@ -51,11 +54,11 @@ def _synced_twice(
     return mirror
 
 
-@pytest.mark.parametrize(("point", "reading"), _readings("custom"))
+@pytest.mark.parametrize(("preset", "readings"), _readings("custom"))
 def test_given_a_custom_api_reading_when_synced_twice_with_churn_then_the_destination_equals_the_api(
-    sandbox_process: SandboxProcess, churn_between_pages: Any, point: str, reading: str
+    sandbox_process: SandboxProcess, churn_between_pages: Any, preset: str, readings: dict[str, str]
 ) -> None:
-    sandbox_process.admin.reset(contacts=_CONTACTS, profile="lenient", readings={point: reading})
+    sandbox_process.admin.reset(contacts=_CONTACTS, profile=preset, readings=readings)
     admin = sandbox_process.admin
 
     mirror = _synced_twice(
@@ -71,12 +74,12 @@ def test_given_a_custom_api_reading_when_synced_twice_with_churn_then_the_destin
     assert {i: comparable(c) for i, c in mirror.items()} == {i: comparable(c) for i, c in live.items()}
 
 
-@pytest.mark.parametrize(("point", "reading"), _readings("company"))
+@pytest.mark.parametrize(("preset", "readings"), _readings("company"))
 def test_given_a_company_api_reading_when_synced_twice_with_churn_then_every_contact_is_read(
-    sandbox_process: SandboxProcess, churn_between_pages: Any, point: str, reading: str
+    sandbox_process: SandboxProcess, churn_between_pages: Any, preset: str, readings: dict[str, str]
 ) -> None:
     # The API reports no deletions: the destination keeps deleted contacts, and holds every live one.
-    sandbox_process.admin.reset(contacts=_CONTACTS, profile="lenient", readings={point: reading})
+    sandbox_process.admin.reset(contacts=_CONTACTS, profile=preset, readings=readings)
     admin = sandbox_process.admin
 
     mirror = _synced_twice(
