@@ -14,8 +14,17 @@ from source_custom_contacts.streams.creations import ListEnd, Tally
         ({"contacts": 6, "last_id": "9", "new_in_delta": True}, ListEnd(6, 9, True)),
         ({"contacts": "6", "last_id": 9, "new_in_delta": "yes"}, ListEnd()),
         ({"contacts": True, "last_id": "abc"}, ListEnd()),
+        ({"last_ids": ["1", 2, "3", "4", "5", "6"]}, ListEnd(marks=("2", "3", "4", "5", "6"))),
+        ({"last_ids": "1"}, ListEnd()),
     ],
-    ids=["an-earlier-versions-state", "every-key", "keys-of-the-wrong-type", "a-flag-and-a-text-id"],
+    ids=[
+        "an-earlier-versions-state",
+        "every-key",
+        "keys-of-the-wrong-type",
+        "a-flag-and-a-text-id",
+        "the-last-five-marks",
+        "marks-not-a-list",
+    ],
 )
 def test_given_a_saved_state_when_read_then_what_is_not_of_its_kind_counts_as_unknown(
     state: dict, expected: ListEnd
@@ -24,9 +33,15 @@ def test_given_a_saved_state_when_read_then_what_is_not_of_its_kind_counts_as_un
 
 
 def test_given_a_list_end_when_written_to_the_state_then_it_reads_back_the_same() -> None:
-    kept = ListEnd(contacts=40, last_id=1234, new_in_delta=True)
+    kept = ListEnd(contacts=40, last_id=1234, marks=("1233", "1234"))
 
     assert ListEnd.of(kept.as_state()) == kept
+    assert kept.as_state() == {"contacts": 40, "last_id": "1234", "last_ids": ["1233", "1234"]}
+
+
+def test_given_a_delta_that_carries_new_contacts_when_written_then_the_marks_are_no_longer_kept() -> None:
+    kept = ListEnd(contacts=40, last_id=1234, new_in_delta=True, marks=("1234",))
+
     assert kept.as_state() == {"contacts": 40, "last_id": "1234", "new_in_delta": True}
 
 

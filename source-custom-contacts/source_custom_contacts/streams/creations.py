@@ -10,17 +10,27 @@ ordered by id, after every older contact still there; by last change, after ever
 That is past the contacts counted before, less those the delta says were deleted or updated,
 and less a page of margin. Of the tail, only ids larger than the largest seen are new; where ids
 are not numbers, the whole tail is emitted (a deduplicating destination keeps one of each).
+
+An unstable order (any write reshuffles it) has no tail where new contacts gather. The state also
+keeps the last few ids of the list (`marks`): in an order that only moves changed contacts, those
+that did not change are still in the tail, in the same order. If one is missing, the list was
+reshuffled, and every page is read for new contacts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 CONTACTS_KEY = "contacts"
 LAST_ID_KEY = "last_id"
 NEW_IN_DELTA_KEY = "new_in_delta"
+MARKS_KEY = "last_ids"
+# The list's last ids kept: enough that a reshuffle leaves one out of the tail, few enough for a
+# small state.
+MARKS = 5
 
 
 def numeric(contact_id: str) -> int | None:
@@ -36,15 +46,17 @@ class ListEnd:
     contacts: int | None = None  # at least this many; None: unknown (a state of an earlier version)
     last_id: int | None = None
     new_in_delta: bool = False
+    marks: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, state: Mapping[str, Any]) -> ListEnd:
         """What a saved state says; a value that is not of its kind counts as unknown."""
-        contacts, last_id = state.get(CONTACTS_KEY), state.get(LAST_ID_KEY)
+        contacts, last_id, marks = state.get(CONTACTS_KEY), state.get(LAST_ID_KEY), state.get(MARKS_KEY)
         return cls(
             contacts=contacts if isinstance(contacts, int) and not isinstance(contacts, bool) else None,
             last_id=numeric(last_id) if isinstance(last_id, str) else None,
             new_in_delta=state.get(NEW_IN_DELTA_KEY) is True,
+            marks=tuple(str(m) for m in marks[-MARKS:]) if isinstance(marks, list) else (),
         )
 
     def as_state(self) -> dict[str, Any]:
@@ -55,6 +67,8 @@ class ListEnd:
             state[LAST_ID_KEY] = str(self.last_id)
         if self.new_in_delta:
             state[NEW_IN_DELTA_KEY] = True
+        elif self.marks:
+            state[MARKS_KEY] = list(self.marks)
         return state
 
     def is_new(self, contact_id: str) -> bool:
@@ -75,11 +89,16 @@ class ListEnd:
 
 
 class Tally:
-    """How many live contacts a read emitted, and the largest numeric id among them."""
+    """How many live contacts a read emitted, the largest numeric id among them, and the last ids
+    of the list as it passed."""
 
     def __init__(self) -> None:
         self.count = 0
         self.last_id: int | None = None
+        self.marks: deque[str] = deque(maxlen=MARKS)
+
+    def passed(self, ids: Iterable[str]) -> None:
+        self.marks.extend(ids)
 
     def saw(self, contact_id: str) -> None:
         self.count += 1

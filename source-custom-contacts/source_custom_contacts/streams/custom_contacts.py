@@ -99,6 +99,7 @@ class CustomContacts(SyncStartStateStream[int]):
                 seen = emitted.seen_near(number)
                 records = self._live_records(page.items, seen_at)
                 order.page_read(record["id"] for record in records)
+                tally.passed(record["id"] for record in records)
                 for record in records:
                     contact_id = record["id"]
                     if contact_id not in seen:
@@ -107,7 +108,7 @@ class CustomContacts(SyncStartStateStream[int]):
                         yield record_message(name, record, emitted_at)
 
         yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
-        return ListEnd(tally.count, tally.last_id)
+        return ListEnd(tally.count, tally.last_id, marks=tuple(tally.marks))
 
     def _delta_moves(self, emitted: EmittedIds, order: ListOrder | None = None) -> DeltaMoves:
         return DeltaMoves(self._changes_since, emitted, self._served, self._clock, order)
@@ -184,9 +185,18 @@ class CustomContacts(SyncStartStateStream[int]):
         if updated_ids.last_id is not None and list_end.proven_by(str(updated_ids.last_id)):
             return ListEnd(list_end.contacts, last_id, new_in_delta=True)
         first_page = list_end.tail_page(len(tombstoned) + updated_ids.count, self._served.size)
-        new = yield from self._read_tail(first_page, seen_at, progress, list_end, emitted, tombstoned)
+        # The marks that did not change must be in the tail, unless the list was reshuffled.
+        marks = set(list_end.marks) - set(emitted.first_pages(list_end.marks)) - tombstoned
+        new = Tally()
+        seen = yield from self._read_tail(first_page, seen_at, progress, list_end, emitted, tombstoned, new)
+        if first_page > 1 and not marks <= seen:
+            self.logger.info(
+                "The last contacts of the list at the sync before are no longer at its end, though "
+                "they did not change: its order is unstable, so every page is read for new contacts."
+            )
+            yield from self._read_tail(1, seen_at, progress, list_end, emitted, tombstoned, new)
         remaining = max(0, (list_end.contacts or 0) - len(tombstoned))
-        return ListEnd(remaining + new.count, largest(last_id, new.last_id))
+        return ListEnd(remaining + new.count, largest(last_id, new.last_id), marks=tuple(new.marks))
 
     def _read_tail(
         self,
@@ -196,21 +206,26 @@ class CustomContacts(SyncStartStateStream[int]):
         list_end: ListEnd,
         emitted: EveryId,
         tombstoned: set[str],
-    ) -> Generator[AirbyteMessage, None, Tally]:
-        """The contacts created since `list_end` was kept, read from `first_page` of /contacts."""
-        new = Tally()
+        new: Tally,
+    ) -> Generator[AirbyteMessage, None, set[str]]:
+        """The contacts created since `list_end` was kept, read from `first_page` of /contacts to
+        its end and told to `new`; returns every id read."""
+        seen: set[str] = set()
         for page in fetch_pages_in_order(self._contacts_page, self._max_in_flight, first_page, _has_no_items):
             progress.page_read(page)
             emitted_at = now_millis()
-            for record in self._live_records(page.items, seen_at):
+            records = self._live_records(page.items, seen_at)
+            new.passed(record["id"] for record in records)
+            for record in records:
                 contact_id = record["id"]
+                seen.add(contact_id)
                 if contact_id in tombstoned or not list_end.is_new(contact_id):
                     continue
                 if contact_id not in emitted.seen_near(page.number):
                     emitted.emitted(page.number, contact_id)
                     new.saw(contact_id)
                     yield record_message(self.name, record, emitted_at)
-        return new
+        return seen
 
     def _delta_pages(self, since: int, first_page: int) -> Iterator[Page[DeltaItems]]:
         return fetch_pages_in_order(

@@ -238,6 +238,7 @@ class TestIncremental(TestCase):
             "timestamp": NOW - LOOKBACK,
             "contacts": 1,
             "last_id": "1",
+            "last_ids": ["1"],
         }
 
     @HttpMocker()

@@ -249,6 +249,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
             "timestamp": NOW - LOOKBACK,
             "contacts": 6,
             "last_id": "7",
+            "last_ids": ["5", "6", "2", "7"],
         }
 
     @HttpMocker()
@@ -289,4 +290,33 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
             "timestamp": NOW - LOOKBACK,
             "contacts": 1,
             "last_id": "2",
+            "last_ids": ["1", "2"],
         }
+
+    @HttpMocker()
+    def test_given_the_last_contacts_of_the_sync_before_left_the_tail_when_read_then_every_page_is_read(
+        self, http_mocker: HttpMocker
+    ):
+        # 5 and 6 ended the list and did not change, yet the tail holds neither: a reshuffled list.
+        given_token(http_mocker)
+        http_mocker.get(
+            RequestBuilder.delta(_SINCE - 1, page=1).build(), DeltaPage().with_updated(contact("2")).build()
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=1).build(),
+            ContactsPage().with_record(contact("5")).with_record(contact("8")).with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=2).build(),
+            ContactsPage().with_record(contact("9")).with_record(contact("3")).with_more().build(),
+        )
+        http_mocker.get(
+            RequestBuilder.contacts(page=3).build(),
+            ContactsPage().with_record(contact("7")).with_record(contact("1")).build(),
+        )
+
+        output = _read_incremental(_SINCE, {"contacts": 6, "last_id": "6", "last_ids": ["5", "6"]})
+
+        assert output.errors == []
+        assert record_ids(output) == ["2", "9", "7", "8"]
+        assert output.is_in_logs("its order is unstable")

@@ -48,13 +48,6 @@ def test_given_a_list_reading_and_moves_between_pages_when_read_in_full_then_no_
     assert not output.is_in_logs("kept changing")
 
 
-_UNSTABLE_WITHOUT_NEW = pytest.mark.xfail(
-    strict=True,
-    reason="in an unstable order a new contact the delta leaves out can be on any page: the tail of the "
-    "list does not hold it, and only a full refresh reads it (see the README)",
-)
-
-
 @pytest.mark.parametrize(
     ("order", "new_in_delta"),
     [
@@ -63,7 +56,7 @@ _UNSTABLE_WITHOUT_NEW = pytest.mark.xfail(
         ("unstable", True),
         ("id", False),
         ("last_change", False),
-        pytest.param("unstable", False, marks=_UNSTABLE_WITHOUT_NEW),
+        ("unstable", False),
     ],
 )
 def test_given_a_delta_reading_when_synced_twice_then_the_destination_holds_every_live_contact(
