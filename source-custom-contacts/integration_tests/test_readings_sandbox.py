@@ -36,7 +36,12 @@ def _readings(api: str) -> list[Any]:
         if point.api == api
         for value in point.values
     ]
-    return one_at_a_time + [pytest.param(preset, {}, id=f"preset={preset}") for preset in PRESETS]
+    presets = [pytest.param(preset, {}, id=f"preset={preset}") for preset in PRESETS]
+    if api != "custom":
+        return one_at_a_time + presets
+    # The one pair of readings that needs more than each does alone (see creations.py).
+    pair = {"custom.order": "unstable", "custom.updated_new": "excluded"}
+    return [*one_at_a_time, *presets, pytest.param("lenient", pair, id="unstable-order-and-no-new-in-delta")]
 
 
 def _synced_twice(
