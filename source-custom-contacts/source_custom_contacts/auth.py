@@ -4,7 +4,8 @@
 signature: that is the API's job) to renew it a little before it runs out, and the CDK's
 HttpClient asks us to renew it once more if the API still answers 401 or 403. The document only
 says a token should expire: one without `exp` (or whose `exp` this machine's clock has passed
-already) is renewed once it is `RENEW_WITHOUT_EXPIRY_SECONDS` old, and sooner if the API refuses it.
+already) is renewed once it is `RENEW_WITHOUT_EXPIRY_SECONDS` old, and sooner if the API refuses it;
+the age of a token refused tells how long later ones may live.
 
 The config's secrets are masked in every output by the CDK; the Basic header (the same secret in
 base64) and each JWT are secrets learnt at run time, and are registered with the same filter
@@ -39,12 +40,17 @@ RENEW_MARGIN_SHARE = 0.2
 # The age at which a token that states no usable expiry is renewed: one token request every five
 # minutes costs nothing next to a read, and a shorter life is met by renewing on refusal.
 RENEW_WITHOUT_EXPIRY_SECONDS = 300.0
+# A token of this age or older refused by the API tells its life: later ones are renewed before
+# they reach it. A younger one tells nothing (a rotated key, say) and is only replaced.
+SHORTEST_LIFE_LEARNT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
 class AccessToken:
     value: str
     renew_at: float
+    fetched_at: float = 0.0
+    by_age: bool = False  # renewed by its age: it states no expiry this machine can use
 
 
 def jwt_expiry(token: str) -> float | None:
@@ -103,6 +109,7 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._current: AccessToken | None = None
+        self._renew_age = RENEW_WITHOUT_EXPIRY_SECONDS
 
     @property
     def auth_header(self) -> str:
@@ -119,9 +126,22 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
     def refresh_and_set_access_token(self) -> None:
         """Called by HttpClient when the API answers 401 or 403 to a token we still thought valid.
         The new token is fetched when the request is sent again, after the CDK's backoff: one
-        fetched now could expire during that wait, if the API's tokens live only seconds."""
+        fetched now could expire during that wait, if the API's tokens live only seconds. A token
+        renewed by its age tells how long the API's tokens live, when it is not too young."""
         with self._lock:
-            self._current = None
+            current, self._current = self._current, None
+            if current is None or not current.by_age:
+                return
+            age = self.clock() - current.fetched_at
+            renew_age = age * (1 - RENEW_MARGIN_SHARE)
+            if age >= SHORTEST_LIFE_LEARNT_SECONDS and renew_age < self._renew_age:
+                self._renew_age = renew_age
+                logger.info(
+                    "The API refused a token %d seconds old that states no expiry: later tokens are "
+                    "renewed at %d seconds old.",
+                    age,
+                    renew_age,
+                )
 
     def _fetch(self) -> AccessToken:
         fetched_at = self.clock()
@@ -134,7 +154,7 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
         if not isinstance(value, str) or not value:
             raise malformed_response(self.api_name, self.token_url, 'JSON {"token": "..."}')
         expiry = jwt_expiry(value)
-        by_age = AccessToken(value, renew_at=fetched_at + RENEW_WITHOUT_EXPIRY_SECONDS)
+        by_age = AccessToken(value, fetched_at + self._renew_age, fetched_at, by_age=True)
         if expiry is None:
             return by_age
         if expiry <= fetched_at:
@@ -143,8 +163,8 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
                 "The new token expires at %s, before this machine's clock; check the clock. "
                 "The token is renewed by its age, %d seconds, or when the API refuses it.",
                 expiry,
-                RENEW_WITHOUT_EXPIRY_SECONDS,
+                self._renew_age,
             )
             return by_age
         margin = min(RENEW_MARGIN_SECONDS, (expiry - fetched_at) * RENEW_MARGIN_SHARE)
-        return AccessToken(value, renew_at=expiry - margin)
+        return AccessToken(value, expiry - margin, fetched_at)

@@ -145,3 +145,55 @@ def test_given_the_api_refuses_a_token_with_a_status_when_read_then_it_is_renewe
 
     assert token.call_count == 2
     assert sent == [f"Bearer {first}", f"Bearer {second}"]
+
+
+def test_given_a_token_without_expiry_refused_at_100_s_when_read_on_then_later_tokens_are_renewed_before(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    library_sleeps_on(FakeTime(_START), monkeypatch)
+    clock = ManualClock(_START)
+    client = _client(clock, max_retries=1)
+    tokens = [jwt(name, None) for name in ("first", "second", "third")]
+    refused: list[str] = []
+
+    def answer(request: requests.PreparedRequest, context: object) -> dict:
+        bearer = request.headers["Authorization"]
+        if bearer == f"Bearer {tokens[0]}" and clock.now >= _START + 100:
+            refused.append(bearer)
+            context.status_code = 403  # type: ignore[attr-defined]
+        return {"contacts": [], "has_more": False}
+
+    with requests_mock.Mocker() as mocker:
+        token = mocker.get(f"{_BASE}/token", [{"json": {"token": t}} for t in tokens])
+        mocker.get(f"{_BASE}/contacts", json=answer)
+        client.get_json("/contacts", {"page": 1})
+        clock.now = _START + 100  # the first token has expired: refused, renewed
+        client.get_json("/contacts", {"page": 2})
+        clock.now = _START + 100 + 80  # the second is renewed at four fifths of the life learnt
+        client.get_json("/contacts", {"page": 3})
+
+    assert len(refused) == 1
+    assert token.call_count == 3
+
+
+def test_given_a_young_token_without_expiry_refused_when_renewed_then_no_life_is_learnt(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    library_sleeps_on(FakeTime(_START), monkeypatch)
+    clock = ManualClock(_START)
+    client = _client(clock, max_retries=1)
+    first, second = jwt("first", None), jwt("second", None)
+
+    def answer(request: requests.PreparedRequest, context: object) -> dict:
+        if request.headers["Authorization"] == f"Bearer {first}":
+            context.status_code = 401  # type: ignore[attr-defined]
+        return {"contacts": [], "has_more": False}
+
+    with requests_mock.Mocker() as mocker:
+        token = mocker.get(f"{_BASE}/token", [{"json": {"token": first}}, {"json": {"token": second}}])
+        mocker.get(f"{_BASE}/contacts", json=answer)
+        client.get_json("/contacts", {"page": 1})  # refused at once: a revoked token, say
+        clock.now = _START + RENEW_WITHOUT_EXPIRY_SECONDS - 1
+        client.get_json("/contacts", {"page": 2})
+
+    assert token.call_count == 2
