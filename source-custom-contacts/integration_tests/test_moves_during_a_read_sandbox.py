@@ -8,47 +8,16 @@ moves land between the same pages on every run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
-import pytest
 from airbyte_cdk.models import SyncMode
 
 from contacts_sandbox.testing import SandboxProcess
-from integration_tests.conftest import company_config, custom_config
+from integration_tests.conftest import CHURN_BEFORE, company_config, custom_config
 from integration_tests.helpers import catalog, read_source, records_of
-from source_custom_contacts.client import ApiClient, JsonAnswer
 
 _FULL = catalog(("contacts", SyncMode.full_refresh))
 _COMPANY = "company-a-key"
-# Page request (1-based, of the list being read) -> the churn made just before it: each one
-# updates and deletes contacts already read as well as ones still ahead.
-_CHURN_BEFORE = {3: 1, 5: 2, 8: 3}
-
-
-@pytest.fixture
-def churn_between_pages(
-    monkeypatch: pytest.MonkeyPatch,
-) -> Callable[[str, Callable[[int], dict[str, list[str]]]], list[dict[str, list[str]]]]:
-    """Arms a hook: before the n-th request for `path`, it calls `churn(seed)`; returns the churns."""
-
-    def arm(path: str, churn: Callable[[int], dict[str, list[str]]]) -> list[dict[str, list[str]]]:
-        made: list[dict[str, list[str]]] = []
-        requests = 0
-        original = ApiClient.get
-
-        def get(client: ApiClient, asked: str, params: Mapping[str, Any]) -> JsonAnswer:
-            nonlocal requests
-            if asked == path:
-                requests += 1
-                if requests in _CHURN_BEFORE:
-                    made.append(churn(_CHURN_BEFORE[requests]))
-            return original(client, asked, params)
-
-        monkeypatch.setattr(ApiClient, "get", get)
-        return made
-
-    return arm
 
 
 def _unchanged(before: set[str], churns: list[dict[str, list[str]]]) -> set[str]:
@@ -67,7 +36,7 @@ def test_given_churn_between_the_pages_of_a_full_read_of_the_custom_api_then_no_
 
     output = read_source(config, _FULL)
 
-    assert len(churns) == len(_CHURN_BEFORE)
+    assert len(churns) == len(CHURN_BEFORE)
     emitted = {record["id"] for record in records_of(output)}
     assert _unchanged(before, churns) - emitted == set()
 
@@ -86,6 +55,6 @@ def test_given_churn_between_the_pages_of_a_full_read_of_the_company_api_then_no
 
     output = read_source(config, _FULL)
 
-    assert len(churns) == len(_CHURN_BEFORE)
+    assert len(churns) == len(CHURN_BEFORE)
     emitted = {record["id"] for record in records_of(output)}
     assert _unchanged(before, churns) - emitted == set()

@@ -2,7 +2,10 @@
 
 `GET /token` with Basic credentials answers a JWT. We read its `exp` claim (without verifying the
 signature: that is the API's job) to renew it a little before it runs out, and the CDK's
-HttpClient asks us to renew it once more if the API still answers 401.
+HttpClient asks us to renew it once more if the API still answers 401 or 403. The document only
+says a token should expire: one without `exp` (or whose `exp` this machine's clock has passed
+already) is renewed once it is `RENEW_WITHOUT_EXPIRY_SECONDS` old, and sooner if the API refuses it;
+the age of a token refused tells how long later ones may live.
 
 The config's secrets are masked in every output by the CDK; the Basic header (the same secret in
 base64) and each JWT are secrets learnt at run time, and are registered with the same filter
@@ -34,12 +37,20 @@ logger = logging.getLogger("airbyte")
 # Renew this long before `exp`, but never more than this share of the token's life.
 RENEW_MARGIN_SECONDS = 30.0
 RENEW_MARGIN_SHARE = 0.2
+# The age at which a token that states no usable expiry is renewed: one token request every five
+# minutes costs nothing next to a read, and a shorter life is met by renewing on refusal.
+RENEW_WITHOUT_EXPIRY_SECONDS = 300.0
+# A token of this age or older refused by the API tells its life: later ones are renewed before
+# they reach it. A younger one tells nothing (a rotated key, say) and is only replaced.
+SHORTEST_LIFE_LEARNT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
 class AccessToken:
     value: str
-    renew_at: float | None  # None: the token states no expiry, renew only when refused
+    renew_at: float
+    fetched_at: float = 0.0
+    by_age: bool = False  # renewed by its age: it states no expiry this machine can use
 
 
 def jwt_expiry(token: str) -> float | None:
@@ -98,6 +109,7 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._current: AccessToken | None = None
+        self._renew_age = RENEW_WITHOUT_EXPIRY_SECONDS
 
     @property
     def auth_header(self) -> str:
@@ -107,14 +119,29 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
     def token(self) -> str:
         with self._lock:
             current = self._current
-            if current is None or (current.renew_at is not None and self.clock() >= current.renew_at):
+            if current is None or self.clock() >= current.renew_at:
                 current = self._current = self._fetch()
             return f"Bearer {current.value}"
 
     def refresh_and_set_access_token(self) -> None:
-        """Called by HttpClient when the API answers 401 to a token we still thought valid."""
+        """Called by HttpClient when the API answers 401 or 403 to a token we still thought valid.
+        The new token is fetched when the request is sent again, after the CDK's backoff: one
+        fetched now could expire during that wait, if the API's tokens live only seconds. A token
+        renewed by its age tells how long the API's tokens live, when it is not too young."""
         with self._lock:
-            self._current = self._fetch()
+            current, self._current = self._current, None
+            if current is None or not current.by_age:
+                return
+            age = self.clock() - current.fetched_at
+            renew_age = age * (1 - RENEW_MARGIN_SHARE)
+            if age >= SHORTEST_LIFE_LEARNT_SECONDS and renew_age < self._renew_age:
+                self._renew_age = renew_age
+                logger.info(
+                    "The API refused a token %d seconds old that states no expiry: later tokens are "
+                    "renewed at %d seconds old.",
+                    age,
+                    renew_age,
+                )
 
     def _fetch(self) -> AccessToken:
         fetched_at = self.clock()
@@ -127,15 +154,17 @@ class CustomApiTokenAuthenticator(AbstractHeaderAuthenticator):
         if not isinstance(value, str) or not value:
             raise malformed_response(self.api_name, self.token_url, 'JSON {"token": "..."}')
         expiry = jwt_expiry(value)
+        by_age = AccessToken(value, fetched_at + self._renew_age, fetched_at, by_age=True)
         if expiry is None:
-            return AccessToken(value, renew_at=None)
+            return by_age
         if expiry <= fetched_at:
             # Our clock is ahead of the API's: trusting `exp` would fetch a token per request.
             logger.warning(
                 "The new token expires at %s, before this machine's clock; check the clock. "
-                "The token is renewed only when the API refuses it.",
+                "The token is renewed by its age, %d seconds, or when the API refuses it.",
                 expiry,
+                self._renew_age,
             )
-            return AccessToken(value, renew_at=None)
+            return by_age
         margin = min(RENEW_MARGIN_SECONDS, (expiry - fetched_at) * RENEW_MARGIN_SHARE)
-        return AccessToken(value, renew_at=expiry - margin)
+        return AccessToken(value, expiry - margin, fetched_at)

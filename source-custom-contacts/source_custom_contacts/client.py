@@ -191,7 +191,7 @@ def custom_api_client(
     )
     data_client = _http_client(
         stream_name,
-        error_mapping(CUSTOM_API_NAME, TOKEN_REJECTED_RETRY, transport),
+        error_mapping(CUSTOM_API_NAME, TOKEN_REJECTED_RETRY, transport, forbidden=TOKEN_REJECTED_RETRY),
         budget,
         settings,
         logger,

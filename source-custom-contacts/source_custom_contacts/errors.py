@@ -60,10 +60,15 @@ def transport_failures(api_name: str, base_url: str, timeout_seconds: float, ret
     }
 
 
-def error_mapping(api_name: str, unauthorized: ErrorResolution, transport: ErrorMapping) -> ErrorMapping:
+def error_mapping(
+    api_name: str,
+    unauthorized: ErrorResolution,
+    transport: ErrorMapping,
+    forbidden: ErrorResolution | None = None,
+) -> ErrorMapping:
     """The CDK's defaults plus our own wording; 401 is the caller's choice (renew a token, or
-    fail), and so are transport failures (see `transport_failures`). A 429 keeps the CDK's
-    `RATE_LIMITED` action: see `rate_limit.py`."""
+    fail), and so are 403 (by default a config error) and transport failures (see
+    `transport_failures`). A 429 keeps the CDK's `RATE_LIMITED` action: see `rate_limit.py`."""
     return {
         **DEFAULT_ERROR_MAPPING,
         **transport,
@@ -73,7 +78,8 @@ def error_mapping(api_name: str, unauthorized: ErrorResolution, transport: Error
             "Check the page size: the API may accept fewer contacts per page.",
         ),
         401: unauthorized,
-        403: _fail(
+        403: forbidden
+        or _fail(
             FailureType.config_error,
             f"The {api_name} refused access (HTTP 403). Check that the credentials may read contacts.",
         ),
@@ -96,10 +102,12 @@ def credentials_refused(api_name: str, what: str) -> ErrorResolution:
     )
 
 
+# The document names no status for an expired token: a server may answer 401 or 403. Either one
+# gets a new token once; a new token refused as well fails the request (see `failures.py`).
 TOKEN_REJECTED_RETRY = ErrorResolution(
     response_action=ResponseAction.REFRESH_TOKEN_THEN_RETRY,
     failure_type=FailureType.config_error,
-    error_message="The API rejected the access token (HTTP 401); a new token is requested once.",
+    error_message="The API rejected the access token (HTTP 401 or 403); a new token is requested once.",
 )
 
 

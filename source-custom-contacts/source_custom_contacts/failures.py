@@ -33,6 +33,8 @@ class Answers:
 
     answered: int = 0
     data_succeeded: int = 0
+    # The status of the last data answer that refused the access token (401 or 403).
+    last_refusal: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def on_token_answer(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
@@ -44,6 +46,8 @@ class Answers:
             self.answered += 1
             if response.status_code < 400:
                 self.data_succeeded += 1
+            elif response.status_code in (401, 403):
+                self.last_refusal = response.status_code
 
 
 @dataclass(frozen=True)
@@ -73,16 +77,17 @@ def _explain(
     failure_type = error.failure_type or FailureType.system_error
     message = error.message or ""
     if message == CDK_RENEWED_TOKEN_REFUSED:
+        status = answers.last_refusal or 401
         if answers.data_succeeded:
             return (
-                f"The {api} refused its own access tokens (HTTP 401), a newly issued one included, after "
-                "accepting them earlier in this sync: the fault is on the API's side, so the sync can "
+                f"The {api} refused its own access tokens (HTTP {status}), a newly issued one included, "
+                "after accepting them earlier in this sync: the fault is on the API's side, so the sync can "
                 "be retried, and the API's owner told if it persists.",
                 FailureType.transient_error,
             )
         return (
-            f"The {api} issued an access token for the client id and secret, then refused it (HTTP 401), "
-            "and a second one too: check that these credentials may read contacts.",
+            f"The {api} issued an access token for the client id and secret, then refused it "
+            f"(HTTP {status}), and a second one too: check that these credentials may read contacts.",
             FailureType.config_error,
         )
     if message == CDK_RATE_LIMIT_EXHAUSTED:

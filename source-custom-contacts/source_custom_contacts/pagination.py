@@ -34,9 +34,14 @@ class Page(Generic[T]):
 
 FetchPage = Callable[[int], Page[T]]
 
+# A server may answer an empty page that says more follow (one that drops what it hides after
+# paging, or a passing glitch): it is asked once more, then passed. This many in a row stop the
+# read: a server that says "more" for ever would otherwise be read for ever.
+MAX_EMPTY_PAGES_IN_A_ROW = 5
+
 
 class EmptyPageLoopError(Exception):
-    """A page said more pages follow, yet carried nothing: following it could loop forever."""
+    """Pages said more pages follow, yet carried nothing, too many times in a row."""
 
 
 def fetch_pages_in_order(
@@ -53,7 +58,8 @@ def fetch_pages_in_order(
     answers are discarded. No more pages fly than `look_ahead_share` of those that have come
     back: at 1 a long list soon has all the pages in flight its latency calls for; lower suits a
     list that is usually short, where each page asked past its end is a large share of the read.
-    A page that is empty yet not last stops the read with an error.
+    A page that is empty yet not last (by `is_empty`) is asked again once, as the next page would
+    be; `MAX_EMPTY_PAGES_IN_A_ROW` of them in a row stop the read with an error.
     """
     pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="page-fetch")
     pending: deque[Future[Page[T]]] = deque()
@@ -61,6 +67,7 @@ def fetch_pages_in_order(
     last_number: int | None = None
     in_flight = PagesInFlight(max_in_flight)
     handed = 0
+    empty_in_a_row = 0
 
     def timed_fetch(number: int) -> Page[T]:
         began = clock()
@@ -81,6 +88,16 @@ def fetch_pages_in_order(
             if not pending:
                 return
             page = pending.popleft().result()
+            if is_empty is not None and not page.is_last and is_empty(page.items):
+                page = fetch_page(page.number)
+                empty_in_a_row = empty_in_a_row + 1 if not page.is_last and is_empty(page.items) else 0
+                if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW:
+                    raise EmptyPageLoopError(
+                        f"pages {page.number - empty_in_a_row + 1} to {page.number} were empty, each asked "
+                        "twice, yet each said more pages follow"
+                    )
+            else:
+                empty_in_a_row = 0
             if page.total_pages is not None:
                 last_number = page.total_pages
             handed += 1
@@ -89,8 +106,6 @@ def fetch_pages_in_order(
             in_flight.read(clock() - handed_at)
             if page.is_last or (last_number is not None and page.number >= last_number):
                 return
-            if is_empty is not None and is_empty(page.items):
-                raise EmptyPageLoopError(f"page {page.number} was empty but did not say it was the last")
     finally:
         for future in pending:
             future.cancel()

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from airbyte_cdk.models import AirbyteMessage, Type
+
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.failures import Answers
 from source_custom_contacts.pagination import Page
@@ -40,10 +42,12 @@ class ReadProgress:
         self._started = self._last_line = self.clock()
         self._answered_before = self.answers.answered
 
-    def counted(self, records: Iterable[M]) -> Iterator[M]:
-        for record in records:
-            self._records += 1
-            yield record
+    def counted(self, messages: Iterable[M]) -> Iterator[M]:
+        """Passes every message on, and counts the records among them."""
+        for message in messages:
+            if not isinstance(message, AirbyteMessage) or message.type == Type.RECORD:
+                self._records += 1
+            yield message
 
     def page_read(self, page: Page[Any]) -> None:
         self._pages += 1

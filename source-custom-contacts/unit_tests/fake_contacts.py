@@ -86,6 +86,20 @@ class ChangeOrderedContacts:
     seeded_at: float = SEEDED_AT
     # Whether pages say how many contacts the list holds (`totalRecords`).
     counts: bool = True
+    # A page size the server serves at most, whatever `limit` asks; with `offset_by_asked` it
+    # finds a page's offset from the size asked (skipping the rest), else from the size served.
+    limit_cap: int | None = None
+    offset_by_asked: bool = False
+    # Readings of the Custom Contact Source API: the order of /contacts (`last_change`, `id`, or
+    # `unstable`: reshuffled by every write); every n-th page of either list served empty, saying
+    # more follow, without skipping any data; whether the delta's `updated` carries new contacts.
+    order: str = "last_change"
+    empty_every: int | None = None
+    new_in_delta: bool = True
+    # The delta's timestamp read as "at or after" its second, rather than after it.
+    at_or_after: bool = False
+    # Company Contacts API: times written without their zone.
+    naive_times: bool = False
     changed: set[str] = field(default_factory=set)
     list_answers: int = 0
     delta_answers: int = 0
@@ -124,20 +138,43 @@ class ChangeOrderedContacts:
         return contact_id
 
     @property
+    def live(self) -> set[str]:
+        return set(self._entries)
+
+    @property
     def unchanged(self) -> set[str]:
         return set(self.seeded - self.changed)
 
     def _ordered(self) -> list[str]:
         return sorted(self._entries, key=lambda key: (self._entries[key].sequence, int(key)))
 
+    def _list_order(self) -> list[str]:
+        if self.order == "id":
+            return sorted(self._entries, key=int)
+        if self.order == "unstable":
+            salt = self._sequence * 0x9E3779B9
+            return sorted(self._entries, key=lambda key: ((int(key) * 0x85EBCA6B + salt) % 0xFFFFFFFB, key))
+        return self._ordered()
+
+    def _empty(self, request: Any) -> bool:
+        return self.empty_every is not None and int(request.qs["page"][0]) % self.empty_every == 0
+
+    def _window(self, request: Any) -> tuple[int, int]:
+        """Where the page asked starts, and how many items it holds at most."""
+        page, asked = int(request.qs["page"][0]), int(request.qs["limit"][0])
+        if self.empty_every is not None:
+            page -= page // self.empty_every  # empty pages take no place in the data
+        served = asked if self.limit_cap is None else min(asked, self.limit_cap)
+        return (page - 1) * (asked if self.offset_by_asked else served), served
+
     def _listed(self, request: Any, context: Any) -> tuple[list[str], int, int]:
         """One more answer of a list: the moves scheduled for it are made, then the list's ids in
-        order, and the page asked (its number and size)."""
+        order, and the page's offset and size."""
         self.list_answers += 1
         for move in self.schedule.get(self.list_answers, ()):
             move(self)
         self._dated(context)
-        return self._ordered(), int(request.qs["page"][0]), int(request.qs["limit"][0])
+        return (self._list_order(), *self._window(request))
 
     # Custom Contact Source API
 
@@ -157,8 +194,9 @@ class ChangeOrderedContacts:
         context.headers["Date"] = formatdate(self.now, usegmt=True)
 
     def custom_contacts(self, request: Any, context: Any) -> dict[str, Any]:
-        ordered, page, limit = self._listed(request, context)
-        start = (page - 1) * limit
+        ordered, start, limit = self._listed(request, context)
+        if self._empty(request):
+            return {"contacts": [], "has_more": True}
         return {
             "contacts": [self._custom_contact(key) for key in ordered[start : start + limit]],
             "has_more": start + limit < len(ordered),
@@ -169,15 +207,21 @@ class ChangeOrderedContacts:
         self._dated(context)
         for move in self.delta_schedule.get(self.delta_answers, ()):
             move(self)
-        limit, page = int(request.qs["limit"][0]), int(request.qs["page"][0])
-        # Whole seconds compared with >: the strictest reading of "since".
-        since = int(request.qs["timestamp"][0])
-        updated = [key for key in self._ordered() if int(self._entries[key].changed_at) > since]
+        start, limit = self._window(request)
+        # Whole seconds compared with > (the strictest reading of "since"), or with >=.
+        since = int(request.qs["timestamp"][0]) - (1 if self.at_or_after else 0)
+        updated = [
+            key
+            for key in self._ordered()
+            if int(self._entries[key].changed_at) > since
+            and (self.new_in_delta or int(self._entries[key].created_at) <= since)
+        ]
         gone = sorted(
             (key for key, (_, at) in self._deleted.items() if int(at) > since),
             key=lambda key: self._deleted[key][0],
         )
-        start = (page - 1) * limit
+        if self._empty(request):
+            return {"updated": [], "deleted": [], "has_more": True}
         return {
             "updated": [self._custom_contact(key) for key in updated[start : start + limit]],
             "deleted": gone[start : start + limit],
@@ -196,17 +240,20 @@ class ChangeOrderedContacts:
             "phone_number": None,
             "phone_number_lid": None,
             "profile_picture": None,
-            "created_at": iso(entry.created_at),
-            "updated_at": iso(entry.changed_at),
+            "created_at": self._time(entry.created_at),
+            "updated_at": self._time(entry.changed_at),
             "tags": [],
         }
 
+    def _time(self, unix_seconds: float) -> str:
+        written = iso(unix_seconds)
+        return written.removesuffix("Z") if self.naive_times else written
+
     def company_contacts(self, request: Any, context: Any) -> dict[str, Any]:
-        ordered, page, limit = self._listed(request, context)
-        start = (page - 1) * limit
+        ordered, start, limit = self._listed(request, context)
         envelope = {
             "data": [self._company_contact(key) for key in ordered[start : start + limit]],
-            "currentPage": page,
+            "currentPage": int(request.qs["page"][0]),
             "totalPages": -(-len(ordered) // limit),
         }
         if self.counts:

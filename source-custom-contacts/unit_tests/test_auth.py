@@ -10,7 +10,8 @@ import requests_mock
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_custom_contacts.auth import jwt_expiry
+from contacts_sandbox.fakes import FakeTime, library_sleeps_on
+from source_custom_contacts.auth import RENEW_WITHOUT_EXPIRY_SECONDS, jwt_expiry
 from source_custom_contacts.client import custom_api_client
 from source_custom_contacts.config import CustomApiConfig, HttpSettings
 from unit_tests.integration.response_builder import jwt
@@ -27,9 +28,9 @@ class ManualClock:
         return self.now
 
 
-def _client(clock: ManualClock):
+def _client(clock: ManualClock, max_retries: int = 0):
     config = CustomApiConfig(base_url=_BASE, client_id="id", client_secret="secret")
-    return custom_api_client(config, HttpSettings(), logging.getLogger("test"), clock, max_retries=0)
+    return custom_api_client(config, HttpSettings(), logging.getLogger("test"), clock, max_retries)
 
 
 def _bearers(mocker: requests_mock.Mocker) -> list[str]:
@@ -105,3 +106,94 @@ def test_given_a_token_already_expired_by_our_clock_when_used_then_it_is_kept_un
             client.get_json("/contacts", {"page": page})
 
     assert token.call_count == 1
+
+
+@pytest.mark.parametrize("token", [jwt("no-exp", None), "opaque-token"], ids=["jwt-without-exp", "opaque"])
+def test_given_a_token_without_expiry_when_it_reaches_the_renewal_age_then_a_new_token_is_used(token: str):
+    clock = ManualClock(_START)
+    client = _client(clock)
+    with requests_mock.Mocker() as mocker:
+        mocker.get(f"{_BASE}/token", [{"json": {"token": token}}, {"json": {"token": "renewed"}}])
+        mocker.get(f"{_BASE}/contacts", json={"contacts": [], "has_more": False})
+        client.get_json("/contacts", {"page": 1})
+        clock.now = _START + RENEW_WITHOUT_EXPIRY_SECONDS - 1
+        client.get_json("/contacts", {"page": 2})
+        clock.now = _START + RENEW_WITHOUT_EXPIRY_SECONDS
+        client.get_json("/contacts", {"page": 3})
+
+        assert _bearers(mocker) == [f"Bearer {token}", f"Bearer {token}", "Bearer renewed"]
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_given_the_api_refuses_a_token_with_a_status_when_read_then_it_is_renewed_once_and_the_read_goes_on(
+    status: int, monkeypatch: pytest.MonkeyPatch
+):
+    library_sleeps_on(FakeTime(_START), monkeypatch)
+    first, second = jwt("first", None), jwt("second", None)
+    sent: list[str] = []
+
+    def answer(request: requests.PreparedRequest, context: object) -> dict:
+        # Recorded as sent: the CDK retries with the same request object, its header replaced.
+        sent.append(request.headers["Authorization"])
+        context.status_code = status if len(sent) == 1 else 200  # type: ignore[attr-defined]
+        return {"contacts": [], "has_more": False}
+
+    with requests_mock.Mocker() as mocker:
+        token = mocker.get(f"{_BASE}/token", [{"json": {"token": first}}, {"json": {"token": second}}])
+        mocker.get(f"{_BASE}/contacts", json=answer)
+        _client(ManualClock(_START), max_retries=1).get_json("/contacts", {"page": 1})
+
+    assert token.call_count == 2
+    assert sent == [f"Bearer {first}", f"Bearer {second}"]
+
+
+def test_given_a_token_without_expiry_refused_at_100_s_when_read_on_then_later_tokens_are_renewed_before(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    library_sleeps_on(FakeTime(_START), monkeypatch)
+    clock = ManualClock(_START)
+    client = _client(clock, max_retries=1)
+    tokens = [jwt(name, None) for name in ("first", "second", "third")]
+    refused: list[str] = []
+
+    def answer(request: requests.PreparedRequest, context: object) -> dict:
+        bearer = request.headers["Authorization"]
+        if bearer == f"Bearer {tokens[0]}" and clock.now >= _START + 100:
+            refused.append(bearer)
+            context.status_code = 403  # type: ignore[attr-defined]
+        return {"contacts": [], "has_more": False}
+
+    with requests_mock.Mocker() as mocker:
+        token = mocker.get(f"{_BASE}/token", [{"json": {"token": t}} for t in tokens])
+        mocker.get(f"{_BASE}/contacts", json=answer)
+        client.get_json("/contacts", {"page": 1})
+        clock.now = _START + 100  # the first token has expired: refused, renewed
+        client.get_json("/contacts", {"page": 2})
+        clock.now = _START + 100 + 80  # the second is renewed at four fifths of the life learnt
+        client.get_json("/contacts", {"page": 3})
+
+    assert len(refused) == 1
+    assert token.call_count == 3
+
+
+def test_given_a_young_token_without_expiry_refused_when_renewed_then_no_life_is_learnt(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    library_sleeps_on(FakeTime(_START), monkeypatch)
+    clock = ManualClock(_START)
+    client = _client(clock, max_retries=1)
+    first, second = jwt("first", None), jwt("second", None)
+
+    def answer(request: requests.PreparedRequest, context: object) -> dict:
+        if request.headers["Authorization"] == f"Bearer {first}":
+            context.status_code = 401  # type: ignore[attr-defined]
+        return {"contacts": [], "has_more": False}
+
+    with requests_mock.Mocker() as mocker:
+        token = mocker.get(f"{_BASE}/token", [{"json": {"token": first}}, {"json": {"token": second}}])
+        mocker.get(f"{_BASE}/contacts", json=answer)
+        client.get_json("/contacts", {"page": 1})  # refused at once: a revoked token, say
+        clock.now = _START + RENEW_WITHOUT_EXPIRY_SECONDS - 1
+        client.get_json("/contacts", {"page": 2})
+
+    assert token.call_count == 2

@@ -7,7 +7,12 @@ import time
 
 import pytest
 
-from source_custom_contacts.pagination import EmptyPageLoopError, Page, fetch_pages_in_order
+from source_custom_contacts.pagination import (
+    MAX_EMPTY_PAGES_IN_A_ROW,
+    EmptyPageLoopError,
+    Page,
+    fetch_pages_in_order,
+)
 
 
 class FakeApi:
@@ -78,12 +83,42 @@ def test_given_a_reader_that_stops_early_when_closed_then_the_pool_is_shut_down(
     assert not [t for t in threading.enumerate() if t.name.startswith("page-fetch")]
 
 
-def test_given_an_empty_page_that_is_not_the_last_when_iterated_then_it_stops_with_an_error():
+def test_given_pages_that_are_empty_yet_say_more_without_end_when_iterated_then_it_stops_at_the_bound():
+    asked: list[int] = []
+
     def fetch(number: int) -> Page[list[int]]:
+        asked.append(number)
         return Page(number=number, items=[], is_last=False)
 
-    with pytest.raises(EmptyPageLoopError):
-        list(fetch_pages_in_order(fetch, max_in_flight=2, is_empty=lambda items: not items))
+    with pytest.raises(EmptyPageLoopError, match=f"pages 1 to {MAX_EMPTY_PAGES_IN_A_ROW} were empty"):
+        list(fetch_pages_in_order(fetch, max_in_flight=1, is_empty=lambda items: not items))
+
+    assert asked[:2] == [1, 1]
+
+
+@pytest.mark.parametrize("empty_pages", [1, MAX_EMPTY_PAGES_IN_A_ROW - 1])
+def test_given_empty_pages_that_say_more_below_the_bound_when_iterated_then_the_pages_after_them_are_read(
+    empty_pages: int,
+):
+    def fetch(number: int) -> Page[list[int]]:
+        items = [] if 1 < number <= 1 + empty_pages else [number]
+        return Page(number=number, items=items, is_last=number == empty_pages + 3)
+
+    pages = fetch_pages_in_order(fetch, max_in_flight=4, is_empty=lambda items: not items)
+
+    assert [item for page in pages for item in page.items] == [1, empty_pages + 2, empty_pages + 3]
+
+
+def test_given_an_empty_page_that_says_more_when_asked_again_holds_contacts_then_they_are_read():
+    answers = {2: [[], [20, 21]]}
+
+    def fetch(number: int) -> Page[list[int]]:
+        items = answers[number].pop(0) if number in answers else [number]
+        return Page(number=number, items=items, is_last=number == 3)
+
+    pages = fetch_pages_in_order(fetch, max_in_flight=1, is_empty=lambda items: not items)
+
+    assert [item for page in pages for item in page.items] == [1, 20, 21, 3]
 
 
 def test_given_a_page_that_fails_when_iterated_then_the_error_reaches_the_reader_in_order():

@@ -10,7 +10,16 @@ from functools import cache
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
-from airbyte_cdk.models import AirbyteMessage, AirbyteRecordMessage, SyncMode, Type
+from airbyte_cdk.models import (
+    AirbyteEstimateTraceMessage,
+    AirbyteMessage,
+    AirbyteRecordMessage,
+    AirbyteTraceMessage,
+    EstimateType,
+    SyncMode,
+    TraceType,
+    Type,
+)
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.core import StreamData
 
@@ -38,6 +47,21 @@ def record_message(stream_name: str, data: dict[str, Any], emitted_at: int) -> A
     the record nor walks it against the schema (this source's records already match it)."""
     return AirbyteMessage(
         type=Type.RECORD, record=AirbyteRecordMessage(stream=stream_name, data=data, emitted_at=emitted_at)
+    )
+
+
+def row_estimate(stream_name: str, rows: int) -> AirbyteMessage:
+    """How many records the stream's read will emit, as Airbyte's UI measures its progress by.
+    Only an API that counts its list can say: see the README."""
+    return AirbyteMessage(
+        type=Type.TRACE,
+        trace=AirbyteTraceMessage(
+            type=TraceType.ESTIMATE,
+            emitted_at=float(now_millis()),
+            estimate=AirbyteEstimateTraceMessage(
+                name=stream_name, type=EstimateType.STREAM, row_estimate=rows
+            ),
+        ),
     )
 
 
@@ -86,7 +110,8 @@ class SchemaFileStream(Stream):
     def get_error_display_message(self, exception: BaseException) -> str | None:
         if isinstance(exception, EmptyPageLoopError):
             return (
-                f"The API's paging is inconsistent ({exception}); the read stopped rather than loop forever."
+                f"The API's paging is inconsistent ({exception}); the read stopped rather than loop "
+                "forever: report the API's answers to its owner."
             )
         return None
 

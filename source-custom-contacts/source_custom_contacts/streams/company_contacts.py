@@ -23,8 +23,9 @@ from airbyte_cdk.sources.streams.core import StreamData
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.dates import less_lookback, parse_time, rfc3339
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.progress import ReadProgress
-from source_custom_contacts.streams.base import SyncStartStateStream, page_messages
+from source_custom_contacts.streams.base import SyncStartStateStream, page_messages, row_estimate
 from source_custom_contacts.streams.company_moves import EnvelopeMoves
 from source_custom_contacts.streams.company_pages import company_pages
 from source_custom_contacts.streams.emitted import PageRuns
@@ -67,14 +68,19 @@ class CompanyContacts(SyncStartStateStream[datetime]):
             warn_if_ahead(self.name, since, started, next_start, self.logger)
         # Every contact seen is remembered, emitted or not: where it was tells a move.
         seen = PageRuns()
-        moves = EnvelopeMoves(seen, self._page_size, bool(self._search), self._clock, self.logger)
+        page_size = ServedPageSize(self._page_size, self._client.api_name, self.logger)
+        moves = EnvelopeMoves(seen, page_size, bool(self._search), self._clock, self.logger)
+        # The list's size estimates the records of a read that emits every contact, not of one
+        # that emits only what changed.
+        estimate_due = since is None
 
         def read_pass(first_page: int) -> Iterator[StreamData]:
+            nonlocal estimate_due
             moves.pass_began(first_page)
             pages = company_pages(
                 self._client,
                 "/api/v1/contacts",
-                self._page_size,
+                page_size,
                 self._search,
                 self._max_in_flight,
                 first_page,
@@ -82,6 +88,9 @@ class CompanyContacts(SyncStartStateStream[datetime]):
             for page in pages:
                 moves.page_read(page)
                 progress.page_read(page)
+                if estimate_due and page.total_items is not None:
+                    estimate_due = False
+                    yield row_estimate(self.name, page.total_items)
                 number, near, unseen = page.number, seen.seen_near(page.number), []
                 for item in page.items:
                     if item.__class__ is dict and "id" in item:

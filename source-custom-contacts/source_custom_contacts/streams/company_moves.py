@@ -29,6 +29,7 @@ from typing import Any
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.dates import from_unix, parse_time
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page
 from source_custom_contacts.streams.emitted import EmittedIds
 
@@ -38,7 +39,7 @@ class EnvelopeMoves:
     """Told of each pass, page and contact, says after a pass from which page to read again."""
 
     emitted: EmittedIds
-    page_size: int
+    page_size: ServedPageSize
     searching: bool
     clock: Clock
     logger: logging.Logger
@@ -117,7 +118,7 @@ class EnvelopeMoves:
             self._repaired[contact_id] = self._updated[contact_id][1]
         if not earlier:
             return None
-        pages_back = -(-len(self._repaired) // self.page_size)
+        pages_back = -(-len(self._repaired) // self.page_size.size)
         return max(1, min(earlier) - pages_back)
 
     def _server_time(self, served_at: float | None) -> datetime:

@@ -12,13 +12,16 @@ from typing import Any
 
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.errors import malformed_response
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 
 ENVELOPE = '{"data": [...], "currentPage": n, "totalPages": n}'
 
 
-def _fetch(client: ApiClient, path: str, page_size: int, search: str | None, number: int) -> Page[list[Any]]:
-    params: dict[str, Any] = {"page": number, "limit": page_size}
+def _fetch(
+    client: ApiClient, path: str, page_size: ServedPageSize, search: str | None, number: int
+) -> Page[list[Any]]:
+    params: dict[str, Any] = {"page": number, "limit": page_size.size}
     if search:
         params["search"] = search
     answer = client.get(path, params)
@@ -26,6 +29,7 @@ def _fetch(client: ApiClient, path: str, page_size: int, search: str | None, num
     total_pages = _count(answer.body.get("totalPages"))
     if not isinstance(data, list) or total_pages is None:
         raise malformed_response(client.api_name, f"{client.base_url}{path}", f"JSON {ENVELOPE}")
+    page_size.served(len(data), number < total_pages)
     return Page(
         number=number,
         items=data,
@@ -41,7 +45,12 @@ def _count(value: Any) -> int | None:
 
 
 def company_pages(
-    client: ApiClient, path: str, page_size: int, search: str | None, max_in_flight: int, first_page: int = 1
+    client: ApiClient,
+    path: str,
+    page_size: ServedPageSize,
+    search: str | None,
+    max_in_flight: int,
+    first_page: int = 1,
 ) -> Iterator[Page[list[Any]]]:
     """The first page alone; once it tells `totalPages`, the others are fetched in parallel."""
     return fetch_pages_in_order(partial(_fetch, client, path, page_size, search), max_in_flight, first_page)

@@ -10,8 +10,9 @@ from airbyte_cdk.sources.streams.core import StreamData
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.progress import ReadProgress
-from source_custom_contacts.streams.base import SchemaFileStream, page_messages
+from source_custom_contacts.streams.base import SchemaFileStream, page_messages, row_estimate
 from source_custom_contacts.streams.company_pages import company_pages
 
 
@@ -29,8 +30,11 @@ class ContactTags(SchemaFileStream):
         self._clock = clock
 
     def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[StreamData]:
+        page_size = ServedPageSize(self._page_size, self._client.api_name, self.logger)
         for page in company_pages(
-            self._client, "/api/v1/contacts/tags", self._page_size, None, self._max_in_flight
+            self._client, "/api/v1/contacts/tags", page_size, None, self._max_in_flight
         ):
             progress.page_read(page)
+            if page.number == 1 and page.total_items is not None:
+                yield row_estimate(self.name, page.total_items)
             yield from page_messages(self.name, page.items, self.logger)

@@ -12,7 +12,7 @@ by asking the delta what moved meanwhile and reading again from the first page i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Generator, Iterator, Mapping, MutableMapping
 from functools import partial
 from typing import Any
 
@@ -21,11 +21,14 @@ from airbyte_cdk.models import AirbyteMessage, SyncMode
 from source_custom_contacts.dates import from_unix, less_lookback, rfc3339
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page, fetch_pages_in_order
 from source_custom_contacts.progress import ReadProgress
 from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
+from source_custom_contacts.streams.creations import ListEnd, Tally, largest
 from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changed, changes_of
 from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
+from source_custom_contacts.streams.list_order import ListOrder
 from source_custom_contacts.streams.saved_state import unix_seconds, warn_if_ahead
 from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 
@@ -51,18 +54,23 @@ class CustomContacts(SyncStartStateStream[int]):
 
     def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], int]:
         since = unix_seconds(self.name, value, STATE_KEY)
-        return {STATE_KEY: since}, since
+        return {STATE_KEY: since, **ListEnd.of(value).as_state()}, since
 
     def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[AirbyteMessage]:
+        self._served = ServedPageSize(self._page_size, self._client.api_name, self.logger)
         started = self._clock()
         seen_at, next_start = rfc3339(started), less_lookback(started, self._lookback)
         if sync_mode == SyncMode.incremental and self._since is not None:
             warn_if_ahead(self.name, from_unix(self._since), started, next_start, self.logger)
-            yield from self._read_delta(self._since, seen_at, progress)
+            # A state ahead of the clock reads no change, created contacts included.
+            tail = self._since <= started
+            list_end = yield from self._read_delta(
+                self._since, seen_at, progress, ListEnd.of(self._state), tail
+            )
         else:
-            yield from self._read_all(seen_at, progress)
+            list_end = yield from self._read_all(seen_at, progress)
         if sync_mode == SyncMode.incremental:
-            self._state = {STATE_KEY: next_start.int_timestamp}
+            self._state = {STATE_KEY: next_start.int_timestamp, **list_end.as_state()}
 
     def probe(self) -> None:
         """One small page: proves the URL, the credentials and the answer's format."""
@@ -70,10 +78,15 @@ class CustomContacts(SyncStartStateStream[int]):
 
     # Full read
 
-    def _read_all(self, seen_at: str, progress: ReadProgress) -> Iterator[AirbyteMessage]:
+    def _read_all(self, seen_at: str, progress: ReadProgress) -> Generator[AirbyteMessage, None, ListEnd]:
         # Every contact is emitted: remember them compactly (see `PageRuns`).
         emitted = PageRuns()
-        moves = self._delta_moves(emitted)
+        order = ListOrder(
+            lambda: [str(c.get("id")) for c in self._contacts_page(1).items if isinstance(c, dict)],
+            lambda: emitted.near(1),
+        )
+        moves = self._delta_moves(emitted, order)
+        tally = Tally()
 
         def read_pass(first_page: int) -> Iterator[AirbyteMessage]:
             moves.pass_began(first_page)
@@ -84,22 +97,27 @@ class CustomContacts(SyncStartStateStream[int]):
                 progress.page_read(page)
                 number, emitted_at = page.number, now_millis()
                 seen = emitted.seen_near(number)
-                for record in self._live_records(page.items, seen_at):
+                records = self._live_records(page.items, seen_at)
+                order.page_read(record["id"] for record in records)
+                tally.passed(record["id"] for record in records)
+                for record in records:
                     contact_id = record["id"]
                     if contact_id not in seen:
                         emitted.emitted(number, contact_id)
+                        tally.saw(contact_id)
                         yield record_message(name, record, emitted_at)
 
-        return read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        return ListEnd(tally.count, tally.last_id, marks=tuple(tally.marks))
 
-    def _delta_moves(self, emitted: EmittedIds) -> DeltaMoves:
-        return DeltaMoves(self._changes_since, emitted, self._page_size, self._clock)
+    def _delta_moves(self, emitted: EmittedIds, order: ListOrder | None = None) -> DeltaMoves:
+        return DeltaMoves(self._changes_since, emitted, self._served, self._clock, order)
 
     def _changes_since(self, timestamp: int) -> Changes:
         return changes_of(self._delta_pages(timestamp, 1))
 
     def _contacts_page(self, number: int) -> Page[list[Any]]:
-        answer = self._client.get("/contacts", {"limit": self._page_size, "page": number})
+        answer = self._client.get("/contacts", {"limit": self._served.size, "page": number})
         contacts, has_more = answer.body.get("contacts"), answer.body.get("has_more")
         if not isinstance(contacts, list) or not isinstance(has_more, bool):
             raise malformed_response(
@@ -107,14 +125,20 @@ class CustomContacts(SyncStartStateStream[int]):
                 f"{self._client.base_url}/contacts",
                 'JSON {"contacts": [...], "has_more": bool}',
             )
+        self._served.served(len(contacts), has_more)
         return Page(number=number, items=contacts, is_last=not has_more, served_at=answer.served_at)
 
     # Delta: a contact updated or deleted during the read leaves its place in `updated` for the end
     # of a list, as in /contacts ordered by last change. Deleted ids only ever join the end of
     # `deleted`.
 
-    def _read_delta(self, since: int, seen_at: str, progress: ReadProgress) -> Iterator[AirbyteMessage]:
+    def _read_delta(
+        self, since: int, seen_at: str, progress: ReadProgress, list_end: ListEnd, tail: bool
+    ) -> Generator[AirbyteMessage, None, ListEnd]:
+        """The delta since the state, then, unless `tail` is False or the delta has been seen to
+        carry new contacts, the tail of /contacts, where new contacts are (see `creations.py`)."""
         tombstoned: set[str] = set()
+        updated_ids = Tally()
         # A changed contact moves to the end of the list, far from the page it was emitted on:
         # remember every id (a delta holds only the changes, so this stays small).
         emitted = EveryId()
@@ -135,18 +159,73 @@ class CustomContacts(SyncStartStateStream[int]):
                 updated, deleted = page.items
                 number, emitted_at = page.number, now_millis()
                 seen = emitted.seen_near(number)
+                # A contact the delta lists deleted ends deleted, whichever list or page names it
+                # first: no live record follows its tombstone, nor shares its page.
+                deleted_ids = [str(raw_id) for raw_id in deleted]
+                deleted_here = set(deleted_ids)
                 for record in self._live_records(updated, seen_at):
                     contact_id = record["id"]
-                    if contact_id not in seen:
+                    if (
+                        contact_id not in seen
+                        and contact_id not in tombstoned
+                        and contact_id not in deleted_here
+                    ):
                         emitted.emitted(number, contact_id)
+                        updated_ids.saw(contact_id)
                         yield record_message(name, record, emitted_at)
-                for raw_id in deleted:
-                    contact_id = str(raw_id)
+                for contact_id in deleted_ids:
                     if contact_id not in tombstoned:
                         tombstoned.add(contact_id)
                         yield record_message(name, tombstone(contact_id, seen_at), emitted_at)
 
-        return read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
+        last_id = largest(list_end.last_id, updated_ids.last_id)
+        if not tail or list_end.new_in_delta:
+            return list_end
+        if updated_ids.last_id is not None and list_end.proven_by(str(updated_ids.last_id)):
+            return ListEnd(list_end.contacts, last_id, new_in_delta=True)
+        first_page = list_end.tail_page(len(tombstoned) + updated_ids.count, self._served.size)
+        # The marks that did not change must be in the tail, unless the list was reshuffled.
+        marks = set(list_end.marks) - set(emitted.first_pages(list_end.marks)) - tombstoned
+        new = Tally()
+        seen = yield from self._read_tail(first_page, seen_at, progress, list_end, emitted, tombstoned, new)
+        if first_page > 1 and not marks <= seen:
+            self.logger.info(
+                "The last contacts of the list at the sync before are no longer at its end, though "
+                "they did not change: its order is unstable, so every page is read for new contacts."
+            )
+            yield from self._read_tail(1, seen_at, progress, list_end, emitted, tombstoned, new)
+        remaining = max(0, (list_end.contacts or 0) - len(tombstoned))
+        return ListEnd(remaining + new.count, largest(last_id, new.last_id), marks=tuple(new.marks))
+
+    def _read_tail(
+        self,
+        first_page: int,
+        seen_at: str,
+        progress: ReadProgress,
+        list_end: ListEnd,
+        emitted: EveryId,
+        tombstoned: set[str],
+        new: Tally,
+    ) -> Generator[AirbyteMessage, None, set[str]]:
+        """The contacts created since `list_end` was kept, read from `first_page` of /contacts to
+        its end and told to `new`; returns every id read."""
+        seen: set[str] = set()
+        for page in fetch_pages_in_order(self._contacts_page, self._max_in_flight, first_page, _has_no_items):
+            progress.page_read(page)
+            emitted_at = now_millis()
+            records = self._live_records(page.items, seen_at)
+            new.passed(record["id"] for record in records)
+            for record in records:
+                contact_id = record["id"]
+                seen.add(contact_id)
+                if contact_id in tombstoned or not list_end.is_new(contact_id):
+                    continue
+                if contact_id not in emitted.seen_near(page.number):
+                    emitted.emitted(page.number, contact_id)
+                    new.saw(contact_id)
+                    yield record_message(self.name, record, emitted_at)
+        return seen
 
     def _delta_pages(self, since: int, first_page: int) -> Iterator[Page[DeltaItems]]:
         return fetch_pages_in_order(
@@ -159,7 +238,7 @@ class CustomContacts(SyncStartStateStream[int]):
 
     def _delta_page(self, since: int, number: int) -> Page[DeltaItems]:
         answer = self._client.get(
-            "/contacts/delta", {"limit": self._page_size, "page": number, "timestamp": since}
+            "/contacts/delta", {"limit": self._served.size, "page": number, "timestamp": since}
         )
         body = answer.body
         updated, deleted, has_more = body.get("updated"), body.get("deleted"), body.get("has_more")
@@ -169,6 +248,7 @@ class CustomContacts(SyncStartStateStream[int]):
                 f"{self._client.base_url}/contacts/delta",
                 'JSON {"updated": [...], "deleted": [...], "has_more": bool}',
             )
+        self._served.served(max(len(updated), len(deleted)), has_more)
         return Page(number=number, items=(updated, deleted), is_last=not has_more, served_at=answer.served_at)
 
     # Records

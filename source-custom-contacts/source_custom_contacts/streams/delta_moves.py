@@ -28,8 +28,10 @@ from typing import Any
 import orjson
 
 from source_custom_contacts.auth import Clock
+from source_custom_contacts.page_size import ServedPageSize
 from source_custom_contacts.pagination import Page
 from source_custom_contacts.streams.emitted import EmittedIds
+from source_custom_contacts.streams.list_order import ListOrder
 
 DeltaItems = tuple[list[Any], list[Any]]
 DELETED = b""  # what a deleted id is remembered by, where an updated one keeps its content
@@ -37,16 +39,21 @@ DELETED = b""  # what a deleted id is remembered by, where an updated one keeps 
 
 @dataclass
 class Changes:
-    """One walk of the delta: each id with what it became, and whether an id showed up twice (it
-    changed again during the walk, so another may have slipped between the walk's pages)."""
+    """One walk of the delta: each id with what it became, and whether an id showed up twice in one
+    list (it changed again during the walk, so another may have slipped between the walk's pages).
+    An id in both lists is a deletion: a server may keep listing a deleted contact as updated."""
 
     moved: dict[str, bytes] = field(default_factory=dict)
     repeated: bool = False
     served_at: float | None = None
+    _sightings: set[tuple[str, bool]] = field(default_factory=set)
 
     def add(self, contact_id: str, became: bytes) -> None:
-        self.repeated = self.repeated or contact_id in self.moved
-        self.moved[contact_id] = became
+        sighting = (contact_id, became == DELETED)
+        self.repeated = self.repeated or sighting in self._sightings
+        self._sightings.add(sighting)
+        if self.moved.get(contact_id) != DELETED:
+            self.moved[contact_id] = became
 
 
 def content(contact: dict[str, Any]) -> bytes:
@@ -54,13 +61,14 @@ def content(contact: dict[str, Any]) -> bytes:
 
 
 def changed(items: DeltaItems) -> Iterator[tuple[str, bytes]]:
-    """Each id a page of the delta lists, with what it became: its content, or `DELETED`."""
+    """Each id a page of the delta lists, with what it became: `DELETED`, or its content. Deleted
+    ids come first: an id the page lists in both is a deletion (see `Changes`)."""
     updated, deleted = items
+    for contact_id in deleted:
+        yield str(contact_id), DELETED
     for contact in updated:
         if isinstance(contact, dict):
             yield str(contact.get("id")), content(contact)
-    for contact_id in deleted:
-        yield str(contact_id), DELETED
 
 
 def changes_of(pages: Iterator[Page[DeltaItems]]) -> Changes:
@@ -79,8 +87,10 @@ class DeltaMoves:
 
     changes_since: Callable[[int], Changes]
     emitted: EmittedIds
-    page_size: int
+    page_size: ServedPageSize
     clock: Clock
+    # A full read's list, which a server may reshuffle (see `list_order.py`); None for a delta.
+    order: ListOrder | None = None
 
     def __post_init__(self) -> None:
         # Server time from which a move counts against the current pass.
@@ -94,10 +104,20 @@ class DeltaMoves:
     def pass_began(self, first_page: int) -> None:
         self._first_page, self._pages = first_page, 0
         self._pass_ids = set()
+        if self.order is not None:
+            self.order.pass_began()
 
     def saw(self, contact_id: str, became: bytes) -> None:
-        """A delta pass read this contact as it now is (see the module's docstring)."""
-        if self._repaired.setdefault(contact_id, became) != became or contact_id in self._pass_ids:
+        """A delta pass read this contact as it now is (see the module's docstring). A contact
+        known deleted stays deleted: an update listed for it is stale. A deletion of one this read
+        saw updated counts as a move once: it may have left its place after its page was read."""
+        known = self._repaired.setdefault(contact_id, became)
+        if known == DELETED and became != DELETED:
+            return
+        if became == DELETED and known != DELETED:
+            self._repaired[contact_id] = DELETED
+            self._seen_again.add(contact_id)
+        elif known != became or contact_id in self._pass_ids:
             self._seen_again.add(contact_id)
         self._pass_ids.add(contact_id)
 
@@ -119,8 +139,10 @@ class DeltaMoves:
         self._seen_again.clear()
         if changes.repeated:
             return 1  # the walk's own pages shifted: a move it did not show may be anywhere
+        if new and self.order is not None and self.order.reshuffled(changes.moved.keys()):
+            return 1  # a change not seen before reshuffled the list
         first = self.emitted.first_pages(new)
         if not first:
             return None
-        pages_back = -(-len(self._repaired) // self.page_size)
+        pages_back = -(-len(self._repaired) // self.page_size.size)
         return max(1, min(first.values()) - pages_back)

@@ -60,13 +60,17 @@ class PageRuns:
     def seen_near(self, page: int) -> Container[str]:
         self._close_page()
         self._page = page
-        self._near = {
+        self._near = self.near(page)
+        return self._near
+
+    def near(self, page: int) -> set[str]:
+        """The ids emitted on this page and its neighbours, in passes already closed."""
+        return {
             contact_id
             for number in range(page - self._reach, page + self._reach + 1)
             for run in self._runs.get(number, ())
             for contact_id in run.split(SEPARATOR)
         }
-        return self._near
 
     def emitted(self, page: int, contact_id: str) -> None:
         self._near.add(contact_id)

@@ -11,6 +11,7 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 from airbyte_cdk.test.mock_http.response_builder import FieldPath, RecordBuilder
 
+from source_custom_contacts.pagination import MAX_EMPTY_PAGES_IN_A_ROW
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
     LOOKBACK,
@@ -37,6 +38,7 @@ from unit_tests.integration.response_builder import (
 _STREAM = "contacts"
 _SEEN_AT = "2027-01-15T08:00:00Z"  # NOW as RFC 3339
 _SINCE = NOW - 3600  # the state of an incremental read
+_NEW_IN_DELTA = {"new_in_delta": True}
 
 
 def _read_in_full(expecting_failure: bool = False) -> EntrypointOutput:
@@ -46,7 +48,11 @@ def _read_in_full(expecting_failure: bool = False) -> EntrypointOutput:
 
 
 def _read_incremental(since: object = None, expecting_failure: bool = False) -> EntrypointOutput:
+    """From a state whose delta was seen to carry new contacts: the read is the delta alone (the
+    tail of /contacts read otherwise is in test_custom_readings.py)."""
     state = None if since is None else {"timestamp": since}
+    if isinstance(since, int):
+        state = {"timestamp": since, **_NEW_IN_DELTA}
     return read_from_state(ConfigBuilder.custom().build(), _STREAM, state, expecting_failure)
 
 
@@ -90,14 +96,14 @@ class TestFullRefresh(TestCase):
         token_request = given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(contact("1")).with_more().build(),
+            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
         )
         http_mocker.get(
             RequestBuilder.contacts(page=2).build(),
-            ContactsPage().with_record(contact("2")).with_more().build(),
+            ContactsPage().with_record(contact("3")).with_record(contact("4")).with_more().build(),
         )
         http_mocker.get(
-            RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("3")).build()
+            RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("5")).build()
         )
         _given_nothing_changed_since(http_mocker)
 
@@ -228,7 +234,12 @@ class TestIncremental(TestCase):
         output = _read_incremental()
 
         assert record_ids(output) == ["1"]
-        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            "contacts": 1,
+            "last_id": "1",
+            "last_ids": ["1"],
+        }
 
     @HttpMocker()
     def test_given_state_when_read_then_updates_become_records_and_deletions_become_tombstones(
@@ -249,7 +260,10 @@ class TestIncremental(TestCase):
             {"id": "8", "_ab_cdc_updated_at": _SEEN_AT, "_ab_cdc_deleted_at": _SEEN_AT},
             {"id": "9", "_ab_cdc_updated_at": _SEEN_AT, "_ab_cdc_deleted_at": _SEEN_AT},
         ]
-        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            **_NEW_IN_DELTA,
+        }
 
     @HttpMocker()
     def test_given_a_delta_of_two_pages_when_read_then_state_is_emitted_once_after_the_last_record(
@@ -258,7 +272,12 @@ class TestIncremental(TestCase):
         given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("1")).with_deleted("5").with_more().build(),
+            DeltaPage()
+            .with_updated(contact("1"))
+            .with_updated(contact("3"))
+            .with_deleted("5")
+            .with_more()
+            .build(),
         )
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=2).build(), DeltaPage().with_updated(contact("2")).build()
@@ -268,7 +287,7 @@ class TestIncremental(TestCase):
         output = _read_incremental(_SINCE)
 
         kinds = [m.type.value for m in output.records_and_state_messages]
-        assert kinds == ["RECORD", "RECORD", "RECORD", "STATE"]
+        assert kinds == ["RECORD", "RECORD", "RECORD", "RECORD", "STATE"]
         assert output.errors == []
 
     @HttpMocker()
@@ -307,13 +326,13 @@ class TestIncremental(TestCase):
         given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("1")).with_more().build(),
+            DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_more().build(),
         )
         http_mocker.get(RequestBuilder.delta(_SINCE - 1, page=2).build(), error_response(404))
 
         output = _read_incremental(_SINCE, expecting_failure=True)
 
-        assert record_ids(output) == ["1"]
+        assert record_ids(output) == ["1", "2"]
         assert output.state_messages == []
 
     @HttpMocker()
@@ -334,7 +353,10 @@ class TestIncremental(TestCase):
         assert "skips every change since the sync before" in warnings[0]
         assert "moves back to 2027-01-15T07:59:00Z" in warnings[0]
         assert "reset the stream's data" in warnings[0]
-        assert output.most_recent_state.stream_state.__dict__ == {"timestamp": NOW - LOOKBACK}
+        assert output.most_recent_state.stream_state.__dict__ == {
+            "timestamp": NOW - LOOKBACK,
+            **_NEW_IN_DELTA,
+        }
 
     def test_given_a_state_in_milliseconds_when_read_then_config_error_names_the_unit_and_the_reset(self):
 
@@ -388,7 +410,8 @@ def _the_token_endpoint_failing(http_mocker: HttpMocker) -> None:
 def _tokens_refused_after_the_api_accepted_one(http_mocker: HttpMocker) -> None:
     given_token(http_mocker, TOKEN, jwt("second", NOW + 3600))
     http_mocker.get(
-        RequestBuilder.contacts(page=1).build(), ContactsPage().with_record(contact("1")).with_more().build()
+        RequestBuilder.contacts(page=1).build(),
+        ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
     )
     http_mocker.get(RequestBuilder.contacts(page=2).build(), [error_response(401), error_response(401)])
 
@@ -398,9 +421,10 @@ def _a_page_without_has_more(http_mocker: HttpMocker) -> None:
     http_mocker.get(RequestBuilder.contacts(page=1).build(), HttpResponse('{"contacts": []}', 200))
 
 
-def _an_empty_page_that_claims_more(http_mocker: HttpMocker) -> None:
+def _empty_pages_that_claim_more_without_end(http_mocker: HttpMocker) -> None:
     given_token(http_mocker)
-    http_mocker.get(RequestBuilder.contacts(page=1).build(), ContactsPage().with_more().build())
+    for page in range(1, MAX_EMPTY_PAGES_IN_A_ROW + 1):
+        http_mocker.get(RequestBuilder.contacts(page=page).build(), ContactsPage().with_more().build())
 
 
 @pytest.mark.parametrize(
@@ -432,10 +456,10 @@ def _an_empty_page_that_claims_more(http_mocker: HttpMocker) -> None:
         ),
         pytest.param(_a_page_without_has_more, FailureType.system_error, "has_more", id="no-has-more"),
         pytest.param(
-            _an_empty_page_that_claims_more,
+            _empty_pages_that_claim_more_without_end,
             FailureType.system_error,
             "paging is inconsistent",
-            id="empty-page-claims-more",
+            id="empty-pages-claim-more-without-end",
         ),
     ],
 )

@@ -105,7 +105,9 @@ class TestWhatTheRepairCosts:
             output = read_stream(config.build(), "contacts", SyncMode.full_refresh)
 
         assert fake.unchanged - set(record_ids(output)) == set()
-        assert fake.list_answers == 5 + 3  # again from page 3, a page before the one 7 was read on
+        # Again from page 3, a page before the one 7 was read on; the Custom Contact Source API's
+        # list, not by id, has its page 1 asked once more to see that it was not reshuffled.
+        assert fake.list_answers == 5 + 3 + (1 if api == "custom" else 0)
 
     def test_given_nothing_moved_when_company_api_is_read_then_each_page_is_read_once(self) -> None:
         fake = ChangeOrderedContacts(count=6)
