@@ -65,7 +65,7 @@ class TestTargetFailuresFailTheSync:
     def test_given_a_crm_delete_refused_then_the_sync_fails_naming_delete_id_in(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
-        config = ConfigBuilder().only_crm().build()
+        config = ConfigBuilder().only_crm().with_crm(delete_id_in="body").build()
         write_one_contact(config)
         crm.fail("DELETE", "/contacts", 400)
 

@@ -1,194 +1,265 @@
-"""The CRM API's four calls. Its answers are read defensively: the documents show a search
-answering one `{"id"}` object of a contact whose field equals the term, while implementations
-answer a list of contacts or an envelope around one. A search answer says which it was, so the
-caller can tell an answer that lists every match from one that cannot (see `SearchAnswer`)."""
+"""The CRM API's four calls, each in the form this CRM reads (`CrmReadings`), and counted as done
+only when the answer shows it: an edit's answer must name the contact sent, a create's must carry
+an id (else the contact is looked up), a delete's must be a success.
+
+Where a point is not learnt yet, a call tries the forms in turn, each one a request that changes
+nothing when the form is wrong (refused, or ignored: an edit answered with no id), and keeps the
+first the answer proves. The first call of an unlearnt point holds the others back until it has
+learnt, so concurrent writes learn it once."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
+import requests
 from airbyte_cdk.models import FailureType
 
 from destination_crm_contacts.clients.base import (
+    CONTENT_REFUSALS,
     TargetError,
     TargetHttp,
     error_reason,
     json_body,
     refusal,
 )
+from destination_crm_contacts.clients.crm_answers import (
+    CrmContact as CrmContact,
+)
+from destination_crm_contacts.clients.crm_answers import (
+    SearchAnswer as SearchAnswer,
+)
+from destination_crm_contacts.clients.crm_answers import (
+    Shape as Shape,
+)
+from destination_crm_contacts.clients.crm_answers import answered_id, parse_contacts, shape_of
+from destination_crm_contacts.clients.crm_readings import (
+    EDIT_SPELLINGS,
+    CrmReadings,
+    names_number_type,
+    phone_as_integer,
+    search_words,
+)
 from destination_crm_contacts.config import CrmConfig
+from destination_crm_contacts.targets.base import RecordRejectedError
 
 _PATH_SETTINGS = "crm.base_url and crm.contacts_path"
-_ENVELOPE_KEYS = ("data", "contacts", "results", "items", "records")
-_ID_KEYS = ("id", "_id", "contact_id", "contactID")
-# Keys of an envelope that, holding a true value, say the answer is one page of more.
-_MORE_PAGES_KEYS = frozenset(
-    {
-        "next",
-        "next_page",
-        "nextpage",
-        "next_cursor",
-        "nextcursor",
-        "next_token",
-        "nexttoken",
-        "next_url",
-        "cursor",
-        "has_more",
-        "hasmore",
-        "more",
-        "links",
-        "continuation",
-    }
-)
-_TOTAL_KEYS = frozenset({"total", "total_count", "totalcount", "count", "total_results", "total_page"})
-
-
-@dataclass(frozen=True)
-class CrmContact:
-    id: str
-    # None when the answer carried only the id: then nothing can be compared.
-    fields: Mapping[str, Any] | None
-
-
-class Shape(Enum):
-    """What a search answered, as far as it tells whether it lists every match."""
-
-    LIST = "a list"  # a JSON list, or an envelope around one that shows no sign of more pages
-    PAGE = "one page of a longer list"  # an envelope that says there is more
-    OBJECT = "one contact"  # a single object, as the API's own example shows
-    NOT_FOUND = "an error status for no match"  # 404, the reading of "no contact, no id"
-
-
-@dataclass(frozen=True)
-class SearchAnswer:
-    contacts: list[CrmContact]
-    shape: Shape
-
-    @property
-    def with_fields(self) -> bool | None:
-        """Whether the contacts came with their fields; None when no contact came at all."""
-        if not self.contacts:
-            return None
-        return all(contact.fields is not None for contact in self.contacts)
+_GONE = (404, 410)
 
 
 class CrmClient:
     def __init__(self, http: TargetHttp, config: CrmConfig) -> None:
         self._http = http
         self._config = config
-        self._id_field, self._fields_field = config.edit_field_names.split("/")
+        self.readings = CrmReadings(config)
+        self._edit_lock = threading.Lock()
+        self._delete_lock = threading.Lock()
+        # Reentrant: a proof that must delete what it created deletes through `_delete`.
+        self._proof_lock = threading.RLock()
+        # Paths whose answers showed the API is there (anything but a 404 or 405): a path that has
+        # only ever answered 404 has proven nothing, so its 404 cannot mean "no such contact".
+        self._proven: set[str] = set()
 
+    # Search.
     def search(self, field: str, term: str) -> SearchAnswer:
         """Contacts whose `field` matches `term`, as the CRM matches it (exactly, or as a
         substring), and the shape of the answer."""
-        query = {"searchby": field, "search": term}
-        if self._config.search_parameters_in == "body":
-            response = self._http.send("GET", self._config.contacts_path, json=query)
+        return self._answer(self._search_at(self.readings.search_in, field, term), field)
+
+    def learn_search(self, field: str, probe: str) -> SearchAnswer:
+        """Searches `field` for `probe`, a value no contact holds, until a place of the filters
+        finds nothing: a server that does not read them where they are sent refuses the search,
+        or matches every contact. Keeps that place; fails naming the setting when none does."""
+        tried = []
+        places = self.readings.search_places()
+        for place in places:
+            response = self._search_at(place, field, probe)
+            if response.status_code in CONTENT_REFUSALS:
+                tried.append(f"in {search_words(place)}, refused ({error_reason(response)})")
+                continue
+            answer = self._answer(response, field)
+            if answer.contacts:
+                tried.append(f"in {search_words(place)}, found contact {answer.contacts[0].id}")
+                continue
+            self.readings.learn_search(place)
+            return answer
+        if len(places) == 1:
+            fix = "set crm.search_parameters_in to auto, which finds where the CRM reads them"
         else:
-            response = self._http.send("GET", self._config.contacts_path, params=query)
+            fix = "check crm.contacts_path (the CRM's search) and crm.identity_field (a field it searches)"
+        raise TargetError(
+            f"crm: a search of {field} for a marker no contact holds must find nothing, yet with the "
+            f"filters {'; '.join(tried)}: the CRM does not read the filters there. To fix: {fix}.",
+            FailureType.config_error,
+        )
+
+    def _search_at(self, place: str, field: str, term: str) -> requests.Response:
+        query = {"searchby": field, "search": term}
+        params = query if place in ("both", "query") else None
+        body = query if place in ("both", "body") else None
+        return self._http.send("GET", self._config.contacts_path, params=params, json=body)
+
+    def _answer(self, response: requests.Response, field: str) -> SearchAnswer:
         if response.status_code == 404:
             return SearchAnswer([], Shape.NOT_FOUND)
         if not response.ok:
             raise TargetError(
                 f"crm: a search by {field} answered {error_reason(response)}: check crm.contacts_path "
-                "and crm.search_parameters_in (the query string, or a JSON body as in the API's example).",
+                "and crm.search_parameters_in (auto finds where the CRM reads the filters).",
                 FailureType.config_error,
             )
+        self._proven.add(self._config.contacts_path)
         body = json_body(response)
         return SearchAnswer(parse_contacts(body), shape_of(body))
 
+    # Create.
     def create(self, contact: Mapping[str, Any]) -> str | None:
         """The new contact's id. None when the answer was lost or failed, so the create may or may
         not have happened: the caller looks the contact up before trying again."""
-        response = self._http.send_once("POST", self._config.contacts_path, json=contact)
+        body = self._phone_form(contact)
+        response = self._http.send_once("POST", self._config.contacts_path, json=body)
         if response is None or response.status_code >= 500:
             return None
+        if response.status_code not in (404, 405):
+            self._proven.add(self._config.contacts_path)
         if not response.ok:
+            if self._learns_integer_phone(body, response):
+                return self.create(contact)
             raise refusal("crm", "POST", self._config.contacts_path, response, _PATH_SETTINGS)
         created = parse_contacts(json_body(response))
-        if not created:
-            # Written, yet with no id in the answer: an empty id sends the caller to look it up.
-            return ""
-        return created[0].id
+        # Written, yet with no id in the answer: an empty id sends the caller to look it up.
+        return created[0].id if created else ""
 
+    # Edit.
     def edit(self, contact_id: str, fields: Mapping[str, Any]) -> bool:
-        """False when the contact no longer exists."""
-        body = {self._id_field: contact_id, self._fields_field: dict(fields)}
-        response = self._http.send("POST", self._config.edit_path, json=body)
-        if response.status_code == 404:
-            return False
-        if not response.ok:
-            settings = "crm.base_url, crm.edit_path and crm.edit_field_names"
-            raise refusal("crm", "POST", self._config.edit_path, response, settings)
-        return True
+        """True once the answer names the contact edited; False when the contact no longer exists."""
+        if self.readings.edit_learnt:
+            return self._edit(contact_id, fields)
+        with self._edit_lock:
+            return self._edit(contact_id, fields)
 
+    def _edit(self, contact_id: str, fields: Mapping[str, Any]) -> bool:
+        changes = self._phone_form(fields)
+        spellings = self.readings.edit_spellings()
+        refused: list[str] = []
+        ignored: list[str] = []
+        for spelling in spellings:
+            id_name, fields_name = EDIT_SPELLINGS[spelling]
+            body = {id_name: contact_id, fields_name: changes}
+            response = self._http.send("POST", self._config.edit_path, json=body)
+            if response.status_code in _GONE:
+                # Only a server that read the id looks the contact up.
+                self.prove_path(self._config.edit_path, "crm.base_url and crm.edit_path")
+                self.readings.learn_edit(spelling)
+                return False
+            if response.ok:
+                named = answered_id(json_body(response))
+                if named == contact_id:
+                    self._proven.add(self._config.edit_path)
+                    self.readings.learn_edit(spelling)
+                    return True
+                what = f"contact {named}" if named else "no contact"
+                ignored.append(f"{id_name}/{fields_name} answered HTTP {response.status_code} naming {what}")
+                continue
+            if response.status_code not in CONTENT_REFUSALS:
+                settings = "crm.base_url, crm.edit_path and crm.edit_spelling"
+                raise refusal("crm", "POST", self._config.edit_path, response, settings)
+            if self._learns_integer_phone(changes, response):
+                return self._edit(contact_id, fields)
+            refused.append(f"{id_name}/{fields_name}: {error_reason(response)}")
+        if refused:
+            # A spelling the server reads refused the record's content: it alone is rejected.
+            raise RecordRejectedError("; ".join(refused))
+        fix = "auto" if len(spellings) == 1 else "the spelling this CRM takes"
+        raise TargetError(
+            f"crm: the edit of contact {contact_id} was not taken ({'; '.join(ignored)}): an edit is "
+            f"done only when its answer names the contact. Set crm.edit_spelling to {fix}.",
+            FailureType.config_error,
+        )
+
+    # Delete.
     def delete(self, contact_id: str) -> bool:
-        """False when the contact was already gone, which counts as deleted."""
-        if self._config.delete_id_in == "query":
-            response = self._http.send(
-                "DELETE", self._config.contacts_path, params={"contact_id": contact_id}
-            )
-        else:
-            response = self._http.send("DELETE", self._config.contacts_path, json={"contact_id": contact_id})
-        if response.status_code in (404, 410):
+        """True when deleted, False when the contact was already gone (which counts as deleted)."""
+        if len(self.readings.delete_places()) == 1:
+            return self._delete(contact_id)
+        with self._delete_lock:
+            return self._delete(contact_id)
+
+    def _delete(self, contact_id: str) -> bool:
+        """Under `auto`, a 404 at one place may be a route the server does not have (a server that
+        takes the id in the path has no DELETE without it), so every place is tried; the contact
+        is gone when one of them says so and none deletes it."""
+        answers = []
+        gone = False
+        for place in self.readings.delete_places():
+            response = self._delete_at(place, contact_id)
+            if response.ok:
+                self._proven.add(self._config.contacts_path)
+                self.readings.learn_delete(place)
+                return True
+            answers.append(f"in the {place}: {error_reason(response)}")
+            gone = gone or response.status_code in _GONE
+            if response.status_code not in (*_GONE, 400, 405, 422):
+                break
+        if gone:
+            self.prove_path(self._config.contacts_path, _PATH_SETTINGS)
             return False
-        if not response.ok:
-            # A delete carries only the CRM's own id: no refusal of it is about a record's content.
-            raise TargetError(
-                f"crm: DELETE {self._config.contacts_path} answered {error_reason(response)}: check "
-                f"{_PATH_SETTINGS} and crm.delete_id_in (a JSON body as documented, or the query string).",
-                FailureType.config_error,
-            )
+        # A delete carries only the CRM's own id: no refusal of it is about a record's content.
+        raise TargetError(
+            f"crm: DELETE {self._config.contacts_path} with the contact's id {'; '.join(answers)}: check "
+            f"{_PATH_SETTINGS} and crm.delete_id_in (auto tries a JSON body, the query string and the path).",
+            FailureType.config_error,
+        )
+
+    def _delete_at(self, place: str, contact_id: str) -> requests.Response:
+        path = self._config.contacts_path
+        if place == "path":
+            return self._http.send("DELETE", f"{path}/{contact_id}")
+        if place == "query":
+            return self._http.send("DELETE", path, params={"contact_id": contact_id})
+        return self._http.send("DELETE", path, json={"contact_id": contact_id})
+
+    # What the answers prove.
+    def prove_path(self, path: str, settings: str) -> None:
+        """Fails unless `path` is the API's: a path that has only answered 404 is asked once with
+        an empty POST, which the CRM refuses (its create and edit require fields) and writes
+        nothing for, while a path that leads nowhere answers 404 or 405 again."""
+        with self._proof_lock:
+            if path in self._proven:
+                return
+            response = self._http.send_once("POST", path, json={})
+            if response is None:
+                raise TargetError(f"crm: POST {path} with an empty body got no answer: check {settings}.")
+            if response.status_code in (404, 405):
+                raise TargetError(
+                    f"crm: every answer of {self._http.host}{path} was HTTP {response.status_code}, also "
+                    f"to a request the CRM's API refuses: this is not the API's path, so its 404s "
+                    f"prove nothing. Check {settings}.",
+                    FailureType.config_error,
+                )
+            self._proven.add(path)
+            created = answered_id(json_body(response)) if response.ok else None
+            if created and path == self._config.contacts_path:
+                # A server that takes an empty contact: it is not left behind.
+                self._delete(created)
+
+    def _phone_form(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields with the phone as this CRM takes it: text, or its digits as an integer (a
+        phone with no digit is then not sent)."""
+        body = dict(fields)
+        if self.readings.phone_as_integer and isinstance(body.get("phone"), str):
+            number = phone_as_integer(body.pop("phone"))
+            if number is not None:
+                body["phone"] = number
+        return body
+
+    def _learns_integer_phone(self, sent: Mapping[str, Any], response: requests.Response) -> bool:
+        """Whether this refusal of a text phone says it must be a number: phones are then sent as
+        integers from now on, and the request is sent again."""
+        if response.status_code not in CONTENT_REFUSALS or not isinstance(sent.get("phone"), str):
+            return False
+        if not self.readings.phone_may_change or not names_number_type(error_reason(response)):
+            return False
+        self.readings.learn_phone("integer")
         return True
-
-
-def shape_of(body: Any) -> Shape:
-    if isinstance(body, list):
-        return Shape.LIST
-    if not isinstance(body, Mapping):
-        return Shape.OBJECT
-    for key in _ENVELOPE_KEYS:
-        inner = body.get(key)
-        if isinstance(inner, list):
-            return Shape.PAGE if _more_pages(body, len(inner)) else Shape.LIST
-        if isinstance(inner, Mapping):
-            return shape_of(inner) if any(k in inner for k in _ENVELOPE_KEYS) else Shape.OBJECT
-    return Shape.OBJECT
-
-
-def _more_pages(envelope: Mapping[str, Any], count: int) -> bool:
-    """Whether an envelope says its list is not all: a next page, a cursor, a larger total."""
-    for key, value in envelope.items():
-        name = str(key).lower()
-        if name == "pagination" and isinstance(value, Mapping) and _more_pages(value, count):
-            return True
-        if name in _MORE_PAGES_KEYS and value:
-            return True
-        is_number = isinstance(value, int) and not isinstance(value, bool)
-        if name in _TOTAL_KEYS and is_number and value > (1 if name == "total_page" else count):
-            return True
-    return False
-
-
-def parse_contacts(body: Any) -> list[CrmContact]:
-    """Contacts from a list, from one object with an id, or from an envelope around either."""
-    if isinstance(body, Mapping):
-        for key in _ENVELOPE_KEYS:
-            if isinstance(body.get(key), (list, Mapping)):
-                return parse_contacts(body[key])
-        body = [body]
-    if not isinstance(body, list):
-        return []
-    contacts = []
-    for item in body:
-        if not isinstance(item, Mapping):
-            continue
-        contact_id = next((item[key] for key in _ID_KEYS if item.get(key) not in (None, "")), None)
-        if contact_id is None:
-            continue
-        fields = {key: value for key, value in item.items() if key not in _ID_KEYS}
-        contacts.append(CrmContact(id=str(contact_id), fields=fields or None))
-    return contacts

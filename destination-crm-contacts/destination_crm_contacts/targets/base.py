@@ -86,8 +86,9 @@ class Target(ABC, Generic[Entry]):
         self._index: KeyIndex[Entry] | None = None
 
     @abstractmethod
-    def check(self) -> None:
-        """A harmless request that proves the target answers and accepts the credentials."""
+    def check(self) -> str | None:
+        """Proves the target answers, accepts the credentials and reads requests as they are sent;
+        returns what it found, when there is more to say than that it works."""
 
     @abstractmethod
     def prepare(self, mirror: bool = False) -> None:

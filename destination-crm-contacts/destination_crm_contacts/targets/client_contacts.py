@@ -88,10 +88,11 @@ class ClientContactsTarget(Target[Managed]):
         self._mapping = FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, config.field_mapping)
         self._key_path = config.match_key.split(".")
 
-    def check(self) -> None:
+    def check(self) -> str | None:
         """Proves the settings lead to the Client Contacts API, without writing: its list answers
         in the documented envelope, `{"success", "data": [...], "pagination"}`."""
         self._client.check()
+        return None
 
     def prepare(self, mirror: bool = False) -> None:
         # The API lists every document (page by page), so `overwrite` can always run.

@@ -17,12 +17,14 @@ the set of them: each contact is then searched by its marker, and `overwrite` is
 from __future__ import annotations
 
 import logging
+import threading
+import uuid
 from collections.abc import Mapping
 
 from airbyte_cdk.models import FailureType
 
 from destination_crm_contacts.clients.crm import CrmClient, CrmContact, SearchAnswer, Shape
-from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNVERIFIED, CrmConfig
+from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNMARKED, ADOPT_UNVERIFIED, CrmConfig
 from destination_crm_contacts.mapping import DEFAULT_CRM_MAPPING, FieldMapping
 from destination_crm_contacts.targets.base import (
     Contact,
@@ -44,6 +46,11 @@ from destination_crm_contacts.targets.crm_index import (
 )
 from destination_crm_contacts.targets.crm_marker import MARKER_PREFIX, marker, markers_in
 from destination_crm_contacts.targets.key_index import KeyIndex
+
+
+def probe_key() -> str:
+    """A source key no contact holds: its marker is what a search must find nothing for."""
+    return f"no-contact-holds-this-{uuid.uuid4().hex}"
 
 
 class CrmTarget(Target[Known]):
@@ -80,19 +87,32 @@ class CrmTarget(Target[Known]):
         self._adopted: dict[str, str] = {}
         # Whether search answers carry the contacts' fields; None until an answer shows it.
         self._answers_with_fields: bool | None = None
+        self._form_gate = threading.Lock()
 
-    def check(self) -> None:
-        check_crm(self._client, self._config, self._search_marker, self._logger, self._dry_run)
+    def check(self) -> str | None:
+        return check_crm(self._client, self._config, self._search_marker, self._logger, self._dry_run)
 
     def prepare(self, mirror: bool = False) -> None:
         with self._lock:
             if not self._prepared:
                 self._prepared = True
-                self._read_index()
+                self._read_index(mirror)
         if mirror and self._unlisted is not None and not self._listing_unproven:
             raise TargetError(self._cannot_mirror(self._unlisted), FailureType.config_error)
 
-    def _read_index(self) -> None:
+    def _read_index(self, mirror: bool) -> None:
+        # First, where the CRM reads a search's filters: a search for a marker no contact holds
+        # must find nothing. Its answer also shows how the CRM says "nothing".
+        probe = self._client.learn_search(self._config.identity_field, marker(probe_key()))
+        if probe.shape != Shape.LIST and not mirror:
+            # A CRM that says "nothing" otherwise than with an empty list does not list: the search
+            # for every marker is left out (asked only when overwrite needs it).
+            self._unlisted = probe.shape.value
+            self._logger.info(
+                f"crm: a search that finds nothing answers {probe.shape.value}, so the CRM is not asked "
+                "to list its contacts: each contact is looked up by its marker"
+            )
+            return
         answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
         self._learn(answer)
         reason = self._not_a_listing(answer)
@@ -132,6 +152,7 @@ class CrmTarget(Target[Known]):
             self._listing_asked_again = True
             written = set(self._marked)
         answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
+        self._learn(answer)
         if self._not_a_listing(answer) is not None:
             return
         listed = self._listed(answer)
@@ -186,11 +207,26 @@ class CrmTarget(Target[Known]):
     def upsert(self, contact: Contact) -> Written:
         fields = self.desired(contact)
         existing = self._find(contact.key)
+        if existing is None and self._form_unknown():
+            # Until an answer shows whether the CRM's answers carry the contacts' fields, one new
+            # contact at a time: its create is followed by a search that shows it, so the others
+            # know whether a search by the match field could adopt anything (on a CRM answering
+            # ids alone it cannot, and is not asked).
+            with self._form_gate:
+                if self._form_unknown():
+                    return self._write(contact.key, fields, None, learn_form=True)
+        return self._write(contact.key, fields, existing)
+
+    def _write(
+        self, key: str, fields: dict[str, str], existing: Known | None, learn_form: bool = False
+    ) -> Written:
         if existing is None:
-            existing = self._adopt(contact.key, fields)
+            existing = self._adopt(key, fields)
         if existing is None:
-            created = Written(self._create(contact.key, fields))
+            created = Written(self._create(key, fields))
             self._prove_listing()
+            if learn_form and self._answers_with_fields is None:
+                self._search_marker(key)
             return created
         changes = editable_fields(fields)
         not_cleared = self._not_cleared(existing, fields)
@@ -199,10 +235,17 @@ class CrmTarget(Target[Known]):
         if self._dry_run:
             return Written(Outcome.UPDATED, not_cleared)
         if not self._client.edit(existing.id, changes):
-            self._forget(contact.key)
-            return Written(self._create(contact.key, fields))
-        self._remember(contact.key, Known(existing.id, edited(existing.digest, changes)))
+            self._forget(key)
+            return Written(self._create(key, fields))
+        self._remember(key, Known(existing.id, edited(existing.digest, changes)))
         return Written(Outcome.UPDATED, not_cleared)
+
+    def _form_unknown(self) -> bool:
+        return (
+            self._answers_with_fields is None
+            and self._config.adopt_by_match_field == ADOPT_UNMARKED
+            and not self._dry_run
+        )
 
     def create(self, contact: Contact) -> Outcome:
         created = self._create(contact.key, self.desired(contact))
@@ -217,6 +260,9 @@ class CrmTarget(Target[Known]):
         else:
             found = [contact.id for contact in self._search_marker(key)]
         if not found:
+            if not self._dry_run:
+                # "No such contact" from a path that has only ever answered 404 proves nothing.
+                self._client.prove_path(self._config.contacts_path, "crm.base_url and crm.contacts_path")
             return Outcome.ALREADY_GONE
         if self._dry_run:
             return Outcome.DELETED
