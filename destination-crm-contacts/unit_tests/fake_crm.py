@@ -84,7 +84,7 @@ class FakeCrm(FakeApi):
         answer, lose = self._enter(request, context, "/contacts")
         if answer is not None:
             return answer
-        body = request.json()
+        body = json.loads(request.body) if request.body else {}
         if not body.get("first_name") or not body.get("email"):
             return self._refuse(context, "first_name and email are required")
         refused = self._refused(body, CRM_FIELDS)
