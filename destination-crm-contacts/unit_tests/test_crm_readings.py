@@ -47,7 +47,7 @@ def held_once(crm: FakeCrm, ids: list[str], **fields: Any) -> None:
 
 class TestSearchPlace:
     @pytest.mark.parametrize("absent_filter", ["refused", "match_all"])
-    def test_given_a_crm_reading_filters_only_from_the_body_when_120_contacts_are_written_then_each_is_held_once(
+    def test_given_filters_read_from_the_body_when_120_contacts_are_written_then_each_is_held_once(
         self, http: requests_mock.Mocker, absent_filter: str
     ) -> None:
         crm = FakeCrm(
@@ -70,7 +70,7 @@ class TestSearchPlace:
         assert status.status == Status.SUCCEEDED, status.message
         assert "search filters in the query string and a JSON body" in (status.message or "")
 
-    def test_given_search_pinned_to_the_query_on_a_crm_matching_all_without_a_filter_then_the_sync_fails_naming_auto(
+    def test_given_search_pinned_to_the_query_on_a_body_reader_then_the_sync_fails_naming_auto(
         self, http: requests_mock.Mocker
     ) -> None:
         crm = FakeCrm(http, readings={"search_in": "body", "absent_filter": "match_all"})
@@ -100,7 +100,7 @@ class TestEditSpelling:
         # The first edit learnt the spelling; the others used it.
         assert crm.count("POST", "/contacts/edit") == 21
 
-    def test_given_the_table_spelling_pinned_on_a_crm_ignoring_it_then_no_edit_is_counted_and_no_state_goes_out(
+    def test_given_the_table_spelling_pinned_on_a_crm_ignoring_it_then_no_edit_is_counted_nor_state_sent(
         self, http: requests_mock.Mocker
     ) -> None:
         crm = FakeCrm(http, readings={"edit_spelling": "example", "other_spelling": "ignored"})
@@ -140,7 +140,7 @@ class TestIntegerPhone:
         held_once(crm, ids)
         assert {contact["phone"] for contact in crm.contacts.values()} == {442070000099}
 
-    def test_given_a_crm_typing_the_phone_integer_when_a_phone_has_no_digit_then_the_contact_is_written_without_it(
+    def test_given_an_integer_phone_when_a_phone_has_no_digit_then_the_contact_is_written_without_it(
         self, http: requests_mock.Mocker
     ) -> None:
         crm = FakeCrm(http, readings={"phone": "integer"})
@@ -151,7 +151,7 @@ class TestIntegerPhone:
         [contact] = crm.by_marker("2")
         assert "phone" not in contact
 
-    def test_given_phone_pinned_as_text_on_a_crm_typing_it_integer_then_each_record_with_a_phone_is_rejected(
+    def test_given_phone_pinned_as_text_on_an_integer_crm_then_each_record_with_a_phone_is_rejected(
         self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
     ) -> None:
         FakeCrm(http, readings={"phone": "integer"})
@@ -162,7 +162,7 @@ class TestIntegerPhone:
 
 
 class TestEveryExampleAtOnce:
-    def test_given_a_crm_built_from_its_examples_when_contacts_are_written_changed_and_deleted_then_it_holds_exactly_them(
+    def test_given_a_crm_built_from_its_examples_when_contacts_are_written_changed_and_deleted_then_all_hold(
         self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
     ) -> None:
         crm = FakeCrm(http, readings=EXAMPLES)
@@ -177,7 +177,7 @@ class TestEveryExampleAtOnce:
 
 
 class TestRequestsPerRecord:
-    def test_given_a_crm_answering_ids_only_when_2000_new_contacts_are_written_then_each_costs_a_marker_search_and_a_create(
+    def test_given_a_crm_answering_ids_only_when_2000_new_contacts_are_written_then_each_costs_two_requests(
         self, http: requests_mock.Mocker
     ) -> None:
         crm = FakeCrm(http, strict=True)
@@ -206,7 +206,7 @@ class TestDeletePlace:
 
 
 class TestPathsThatOnlyAnswer404:
-    def test_given_a_base_url_at_the_wrong_level_when_tombstones_alone_are_written_then_no_state_is_confirmed(
+    def test_given_a_base_url_at_the_wrong_level_when_tombstones_alone_are_written_then_no_state_goes_out(
         self, http: requests_mock.Mocker
     ) -> None:
         answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
@@ -219,7 +219,7 @@ class TestPathsThatOnlyAnswer404:
         assert failure.value.failure_type == FailureType.config_error
         assert "crm.base_url and crm.contacts_path" in failure.value.message
 
-    def test_given_a_crm_answering_404_for_no_match_when_tombstones_alone_are_written_then_they_count_as_already_gone(
+    def test_given_a_crm_answering_404_for_no_match_when_tombstones_alone_are_written_then_they_are_gone(
         self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
     ) -> None:
         crm = FakeCrm(http, strict=True)
@@ -232,7 +232,7 @@ class TestPathsThatOnlyAnswer404:
 
 
 class TestCheckReport:
-    def test_given_a_crm_built_from_its_examples_when_checked_then_the_message_names_each_reading_found(
+    def test_given_a_crm_built_from_its_examples_when_checked_then_the_message_names_each_reading(
         self, http: requests_mock.Mocker
     ) -> None:
         crm = FakeCrm(http, readings={**EXAMPLES, "delete_id_in": "query"})
