@@ -75,6 +75,8 @@ class ClientContactsConfig(TargetConfig):
     update_method: str = "PUT"
     match_key: str = "integration_meta.external_id"
     page_size: int = 100
+    # How an update clears a field: `auto` learns it (`clients/client_contacts.py`).
+    clear_with: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,13 @@ def _client_contacts_config(section: Mapping[str, Any]) -> ClientContactsConfig 
         ),
         match_key=match_key,
         page_size=page_size,
+        clear_with=_choice(
+            section,
+            "client_contacts",
+            "clear_with",
+            defaults.clear_with,
+            ("auto", "empty_string", "null", "omit"),
+        ),
         field_mapping=_field_mapping(section, "client_contacts", CLIENT_CONTACT_FIELDS),
         limits=_limits(section, "client_contacts"),
     )

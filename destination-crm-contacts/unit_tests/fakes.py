@@ -29,12 +29,21 @@ from unit_tests.fake_crm import FakeCrm as FakeCrm
 class FakeClientContacts(FakeApi):
     """PUT merges the fields it is sent, like PATCH, unless `strict`: then PUT replaces the
     writable fields (one not sent is gone), and null, an unknown field or an email that is not
-    an address gets a 400."""
+    an address gets a 400.
+
+    `readings` (the sandbox's names) take one reading of a point at a time: `nulls` and
+    `empty_strings` (`taken` or `refused`), `put` (`merges` or `replaces`), `errors` (`status`,
+    or `success_false`: a refusal answered 200 with `success: false`)."""
 
     WRITES = (("POST", "/contacts"), ("PUT", "/contacts/<id>"), ("DELETE", "/contacts/<id>"))
 
-    def __init__(self, mocker: requests_mock.Mocker, strict: bool = False) -> None:
+    def __init__(
+        self, mocker: requests_mock.Mocker, strict: bool = False, readings: dict[str, str] | None = None
+    ) -> None:
         super().__init__(mocker, {"Authorization": f"Bearer {CLIENT_CONTACTS_KEY}"}, strict)
+        lenient = {"nulls": "taken", "empty_strings": "taken", "put": "merges", "errors": "status"}
+        strict_readings = {"nulls": "refused", "put": "replaces"} if strict else {}
+        self.readings = {**lenient, **strict_readings, **(readings or {})}
         self.documents: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(0x60F1B2B3C9E9A12345678901)
         item = re.compile(re.escape(f"{CLIENT_CONTACTS_URL}/contacts/") + r"[0-9a-f]+$")
@@ -84,8 +93,7 @@ class FakeClientContacts(FakeApi):
             return {"success": False, "error": "name is required"}
         refused = self._refused(body)
         if refused:
-            context.status_code = 400
-            return {"success": False, "error": refused}
+            return self._refusal(context, refused)
         document_id = self.add(**body)
         if lose:
             raise requests.exceptions.ReadTimeout("the create committed, its answer was lost")
@@ -103,16 +111,25 @@ class FakeClientContacts(FakeApi):
         body = request.json()
         refused = self._refused(body)
         if refused:
-            context.status_code = 400
-            return {"success": False, "error": refused}
-        if self.strict and request.method == "PUT":
+            return self._refusal(context, refused)
+        if self.readings["put"] == "replaces" and request.method == "PUT":
             for field in CLIENT_CONTACT_WRITABLE - set(body):
                 document.pop(field, None)
         document.update({k: v for k, v in body.items() if k not in SERVER_FIELDS})
         document["__v"] += 1
         return {"success": True, "data": document}
 
+    def _refusal(self, context: Any, reason: str) -> dict[str, Any]:
+        context.status_code = 200 if self.readings["errors"] == "success_false" else 400
+        return {"success": False, "error": reason}
+
     def _refused(self, body: dict[str, Any]) -> str | None:
+        empty = sorted(name for name, value in body.items() if value == "")
+        if empty and self.readings["empty_strings"] == "refused":
+            return f"{', '.join(empty)} must not be empty"
+        nulls = sorted(name for name, value in body.items() if value is None)
+        if nulls and self.readings["nulls"] == "refused":
+            return f"null is not a value of {', '.join(nulls)}"
         if not self.strict:
             return None
         unknown = sorted(set(body) - CLIENT_CONTACT_WRITABLE - SERVER_FIELDS)

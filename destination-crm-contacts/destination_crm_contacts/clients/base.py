@@ -94,8 +94,9 @@ CONTENT_REFUSALS = frozenset({400, 409, 413, 422})
 
 def refusal(target: str, method: str, path: str, response: requests.Response, settings: str) -> Exception:
     """What a 4xx answer to a write means: a rejected record when it refuses the record's content,
-    otherwise a config error naming `settings`, the ones that shape the refused request."""
-    if response.status_code in CONTENT_REFUSALS:
+    otherwise a config error naming `settings`, the ones that shape the refused request. A 2xx
+    handed here is one whose body says it failed (`success: false`): a refusal of the content."""
+    if response.status_code in CONTENT_REFUSALS or response.ok:
         return RecordRejectedError(error_reason(response))
     if response.status_code in (404, 405):
         what = "no such path" if response.status_code == 404 else "method not allowed at this path"

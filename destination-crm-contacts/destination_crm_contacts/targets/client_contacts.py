@@ -133,11 +133,14 @@ class ClientContactsTarget(Target[Managed]):
         if self._dry_run:
             return Written(Outcome.UPDATED, not_cleared)
         update = self._whole(document, contact.key, existing.kept)
-        if not self._client.update(existing.id, update):
+        answered = self._client.update(existing.id, update)
+        if answered is None:
             self._forget(contact.key)
             return Written(self._create(contact.key, document))
         self._remember(contact.key, self._managed(existing.id, update, contact.key))
-        return Written(Outcome.UPDATED, not_cleared)
+        # A field left out to clear it, that a merging PUT kept: the answer shows it still there.
+        kept = tuple(f for f, v in update.items() if v == "" and _holds_value(answered.get(f)))
+        return Written(Outcome.UPDATED, not_cleared + kept)
 
     def create(self, contact: Contact) -> Outcome:
         return self._create(contact.key, self.desired(contact))
