@@ -53,7 +53,7 @@ from destination_crm_contacts.clients.http_logs import quiet_http_logs
 from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.clients.session import build_session
 from destination_crm_contacts.config import TargetLimits
-from destination_crm_contacts.targets.base import RecordRejectedError, TargetError
+from destination_crm_contacts.targets.base import RecordRejectedError, StillFailingError, TargetError
 
 _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
     requests.ConnectionError,
@@ -322,7 +322,10 @@ class TargetHttp:
                 f"{self.name}.max_concurrent_requests."
             )
         if isinstance(last, requests.Response):
-            return TargetError(
+            # A 500 is the server's own error, which one record's content can cause; a 502, 503 or
+            # 504 says the server or its gateway is down.
+            failing = StillFailingError if last.status_code == 500 else TargetError
+            return failing(
                 f"{where} answered {error_reason(last)} through {tries}: the API is failing; retry the "
                 "sync later (max_retries sets how often a request is retried)."
             )

@@ -25,7 +25,7 @@ from destination_crm_contacts.clients.base import (
     refusal,
 )
 from destination_crm_contacts.config import ClientContactsConfig
-from destination_crm_contacts.targets.base import RecordRejectedError
+from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedError
 
 Document = Mapping[str, Any]
 _PATH_SETTINGS = "client_contacts.base_url and client_contacts.contacts_path"
@@ -100,12 +100,14 @@ class ClientContactsClient:
                 return
             number, previous_first = number + 1, first
 
-    def create(self, document: Document) -> str | None:
+    def create(self, document: Document) -> str | FailedAnswer | None:
         """The new document's `_id`; None when the answer was lost (the caller looks it up),
         "" when it was written but the answer names no `_id`."""
         response = self._http.send_once("POST", self._config.contacts_path, json=document)
-        if response is None or response.status_code >= 500:
+        if response is None:
             return None
+        if response.status_code >= 500:
+            return FailedAnswer(response.status_code, error_reason(response))
         body = json_body(response)
         if not response.ok or _says_failed(body):
             raise refusal("client_contacts", "POST", self._config.contacts_path, response, _PATH_SETTINGS)

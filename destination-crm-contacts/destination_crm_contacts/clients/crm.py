@@ -42,7 +42,7 @@ from destination_crm_contacts.clients.crm_readings import (
     search_words,
 )
 from destination_crm_contacts.config import CrmConfig
-from destination_crm_contacts.targets.base import RecordRejectedError
+from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedError
 
 _PATH_SETTINGS = "crm.base_url and crm.contacts_path"
 _GONE = (404, 410)
@@ -114,13 +114,15 @@ class CrmClient:
         return SearchAnswer(parse_contacts(body), shape_of(body))
 
     # Create.
-    def create(self, contact: Mapping[str, Any]) -> str | None:
+    def create(self, contact: Mapping[str, Any]) -> str | FailedAnswer | None:
         """The new contact's id. None when the answer was lost or failed, so the create may or may
         not have happened: the caller looks the contact up before trying again."""
         body = self._phone_form(contact)
         response = self._http.send_once("POST", self._config.contacts_path, json=body)
-        if response is None or response.status_code >= 500:
+        if response is None:
             return None
+        if response.status_code >= 500:
+            return FailedAnswer(response.status_code, error_reason(response))
         if response.status_code not in (404, 405):
             self._proven.add(self._config.contacts_path)
         if not response.ok:

@@ -35,6 +35,7 @@ from destination_crm_contacts.targets.base import (
     Outcome,
     RecordRejectedError,
     Target,
+    TargetError,
     Written,
 )
 from destination_crm_contacts.targets.key_index import KeyIndex
@@ -93,6 +94,13 @@ class ClientContactsTarget(Target[Managed]):
         in the documented envelope, `{"success", "data": [...], "pagination"}`."""
         self._client.check()
         return None
+
+    def healthy(self) -> bool:
+        try:
+            self._client.check()
+        except TargetError:
+            return False
+        return True
 
     def prepare(self, mirror: bool = False) -> None:
         # The API lists every document (page by page), so `overwrite` can always run.

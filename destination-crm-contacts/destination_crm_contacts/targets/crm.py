@@ -92,6 +92,13 @@ class CrmTarget(Target[Known]):
     def check(self) -> str | None:
         return check_crm(self._client, self._config, self._search_marker, self._logger, self._dry_run)
 
+    def healthy(self) -> bool:
+        try:
+            self._client.search(self._config.identity_field, marker(probe_key()))
+        except TargetError:
+            return False
+        return True
+
     def prepare(self, mirror: bool = False) -> None:
         with self._lock:
             if not self._prepared:

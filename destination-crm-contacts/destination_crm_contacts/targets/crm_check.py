@@ -56,8 +56,9 @@ def check_crm(
             "crm.contacts_path and crm.phone_as.",
             FailureType.config_error,
         ) from error
-    if contact_id is None:
-        raise TargetError("crm: creating a check contact got no answer: check crm.base_url.")
+    if not isinstance(contact_id, str):
+        what = "got no answer" if contact_id is None else f"answered {contact_id.reason}"
+        raise TargetError(f"crm: creating a check contact {what}: check crm.base_url.")
     found = [contact.id for contact in search_marker(key)]
     contact_id = contact_id or (found[0] if found else "")
     try:
