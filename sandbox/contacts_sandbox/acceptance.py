@@ -27,7 +27,7 @@ from typing import Any
 
 import requests
 
-from contacts_sandbox.testing import LISTENING, PROFILES
+from contacts_sandbox.testing import LISTENING, PRESETS
 
 SOURCE_DIR = Path("source-custom-contacts")
 DESTINATION_DIR = Path("destination-crm-contacts")
@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repository", type=Path, default=Path(), help="the repository's top folder")
     commands = parser.add_subparsers(dest="command", required=True)
     started = commands.add_parser("start", help="serve a sandbox in the background and write the configs")
-    started.add_argument("--profile", choices=PROFILES, default="lenient")
+    started.add_argument("--profile", choices=PRESETS, default="lenient")
     commands.add_parser("stop", help="stop the sandbox `start` left running")
     args = parser.parse_args(argv)
     if args.command == "start":

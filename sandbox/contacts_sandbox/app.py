@@ -13,15 +13,17 @@ from starlette.types import ASGIApp
 
 from contacts_sandbox.apis import api_of
 from contacts_sandbox.middleware import FaultsAndStatsMiddleware
+from contacts_sandbox.refusals import refusal
 from contacts_sandbox.responses import ApiError, error_body, json_response
 from contacts_sandbox.routers import admin, client_contacts, company_contacts, crm, custom_contacts
 from contacts_sandbox.settings import Settings
-from contacts_sandbox.state import Sandbox
+from contacts_sandbox.state import Sandbox, sandbox_from
 
 
 async def _api_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiError)
-    return error.response()
+    body = error_body(error.api, error.message)
+    return refusal(sandbox_from(request), error.api, error.status_code, body, error.headers)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -39,7 +41,8 @@ async def _invalid_request(request: Request, error: Exception) -> Response:
     for problem in error.errors():
         location = ".".join(str(part) for part in problem.get("loc", ())[1:]) or "body"
         problems.append(f"{location}: {problem.get('msg', 'invalid')}")
-    return json_response(error_body(api_of(request.url.path), "; ".join(problems)), 400)
+    api = api_of(request.url.path)
+    return refusal(sandbox_from(request), api, 400, error_body(api, "; ".join(problems)))
 
 
 class SandboxApp(FastAPI):

@@ -11,6 +11,8 @@ from fastapi import Request
 from contacts_sandbox.responses import ApiError
 from contacts_sandbox.state import sandbox_from
 
+EXPIRED = "token expired"
+
 
 def _credentials(request: Request, scheme: str) -> str | None:
     header = request.headers.get("authorization")
@@ -50,6 +52,8 @@ async def require_custom_token(request: Request) -> None:
     if token is not None and sandbox.faults.revokes_tokens_now():
         sandbox.tokens.revoke_all()
     problem = "missing bearer token" if token is None else sandbox.tokens.check(token)
+    if problem == EXPIRED and sandbox.readings.custom.expired_status == "403":
+        raise ApiError("custom", 403, problem)
     if problem is not None:
         raise ApiError("custom", 401, problem, {"WWW-Authenticate": "Bearer"})
 

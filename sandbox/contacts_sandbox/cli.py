@@ -11,7 +11,7 @@ import uvicorn
 import uvloop
 
 from contacts_sandbox.app import create_app
-from contacts_sandbox.profiles import PROFILES
+from contacts_sandbox.readings import PRESETS, UnknownReadingError, parse_assignment
 from contacts_sandbox.settings import Settings
 
 
@@ -28,13 +28,28 @@ def parse_args(argv: list[str] | None = None) -> tuple[Settings, str]:
     )
     parser.add_argument(
         "--profile",
-        choices=PROFILES,
+        choices=PRESETS,
         default=defaults.profile,
-        help="lenient: every documented spelling and helpful extras; strict: only what each API's "
-        "document shows (see the README)",
+        help="the preset every API starts under: lenient (every documented form, helpful extras), "
+        "strict (only what each document shows), examples (each open point read as the documents' "
+        "examples show it); see the README",
+    )
+    parser.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="API.POINT=VALUE",
+        help="one reading over the preset, e.g. crm.search_in=body; repeat for several",
     )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
     args = parser.parse_args(argv)
+    readings = {}
+    for assignment in args.reading:
+        try:
+            key, value = parse_assignment(assignment)
+        except UnknownReadingError as error:
+            parser.error(f"--reading {assignment}: {error}")
+        readings[key] = value
     return Settings(
         host=args.host,
         port=args.port,
@@ -43,6 +58,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Settings, str]:
         seed=args.seed,
         token_ttl=args.token_ttl,
         profile=args.profile,
+        readings=readings,
     ), args.log_level
 
 

@@ -4,6 +4,11 @@ Enable with `pytest_plugins = ["contacts_sandbox.pytest_plugin"]` in a root conf
 one folder of a suite only, import the fixtures by name in that folder's conftest.py (pytest takes
 `pytest_plugins` from a root conftest alone). Every test that uses `sandbox` runs twice, once per
 profile (test ids `[lenient]` and `[strict]`).
+
+`PRESETS` (every preset, `examples` included) and `CATALOGUE` (every open point and its readings)
+are here too, for suites that parametrise over every preset or every reading, e.g.
+`[(point.key, value) for point in CATALOGUE for value in point.values]`, each applied with
+`sandbox.admin.set_readings({key: value})`.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from contacts_sandbox.testing import PROFILES, SandboxProcess
+from contacts_sandbox.testing import CATALOGUE, PRESETS, PROFILES, SandboxProcess
+
+__all__ = ["CATALOGUE", "PRESETS", "PROFILES", "sandbox", "sandbox_process", "sandbox_profile"]
 
 
 @pytest.fixture(scope="session")

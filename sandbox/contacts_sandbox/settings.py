@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from contacts_sandbox.profiles import LENIENT, Profile
+from contacts_sandbox.readings import LENIENT, Preset
 
 
 @dataclass(frozen=True)
@@ -15,8 +16,10 @@ class Settings:
     contacts: int = 1000
     seed: int = 42
     token_ttl: int = 3600
-    # The profile every API starts under, and the one a reset without a profile restores.
-    profile: Profile = LENIENT
+    # The preset every API starts under, then single readings on it ("crm.search_in": "body"):
+    # what a reset without a profile restores.
+    profile: Preset = LENIENT
+    readings: Mapping[str, str] = field(default_factory=dict)
 
     # Credentials: the defaults the connectors' example configs use.
     custom_client_id: str = "test_id"

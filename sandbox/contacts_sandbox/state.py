@@ -1,13 +1,14 @@
-"""Everything one app instance owns: settings, data, faults, counters, token signer."""
+"""Everything one app instance owns: settings, data, readings, faults, counters, token signer."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 
 from fastapi import Request
 
 from contacts_sandbox.faults import FaultInjector
-from contacts_sandbox.profiles import Profile, Profiles
+from contacts_sandbox.readings import Readings
 from contacts_sandbox.settings import Settings
 from contacts_sandbox.stats import RequestStats
 from contacts_sandbox.store import Store
@@ -19,7 +20,7 @@ class Sandbox:
         self.settings = settings
         self.store = Store(settings.db, settings.company_keys, settings.seed)
         self.faults = FaultInjector(settings.seed)
-        self.profiles = Profiles(settings.profile)
+        self.readings = Readings(settings.profile, settings.readings)
         self.stats = RequestStats()
         self.tokens = TokenIssuer(settings.jwt_secret)
         self.churn_rng = random.Random(f"churn:{settings.seed}")
@@ -28,12 +29,17 @@ class Sandbox:
             self.store.reset(settings.seed, settings.contacts)
 
     def reset(
-        self, seed: int | None = None, contacts: int | None = None, profile: Profile | None = None
+        self,
+        seed: int | None = None,
+        contacts: int | None = None,
+        profile: str | None = None,
+        readings: Mapping[str, str] | None = None,
     ) -> None:
+        # First: an unknown reading refuses the whole reset before anything changes.
+        self.readings.reset(profile, readings)
         seed = self.settings.seed if seed is None else seed
         self.store.reset(seed, self.settings.contacts if contacts is None else contacts)
         self.faults.clear(seed)
-        self.profiles.reset(profile)
         self.stats.reset()
         self.churn_rng = random.Random(f"churn:{seed}")
         self.crm_id_rng = random.Random(f"crm-ids:{seed}")

@@ -1,6 +1,6 @@
 """Start the sandbox as a real process for tests and benchmarks, and drive its admin endpoints.
 
-with SandboxProcess(contacts=200, seed=1, profile="strict") as sandbox:
+with SandboxProcess(contacts=200, seed=1, profile="strict", readings={"crm.search_in": "body"}) as sandbox:
     sandbox.url
     sandbox.admin.churn("custom", create=5, update=5, delete=5)
 """
@@ -22,9 +22,20 @@ from typing import Any, Self
 
 import requests
 
-from contacts_sandbox.profiles import PROFILES
+from contacts_sandbox.readings import CATALOGUE, PRESETS
 
-__all__ = ["PROFILES", "AdminClient", "SandboxProcess", "SandboxStartError", "Startable"]
+__all__ = [
+    "CATALOGUE",
+    "PRESETS",
+    "PROFILES",
+    "AdminClient",
+    "SandboxProcess",
+    "SandboxStartError",
+    "Startable",
+]
+
+# The presets connector suites run under (a subset of PRESETS).
+PROFILES: tuple[str, ...] = ("lenient", "strict")
 
 LISTENING = re.compile(r"listening on (http://\S+)")
 
@@ -68,12 +79,25 @@ class AdminClient:
         return self._call("GET", "/health")
 
     def reset(
-        self, seed: int | None = None, contacts: int | None = None, profile: str | None = None
+        self,
+        seed: int | None = None,
+        contacts: int | None = None,
+        profile: str | None = None,
+        readings: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Back to a seeded data set, with every API under `profile` (default: the start profile)."""
-        given = (("seed", seed), ("contacts", contacts), ("profile", profile))
+        """Back to a seeded data set, with every API under the preset `profile` (default: the start
+        preset and readings), then `readings` on top ({"crm.search_in": "body"})."""
+        given = (("seed", seed), ("contacts", contacts), ("profile", profile), ("readings", readings))
         body = {key: value for key, value in given if value is not None}
         return self._call("POST", "/reset", body)
+
+    def readings(self) -> dict[str, str]:
+        """Every point's reading in force: {"crm.search_in": "either", ...}."""
+        return self._call("GET", "/readings")
+
+    def set_readings(self, readings: dict[str, str]) -> dict[str, str]:
+        """Sets those points only; answers every reading in force."""
+        return self._call("PUT", "/readings", readings)
 
     def profiles(self) -> dict[str, str]:
         return self._call("GET", "/profile")
@@ -139,6 +163,7 @@ class SandboxProcess(Startable):
         startup_timeout: float = 30.0,
         extra_args: list[str] | None = None,
         profile: str = "lenient",
+        readings: dict[str, str] | None = None,
     ) -> None:
         self.command = [
             sys.executable,
@@ -157,6 +182,8 @@ class SandboxProcess(Startable):
             "--profile",
             profile,
         ]
+        for key, value in (readings or {}).items():
+            self.command += ["--reading", f"{key}={value}"]
         if token_ttl is not None:
             self.command += ["--token-ttl", str(token_ttl)]
         self.command += extra_args or []

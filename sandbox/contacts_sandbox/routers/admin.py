@@ -1,4 +1,7 @@
-"""Admin endpoints for tests and demos: reset, profiles, churn, dumps, counters and faults. Loopback only."""
+"""Admin endpoints for tests and demos: reset, readings and presets, churn, dumps, counters and faults.
+
+Loopback only.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from contacts_sandbox.apis import NAMES
 from contacts_sandbox.auth import require_loopback
 from contacts_sandbox.churn import churn_company, churn_custom
 from contacts_sandbox.faults import ApiFaults
-from contacts_sandbox.profiles import Profile
+from contacts_sandbox.readings import Preset, UnknownReadingError
 from contacts_sandbox.responses import ApiError, json_response
 from contacts_sandbox.state import Sandbox, sandbox_of
 
@@ -27,14 +30,22 @@ class ResetRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     seed: int | None = None
     contacts: int | None = Field(default=None, ge=0)
-    profile: Profile | None = Field(
-        default=None, description="Applied to every API; otherwise the profile the server started with."
+    profile: Preset | None = Field(
+        default=None,
+        description="A preset for every API; otherwise the preset and readings the server started with.",
+    )
+    readings: dict[str, str] | None = Field(
+        default=None, description='Single readings on top of the preset, e.g. {"crm.search_in": "body"}.'
     )
 
 
 class ProfileRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    profile: Profile
+    profile: Preset
+
+
+def _refused(error: UnknownReadingError) -> ApiError:
+    return ApiError(None, 400, str(error))
 
 
 class ChurnRequest(BaseModel):
@@ -57,32 +68,49 @@ async def health() -> Response:
 
 
 @router.post(
-    "/reset", summary="Empty every store, reseed both sources, clear faults and counters, reset profiles"
+    "/reset", summary="Empty every store, reseed both sources, clear faults and counters, reset readings"
 )
 async def reset(sandbox: SandboxDep, request: ResetRequest | None = None) -> Response:
     request = request or ResetRequest()
-    sandbox.reset(request.seed, request.contacts, request.profile)
+    try:
+        sandbox.reset(request.seed, request.contacts, request.profile, request.readings)
+    except UnknownReadingError as error:
+        raise _refused(error) from None
     return json_response({"status": "reset", "contacts": len(sandbox.store.custom)})
 
 
-@router.get("/profile", summary="The profile each API serves under")
+@router.get("/readings", summary="The reading in force of every point, as api.point: value")
+async def readings(sandbox: SandboxDep) -> Response:
+    return json_response(sandbox.readings.in_force())
+
+
+@router.put("/readings", summary="Set some points' readings (all or none); answers every reading in force")
+async def set_readings(sandbox: SandboxDep, request: dict[str, str]) -> Response:
+    try:
+        sandbox.readings.set(request)
+    except UnknownReadingError as error:
+        raise _refused(error) from None
+    return json_response(sandbox.readings.in_force())
+
+
+@router.get("/profile", summary="The preset each API serves under (mixed: single readings changed)")
 async def profiles(sandbox: SandboxDep) -> Response:
-    return json_response(sandbox.profiles.in_force())
+    return json_response(sandbox.readings.profiles())
 
 
-@router.put("/profile", summary="Put every API under one profile")
+@router.put("/profile", summary="Put every API under one preset")
 async def set_profiles(sandbox: SandboxDep, request: ProfileRequest) -> Response:
-    sandbox.profiles.set(request.profile)
-    return json_response(sandbox.profiles.in_force())
+    sandbox.readings.apply_preset(request.profile)
+    return json_response(sandbox.readings.profiles())
 
 
-@router.put("/profile/{api}", summary="Put one API under a profile")
+@router.put("/profile/{api}", summary="Put one API under a preset")
 async def set_profile(sandbox: SandboxDep, api: str, request: ProfileRequest) -> Response:
     # A plain string, not ApiName: an unknown API is a missing resource (404), not a bad value (400).
     if api not in NAMES:
         raise ApiError(None, 404, f"unknown api {api!r}; one of: {', '.join(NAMES)}")
-    sandbox.profiles.set(request.profile, api)
-    return json_response(sandbox.profiles.in_force())
+    sandbox.readings.apply_preset(request.profile, api)
+    return json_response(sandbox.readings.profiles())
 
 
 @router.post("/churn", summary="Create, update and delete source contacts now")

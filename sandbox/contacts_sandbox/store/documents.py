@@ -80,12 +80,14 @@ class DocumentStore:
         needle = term.casefold()
         return [self._documents[key] for key, value in self._folded[name].items() if needle in value]
 
-    def oldest_equal(self, name: str, term: str) -> dict[str, Any] | None:
-        """The first created of the documents whose field `name` is exactly `term` (case and all)."""
-        holders = self._exact[name].get(term)
-        if not holders:
-            return None
-        return self._documents[min(holders, key=self._created.__getitem__)]
+    def equal(self, name: str, term: str) -> list[dict[str, Any]]:
+        """The documents whose field `name` is exactly `term` (case and all), first created first."""
+        holders = self._exact[name].get(term) or {}
+        return [self._documents[key] for key in sorted(holders, key=self._created.__getitem__)]
+
+    def oldest(self, documents: list[dict[str, Any]]) -> dict[str, Any]:
+        """The first created of `documents` (some of this store's)."""
+        return min(documents, key=lambda document: self._created[document[self._key]])
 
     def by_change(self) -> list[dict[str, Any]]:
         """Every document, the one written longest ago first."""

@@ -1,0 +1,46 @@
+"""Every open point of the four APIs, and the presets: one reading of each point."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+from contacts_sandbox.readings import client_contacts, company, crm, custom
+from contacts_sandbox.readings.point import Point
+
+Preset = Literal["lenient", "strict", "examples"]
+PRESETS: tuple[str, ...] = get_args(Preset)
+LENIENT: Preset = "lenient"
+
+CATALOGUE: tuple[Point, ...] = custom.POINTS + company.POINTS + crm.POINTS + client_contacts.POINTS
+POINTS: dict[str, Point] = {point.key: point for point in CATALOGUE}
+
+
+class UnknownReadingError(ValueError):
+    """A point or a value the catalogue does not hold; the message says what it does hold."""
+
+
+def preset(name: str) -> dict[str, str]:
+    """Every point's reading under the preset `name`."""
+    if name not in PRESETS:
+        raise UnknownReadingError(f"unknown preset {name!r}; one of: {', '.join(PRESETS)}")
+    return {point.key: point.reading_of(name) for point in CATALOGUE}
+
+
+def checked(readings: dict[str, str]) -> dict[str, str]:
+    """The readings, once every point and value is known to the catalogue."""
+    for key, value in readings.items():
+        point = POINTS.get(key)
+        if point is None:
+            raise UnknownReadingError(f"unknown point {key!r}; points are api.point, e.g. crm.search_in")
+        if value not in point.values:
+            raise UnknownReadingError(f"{key} is one of: {', '.join(point.values)}; not {value!r}")
+    return dict(readings)
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """`crm.search_in=body` -> ("crm.search_in", "body"), checked against the catalogue."""
+    key, sign, value = text.partition("=")
+    if not sign:
+        raise UnknownReadingError(f"a reading is api.point=value, not {text!r}")
+    checked({key.strip(): value.strip()})
+    return key.strip(), value.strip()
