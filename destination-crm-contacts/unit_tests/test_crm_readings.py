@@ -189,6 +189,8 @@ class TestRequestsPerRecord:
         learning = 2  # the search for a marker no contact holds; the one that shows the answers' form
         per_record = (len(crm.calls) - learning) / len(ids)
         assert f"{per_record:.2f}" == "2.00"
+        # The one request more is the first new contact's search by email, for a contact to adopt.
+        assert len(crm.calls) == 2 * len(ids) + 3
 
 
 class TestDeletePlace:
