@@ -66,6 +66,7 @@ class CrmConfig(TargetConfig):
     edit_spelling: str = "auto"
     phone_as: str = "auto"
     delete_id_in: str = "auto"
+    edit_name: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def _crm_config(section: Mapping[str, Any]) -> CrmConfig | None:
             ("auto", "table", "example"),
         ),
         phone_as=_choice(section, "crm", "phone_as", defaults.phone_as, ("auto", "text", "integer")),
+        edit_name=_choice(section, "crm", "edit_name", defaults.edit_name, ("auto", "split", "first_name")),
         delete_id_in=_choice(
             section, "crm", "delete_id_in", defaults.delete_id_in, ("auto", "body", "query", "path")
         ),

@@ -5,6 +5,7 @@ fails before any STATE."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,18 @@ def changed(contact: dict[str, Any]) -> dict[str, Any]:
     return {**contact, "last_name": "Changed", "phones": (contact.get("phones") or [])[1:]}
 
 
-def round_trip(sandbox: SandboxProcess, profile: str, readings: dict[str, str]) -> None:
+def renamed(contact: dict[str, Any]) -> dict[str, Any]:
+    """The contact with a new first name: all an edit can change on a CRM that sets the first name
+    to an edited name."""
+    return {**contact, "first_name": "Changed"}
+
+
+def round_trip(
+    sandbox: SandboxProcess,
+    profile: str,
+    readings: dict[str, str],
+    change: Callable[[dict[str, Any]], dict[str, Any]] = changed,
+) -> None:
     """A first sync of 60 contacts, then one that changes 30 and deletes 10: the targets then hold
     exactly the 50 left, as they are, each once."""
     sandbox.admin.reset(profile=profile, readings=readings)
@@ -68,7 +80,7 @@ def round_trip(sandbox: SandboxProcess, profile: str, readings: dict[str, str]) 
     config = config_for(sandbox)
 
     first = write_in_process(config, sync_lines(contacts))
-    now = [changed(contact) for contact in contacts[:30]]
+    now = [change(contact) for contact in contacts[:30]]
     gone = contacts[30:40]
     second = write_in_process(config, sync_lines([*now, *(tombstone(c["id"]) for c in gone)], cursor=2))
 
@@ -82,6 +94,11 @@ class TestOneReadingAtATime:
         self, sandbox_process: SandboxProcess, readings: dict[str, str]
     ) -> None:
         round_trip(sandbox_process, "lenient", readings)
+
+    def test_given_an_edit_that_sets_the_first_name_to_the_name_when_first_names_change_then_they_follow(
+        self, sandbox_process: SandboxProcess
+    ) -> None:
+        round_trip(sandbox_process, "lenient", {"crm.edit_name": "first_name"}, renamed)
 
     def test_given_every_example_at_once_when_contacts_are_created_changed_and_deleted_then_targets_hold_them(
         self, sandbox_process: SandboxProcess

@@ -23,6 +23,7 @@ LENIENT = {
     "read_answer": "documents",
     "match": "substring",
     "edit_spelling": "either",
+    "edit_name": "split",
     "other_spelling": "refused",
     "phone": "text",
     "refusal": "400",
@@ -160,7 +161,9 @@ class FakeCrm(FakeApi):
         refused = self._refused(changes, frozenset({"name", "email", "phone"}))
         if set(changes) - {"name", "email", "phone"} or refused:
             return self._refuse(context, refused or "only name, email and phone can be edited")
-        if "name" in changes:
+        if "name" in changes and self.readings["edit_name"] == "first_name":
+            contact["first_name"] = changes["name"]
+        elif "name" in changes:
             contact["first_name"], _, contact["last_name"] = changes["name"].partition(" ")
         contact.update({k: v for k, v in changes.items() if k != "name"})
         return {"id": contact["id"]}

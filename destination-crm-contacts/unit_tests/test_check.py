@@ -34,6 +34,7 @@ class TestCheckProvesTheApi:
             ("POST", "/contacts"),
             ("GET", "/contacts"),  # its marker: found
             ("POST", "/contacts/edit"),
+            ("GET", "/contacts"),  # its whole new name as a first name: not found, so it was split
             ("GET", "/contacts"),  # its new email: found
             ("DELETE", "/contacts"),
             ("GET", "/contacts"),  # its marker: gone

@@ -172,8 +172,9 @@ class TestListingProof:
             CRM_ONLY, catalog(), [record(custom_contact("1", first_name="Augusta")), tombstone("2"), state(2)]
         )
 
-        # The search for a marker no contact holds, then the one for every marker.
-        assert crm.count("GET", "/contacts") == 2
+        # The search for a marker no contact holds, the one for every marker, and after the first
+        # edit of a name the one that shows whether the CRM split it.
+        assert crm.count("GET", "/contacts") == 3
         assert (crm.count("POST", "/contacts/edit"), crm.count("DELETE", "/contacts")) == (1, 1)
 
     def test_given_an_answer_that_is_one_page_then_contacts_past_it_are_still_found(

@@ -127,6 +127,30 @@ class TestEditSpelling:
         assert crm.count("POST", "/contacts/edit") == 1
 
 
+class TestEditedName:
+    @pytest.mark.parametrize("read_answer", ["documents", "id"])
+    def test_given_an_edit_that_sets_the_first_name_to_the_name_then_first_names_follow_the_source(
+        self, http: requests_mock.Mocker, read_answer: str
+    ) -> None:
+        crm = FakeCrm(http, readings={"edit_name": "first_name", "read_answer": read_answer})
+        ids = [str(n) for n in range(10)]
+        sync(ids)
+
+        sync(ids, first_name="Augusta")
+
+        held_once(crm, ids, first_name="Augusta", last_name="Lovelace")
+
+    def test_given_an_edit_that_splits_the_name_then_first_and_last_names_follow_the_source(
+        self, http: requests_mock.Mocker
+    ) -> None:
+        crm = FakeCrm(http)
+        sync(["1", "2"])
+
+        sync(["1", "2"], first_name="Augusta", last_name="King")
+
+        held_once(crm, ["1", "2"], first_name="Augusta", last_name="King")
+
+
 class TestIntegerPhone:
     def test_given_a_crm_typing_the_phone_integer_then_contacts_are_written_with_its_digits(
         self, http: requests_mock.Mocker

@@ -134,12 +134,38 @@ class CrmClient:
         return created[0].id if created else ""
 
     # Edit.
-    def edit(self, contact_id: str, fields: Mapping[str, Any]) -> bool:
-        """True once the answer names the contact edited; False when the contact no longer exists."""
-        if self.readings.edit_learnt:
-            return self._edit(contact_id, fields)
+    def edit(self, contact_id: str, fields: Mapping[str, Any], first_name: str | None = None) -> bool:
+        """True once the answer names the contact edited; False when the contact no longer exists.
+        `fields["name"]` is the full name; `first_name` its first name, which is all a CRM that sets
+        the first name to an edited name can take."""
+        learning = "name" in fields and self.readings.edit_name is None
+        if self.readings.edit_learnt and not learning:
+            return self._edit(contact_id, self._named(fields, first_name))
         with self._edit_lock:
-            return self._edit(contact_id, fields)
+            done = self._edit(contact_id, self._named(fields, first_name))
+            if done and self.readings.edit_name is None:
+                self._learn_edit_name(contact_id, fields, first_name)
+            return done
+
+    def _named(self, fields: Mapping[str, Any], first_name: str | None) -> Mapping[str, Any]:
+        if self.readings.edit_name == "first_name" and "name" in fields and first_name:
+            return {**fields, "name": first_name}
+        return fields
+
+    def _learn_edit_name(self, contact_id: str, fields: Mapping[str, Any], first_name: str | None) -> None:
+        """After the first edit of a name of two words or more: a search of first_name for the
+        whole name finds the contact only on a CRM that set its first name to it (and not a first
+        and a last name); that CRM is then sent the first name alone, starting with this contact."""
+        name = str(fields.get("name") or "")
+        if " " not in name.strip():
+            return
+        found = [contact.id for contact in self.search("first_name", name).contacts]
+        if contact_id not in found:
+            self.readings.learn_edit_name("split")
+            return
+        self.readings.learn_edit_name("first_name")
+        if first_name:
+            self._edit(contact_id, {**fields, "name": first_name})
 
     def _edit(self, contact_id: str, fields: Mapping[str, Any]) -> bool:
         changes = self._phone_form(fields)

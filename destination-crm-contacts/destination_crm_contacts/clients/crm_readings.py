@@ -45,6 +45,7 @@ class Learnt:
     edit_spelling: str | None
     phone_as: str | None
     delete_id_in: str | None
+    edit_name: str | None = None
 
     def describe(self) -> str:
         parts = [
@@ -52,6 +53,7 @@ class Learnt:
             f"edit spelled {_spelling_words(self.edit_spelling)}",
             f"phone as {self.phone_as or 'text (no refusal seen)'}",
             f"delete id in {_DELETE_WORDS.get(self.delete_id_in or '', 'an unknown place')}",
+            f"an edited name {_NAME_WORDS.get(self.edit_name or '', 'not learnt')}",
         ]
         return ", ".join(parts)
 
@@ -60,6 +62,10 @@ _SEARCH_WORDS = {
     "both": "the query string and a JSON body",
     "query": "the query string",
     "body": "a JSON body",
+}
+_NAME_WORDS = {
+    "split": "split into first and last name",
+    "first_name": "set as the first name alone",
 }
 _DELETE_WORDS = {"body": "a JSON body", "query": "the query string", "path": "the path"}
 
@@ -88,7 +94,9 @@ class CrmReadings:
             "edit_spelling": config.edit_spelling != AUTO,
             "phone_as": config.phone_as != AUTO,
             "delete_id_in": config.delete_id_in != AUTO,
+            "edit_name": config.edit_name != AUTO,
         }
+        self._edit_name = None if config.edit_name == AUTO else config.edit_name
         self._search_in = None if config.search_parameters_in == AUTO else config.search_parameters_in
         self._edit_spelling = None if config.edit_spelling == AUTO else config.edit_spelling
         self._phone_as = None if config.phone_as == AUTO else config.phone_as
@@ -98,7 +106,9 @@ class CrmReadings:
 
     def learnt(self) -> Learnt:
         with self._lock:
-            return Learnt(self._search_in, self._edit_spelling, self._phone_as, self._delete_id_in)
+            return Learnt(
+                self._search_in, self._edit_spelling, self._phone_as, self._delete_id_in, self._edit_name
+            )
 
     # Search.
     def search_places(self) -> tuple[str, ...]:
@@ -127,6 +137,16 @@ class CrmReadings:
     def learn_edit(self, spelling: str) -> None:
         with self._lock:
             self._edit_spelling = spelling
+
+    # What an edit of `name` does: split it at its first space, or set the first name to it.
+    @property
+    def edit_name(self) -> str | None:
+        with self._lock:
+            return self._edit_name
+
+    def learn_edit_name(self, reading: str) -> None:
+        with self._lock:
+            self._edit_name = reading
 
     # Phone.
     @property

@@ -241,7 +241,7 @@ class CrmTarget(Target[Known]):
             return Written(Outcome.UNCHANGED, not_cleared)
         if self._dry_run:
             return Written(Outcome.UPDATED, not_cleared)
-        if not self._client.edit(existing.id, changes):
+        if not self._client.edit(existing.id, changes, fields.get("first_name")):
             self._forget(key)
             return Written(self._create(key, fields))
         self._remember(key, Known(existing.id, edited(existing.digest, changes)))

@@ -84,7 +84,8 @@ def _edit_and_see(client: CrmClient, contact_id: str, email: str) -> None:
     """Edits the check contact's email, and searches for the new one: the edit is proven when the
     search finds the contact."""
     try:
-        edited = client.edit(contact_id, {"name": "Airbyte connection check", "email": email})
+        changes = {"name": "Airbyte connection check", "email": email}
+        edited = client.edit(contact_id, changes, first_name="Airbyte")
     except RecordRejectedError as error:
         raise TargetError(
             f"crm: the CRM refused to edit the check contact ({error}): check crm.edit_path and "
