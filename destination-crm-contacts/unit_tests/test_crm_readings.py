@@ -164,6 +164,18 @@ class TestIntegerPhone:
         held_once(crm, ids)
         assert {contact["phone"] for contact in crm.contacts.values()} == {442070000099}
 
+    def test_given_an_integer_phone_refused_with_a_bare_500_then_contacts_are_written_with_its_digits(
+        self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        crm = FakeCrm(http, readings={"phone": "integer", "refusal": "500"})
+        ids = [str(n) for n in range(10)]
+
+        sync(ids)
+
+        held_once(crm, ids)
+        assert all(isinstance(contact["phone"], int) for contact in crm.contacts.values())
+        assert totals_of(log_records)["crm"]["rejected"] == 0
+
     def test_given_an_integer_phone_when_a_phone_has_no_digit_then_the_contact_is_written_without_it(
         self, http: requests_mock.Mocker
     ) -> None:

@@ -25,20 +25,20 @@ from destination_crm_contacts.clients.base import (
     refusal,
 )
 from destination_crm_contacts.clients.crm_answers import (
-    CrmContact as CrmContact,
+    SearchAnswer,
+    Shape,
+    answered_id,
+    parse_contacts,
+    shape_of,
 )
-from destination_crm_contacts.clients.crm_answers import (
-    SearchAnswer as SearchAnswer,
-)
-from destination_crm_contacts.clients.crm_answers import (
-    Shape as Shape,
-)
-from destination_crm_contacts.clients.crm_answers import answered_id, parse_contacts, shape_of
+from destination_crm_contacts.clients.crm_delete import CrmDeletes
 from destination_crm_contacts.clients.crm_readings import (
     EDIT_SPELLINGS,
     CrmReadings,
-    names_number_type,
+    integer_phone_untried,
+    learns_integer_phone,
     phone_as_integer,
+    phone_form,
     search_words,
 )
 from destination_crm_contacts.config import CrmConfig
@@ -54,12 +54,14 @@ class CrmClient:
         self._config = config
         self.readings = CrmReadings(config)
         self._edit_lock = threading.Lock()
-        self._delete_lock = threading.Lock()
-        # Reentrant: a proof that must delete what it created deletes through `_delete`.
-        self._proof_lock = threading.RLock()
         # Paths whose answers showed the API is there (anything but a 404 or 405): a path that has
         # only ever answered 404 has proven nothing, so its 404 cannot mean "no such contact".
         self._proven: set[str] = set()
+        # Reentrant: a proof that must delete what it created deletes through `_deletes`.
+        self._proof_lock = threading.RLock()
+        self._deletes = CrmDeletes(http, config, self.readings, self._proven, self.prove_path)
+        # Markers of contacts whose create with a text phone answered 500 (see `create`).
+        self._text_phone_failed: set[Any] = set()
 
     # Search.
     def search(self, field: str, term: str) -> SearchAnswer:
@@ -116,17 +118,31 @@ class CrmClient:
     # Create.
     def create(self, contact: Mapping[str, Any]) -> str | FailedAnswer | None:
         """The new contact's id. None when the answer was lost or failed, so the create may or may
-        not have happened: the caller looks the contact up before trying again."""
-        body = self._phone_form(contact)
+        not have happened: the caller looks the contact up before trying again.
+
+        A create with a text phone answered 500 is tried again (once the caller found it was not
+        written) with the phone as an integer: a server whose refusals go unhandled says nothing
+        of the phone's type, and one that takes the integer form shows it is the one it reads."""
+        body = phone_form(self.readings, contact)
+        marker_value = contact.get(self._config.identity_field)
+        trying_integer = marker_value in self._text_phone_failed and integer_phone_untried(
+            self.readings, body
+        )
+        if trying_integer:
+            body["phone"] = phone_as_integer(body["phone"])
         response = self._http.send_once("POST", self._config.contacts_path, json=body)
         if response is None:
             return None
         if response.status_code >= 500:
+            if integer_phone_untried(self.readings, body):
+                self._text_phone_failed.add(marker_value)
             return FailedAnswer(response.status_code, error_reason(response))
+        if trying_integer and response.ok:
+            self.readings.learn_phone("integer")
         if response.status_code not in (404, 405):
             self._proven.add(self._config.contacts_path)
         if not response.ok:
-            if self._learns_integer_phone(body, response):
+            if learns_integer_phone(self.readings, body, response):
                 return self.create(contact)
             raise refusal("crm", "POST", self._config.contacts_path, response, _PATH_SETTINGS)
         created = parse_contacts(json_body(response))
@@ -168,14 +184,13 @@ class CrmClient:
             self._edit(contact_id, {**fields, "name": first_name})
 
     def _edit(self, contact_id: str, fields: Mapping[str, Any]) -> bool:
-        changes = self._phone_form(fields)
+        changes = phone_form(self.readings, fields)
         spellings = self.readings.edit_spellings()
         refused: list[str] = []
         ignored: list[str] = []
         for spelling in spellings:
             id_name, fields_name = EDIT_SPELLINGS[spelling]
-            body = {id_name: contact_id, fields_name: changes}
-            response = self._http.send("POST", self._config.edit_path, json=body)
+            response = self._post_edit(id_name, contact_id, fields_name, changes)
             if response.status_code in _GONE:
                 # Only a server that read the id looks the contact up.
                 self.prove_path(self._config.edit_path, "crm.base_url and crm.edit_path")
@@ -193,7 +208,7 @@ class CrmClient:
             if response.status_code not in CONTENT_REFUSALS:
                 settings = "crm.base_url, crm.edit_path and crm.edit_spelling"
                 raise refusal("crm", "POST", self._config.edit_path, response, settings)
-            if self._learns_integer_phone(changes, response):
+            if learns_integer_phone(self.readings, changes, response):
                 return self._edit(contact_id, fields)
             refused.append(f"{id_name}/{fields_name}: {error_reason(response)}")
         if refused:
@@ -206,47 +221,29 @@ class CrmClient:
             FailureType.config_error,
         )
 
+    def _post_edit(
+        self, id_name: str, contact_id: str, fields_name: str, changes: Mapping[str, Any]
+    ) -> requests.Response:
+        """The edit, retried on transient errors. While the phone's form is not learnt, an edit
+        with a text phone answered 500 is sent at once with the phone as an integer (an edit
+        changes nothing twice): one taken that way shows the server reads integers."""
+        path, body = self._config.edit_path, {id_name: contact_id, fields_name: changes}
+        if integer_phone_untried(self.readings, changes):
+            first = self._http.send_once("POST", path, json=body)
+            if first is not None and first.status_code != 500:
+                return first
+            if first is not None:
+                as_integer = {**changes, "phone": phone_as_integer(changes["phone"])}
+                second = self._http.send_once("POST", path, json={**body, fields_name: as_integer})
+                if second is not None and second.ok and answered_id(json_body(second)) == contact_id:
+                    self.readings.learn_phone("integer")
+                    return second
+        return self._http.send("POST", path, json=body)
+
     # Delete.
     def delete(self, contact_id: str) -> bool:
         """True when deleted, False when the contact was already gone (which counts as deleted)."""
-        if len(self.readings.delete_places()) == 1:
-            return self._delete(contact_id)
-        with self._delete_lock:
-            return self._delete(contact_id)
-
-    def _delete(self, contact_id: str) -> bool:
-        """Under `auto`, a 404 at one place may be a route the server does not have (a server that
-        takes the id in the path has no DELETE without it), so every place is tried; the contact
-        is gone when one of them says so and none deletes it."""
-        answers = []
-        gone = False
-        for place in self.readings.delete_places():
-            response = self._delete_at(place, contact_id)
-            if response.ok:
-                self._proven.add(self._config.contacts_path)
-                self.readings.learn_delete(place)
-                return True
-            answers.append(f"in the {place}: {error_reason(response)}")
-            gone = gone or response.status_code in _GONE
-            if response.status_code not in (*_GONE, 400, 405, 422):
-                break
-        if gone:
-            self.prove_path(self._config.contacts_path, _PATH_SETTINGS)
-            return False
-        # A delete carries only the CRM's own id: no refusal of it is about a record's content.
-        raise TargetError(
-            f"crm: DELETE {self._config.contacts_path} with the contact's id {'; '.join(answers)}: check "
-            f"{_PATH_SETTINGS} and crm.delete_id_in (auto tries a JSON body, the query string and the path).",
-            FailureType.config_error,
-        )
-
-    def _delete_at(self, place: str, contact_id: str) -> requests.Response:
-        path = self._config.contacts_path
-        if place == "path":
-            return self._http.send("DELETE", f"{path}/{contact_id}")
-        if place == "query":
-            return self._http.send("DELETE", path, params={"contact_id": contact_id})
-        return self._http.send("DELETE", path, json={"contact_id": contact_id})
+        return self._deletes.delete(contact_id)
 
     # What the answers prove.
     def prove_path(self, path: str, settings: str) -> None:
@@ -270,24 +267,4 @@ class CrmClient:
             created = answered_id(json_body(response)) if response.ok else None
             if created and path == self._config.contacts_path:
                 # A server that takes an empty contact: it is not left behind.
-                self._delete(created)
-
-    def _phone_form(self, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """The fields with the phone as this CRM takes it: text, or its digits as an integer (a
-        phone with no digit is then not sent)."""
-        body = dict(fields)
-        if self.readings.phone_as_integer and isinstance(body.get("phone"), str):
-            number = phone_as_integer(body.pop("phone"))
-            if number is not None:
-                body["phone"] = number
-        return body
-
-    def _learns_integer_phone(self, sent: Mapping[str, Any], response: requests.Response) -> bool:
-        """Whether this refusal of a text phone says it must be a number: phones are then sent as
-        integers from now on, and the request is sent again."""
-        if response.status_code not in CONTENT_REFUSALS or not isinstance(sent.get("phone"), str):
-            return False
-        if not self.readings.phone_may_change or not names_number_type(error_reason(response)):
-            return False
-        self.readings.learn_phone("integer")
-        return True
+                self._deletes.delete(created)

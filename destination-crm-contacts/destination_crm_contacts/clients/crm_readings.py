@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import requests
+
+from destination_crm_contacts.clients.base import CONTENT_REFUSALS, error_reason
 from destination_crm_contacts.config import CrmConfig
 
 AUTO = "auto"
@@ -185,3 +190,31 @@ def phone_as_integer(value: object) -> int | None:
     spaces and dashes are lost). None when it holds no digit: such a phone is not sent."""
     digits = re.sub(r"\D", "", str(value or ""))
     return int(digits) if digits else None
+
+
+def integer_phone_untried(readings: CrmReadings, body: Mapping[str, Any]) -> bool:
+    """Whether `body` sends a text phone with digits while the phone's form is not learnt."""
+    text = body.get("phone")
+    return isinstance(text, str) and readings.phone_may_change and phone_as_integer(text) is not None
+
+
+def phone_form(readings: CrmReadings, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields with the phone as this CRM takes it: text, or its digits as an integer (a
+    phone with no digit is then not sent)."""
+    body = dict(fields)
+    if readings.phone_as_integer and isinstance(body.get("phone"), str):
+        number = phone_as_integer(body.pop("phone"))
+        if number is not None:
+            body["phone"] = number
+    return body
+
+
+def learns_integer_phone(readings: CrmReadings, sent: Mapping[str, Any], response: requests.Response) -> bool:
+    """Whether this refusal of a text phone says it must be a number: phones are then sent as
+    integers from now on, and the request is sent again."""
+    if response.status_code not in CONTENT_REFUSALS or not isinstance(sent.get("phone"), str):
+        return False
+    if not readings.phone_may_change or not names_number_type(error_reason(response)):
+        return False
+    readings.learn_phone("integer")
+    return True

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.crm import CrmClient, CrmContact, SearchAnswer
+from destination_crm_contacts.clients.crm import CrmClient
+from destination_crm_contacts.clients.crm_answers import CrmContact, SearchAnswer
 from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNMARKED, ADOPT_UNVERIFIED, CrmConfig
 from destination_crm_contacts.mapping import DEFAULT_CRM_MAPPING, FieldMapping
 from destination_crm_contacts.targets.base import (

@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.crm import CrmClient, CrmContact
+from destination_crm_contacts.clients.crm import CrmClient
+from destination_crm_contacts.clients.crm_answers import CrmContact
 from destination_crm_contacts.config import CrmConfig
 from destination_crm_contacts.targets.base import RecordRejectedError, TargetError
 from destination_crm_contacts.targets.crm_marker import marker

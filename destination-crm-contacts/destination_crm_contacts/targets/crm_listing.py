@@ -15,7 +15,8 @@ import uuid
 
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.crm import CrmClient, SearchAnswer, Shape
+from destination_crm_contacts.clients.crm import CrmClient
+from destination_crm_contacts.clients.crm_answers import SearchAnswer, Shape
 from destination_crm_contacts.config import CrmConfig
 from destination_crm_contacts.targets.base import TargetError
 from destination_crm_contacts.targets.crm_index import Known, kept
