@@ -100,6 +100,8 @@ class FakeCrm(FakeApi):
         in_query = {key: values[0] for key, values in request.qs.items()}
         in_body = json.loads(request.body) if request.body else {}
         place = self.readings["search_in"]
+        if place == "neither":  # no reading of the API's: a server that reads its filters nowhere
+            return {}
         if place == "query":
             return in_query
         if place == "body":

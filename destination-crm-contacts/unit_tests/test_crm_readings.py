@@ -4,45 +4,16 @@ when the answer shows it."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
 import pytest
 import requests_mock
 from airbyte_cdk.models import AirbyteMessage, FailureType, Status
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.destination import DestinationCrmContacts
-from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, tombstone
+from unit_tests.builders import catalog, state, tombstone
 from unit_tests.conftest import states_of, totals_of, write
-from unit_tests.fakes import WRONG_CRM_URL, FakeCrm, answer_everything_under
-
-LOGGER = logging.getLogger("airbyte")
-EXAMPLES = {
-    "search_in": "body",
-    "no_match": "not_found",
-    "read_answer": "id",
-    "match": "exact",
-    "edit_spelling": "example",
-    "phone": "integer",
-}
-
-
-def crm_config(**settings: Any) -> dict[str, Any]:
-    return ConfigBuilder().only_crm().with_crm(**settings).build()
-
-
-def sync(ids: list[str], config: dict[str, Any] | None = None, **fields: Any) -> list[AirbyteMessage]:
-    records = [record(custom_contact(key, **fields)) for key in ids]
-    return write(config or crm_config(), catalog(), [*records, state(1)])
-
-
-def held_once(crm: FakeCrm, ids: list[str], **fields: Any) -> None:
-    """Every source contact is held by exactly one CRM contact, with `fields`; no other contact."""
-    assert len(crm.contacts) == len(ids)
-    for key in ids:
-        [contact] = crm.by_marker(key)
-        assert {name: contact.get(name) for name in fields} == fields
+from unit_tests.crm_syncs import EXAMPLES, LOGGER, crm_config, held_once, sync
+from unit_tests.fakes import FakeCrm
 
 
 class TestSearchPlace:
@@ -83,6 +54,24 @@ class TestSearchPlace:
         assert "set crm.search_parameters_in to auto" in failure.value.message
         assert crm.writes == 0
 
+    def test_given_a_crm_reading_filters_nowhere_then_check_and_sync_fail_before_writing_naming_the_settings(
+        self, http: requests_mock.Mocker
+    ) -> None:
+        crm = FakeCrm(http, readings={"search_in": "neither", "absent_filter": "match_all"})
+        crm.add(first_name="Someone", email="someone@example.com")
+        output: list[AirbyteMessage] = []
+
+        status = DestinationCrmContacts().check(LOGGER, crm_config())
+        with pytest.raises(AirbyteTracedException) as failure:
+            output.extend(sync(["1"]))
+
+        assert status.status == Status.FAILED
+        for message in (status.message or "", failure.value.message or ""):
+            assert "the CRM does not read the filters there" in message
+            assert "crm.identity_field" in message
+        assert states_of(output) == []
+        assert crm.writes == 0
+
 
 class TestEditSpelling:
     @pytest.mark.parametrize("other_spelling", ["refused", "ignored"])
@@ -115,6 +104,17 @@ class TestEditSpelling:
         assert "Set crm.edit_spelling to auto" in failure.value.message
         held_once(crm, ["1"], first_name="Ada")
 
+    def test_given_the_table_spelling_pinned_on_a_crm_ignoring_it_then_check_fails_naming_the_setting(
+        self, http: requests_mock.Mocker
+    ) -> None:
+        crm = FakeCrm(http, readings={"edit_spelling": "example", "other_spelling": "ignored"})
+
+        status = DestinationCrmContacts().check(LOGGER, crm_config(edit_spelling="table"))
+
+        assert status.status == Status.FAILED
+        assert "Set crm.edit_spelling to auto" in (status.message or "")
+        assert crm.contacts == {}
+
     def test_given_the_legacy_edit_field_names_setting_then_it_pins_its_spelling(
         self, http: requests_mock.Mocker
     ) -> None:
@@ -125,76 +125,6 @@ class TestEditSpelling:
 
         held_once(crm, ["1"], first_name="Augusta")
         assert crm.count("POST", "/contacts/edit") == 1
-
-
-class TestEditedName:
-    @pytest.mark.parametrize("read_answer", ["documents", "id"])
-    def test_given_an_edit_that_sets_the_first_name_to_the_name_then_first_names_follow_the_source(
-        self, http: requests_mock.Mocker, read_answer: str
-    ) -> None:
-        crm = FakeCrm(http, readings={"edit_name": "first_name", "read_answer": read_answer})
-        ids = [str(n) for n in range(10)]
-        sync(ids)
-
-        sync(ids, first_name="Augusta")
-
-        held_once(crm, ids, first_name="Augusta", last_name="Lovelace")
-
-    def test_given_an_edit_that_splits_the_name_then_first_and_last_names_follow_the_source(
-        self, http: requests_mock.Mocker
-    ) -> None:
-        crm = FakeCrm(http)
-        sync(["1", "2"])
-
-        sync(["1", "2"], first_name="Augusta", last_name="King")
-
-        held_once(crm, ["1", "2"], first_name="Augusta", last_name="King")
-
-
-class TestIntegerPhone:
-    def test_given_a_crm_typing_the_phone_integer_then_contacts_are_written_with_its_digits(
-        self, http: requests_mock.Mocker
-    ) -> None:
-        crm = FakeCrm(http, readings={"phone": "integer"})
-        ids = [str(n) for n in range(10)]
-
-        sync(ids)
-        sync(ids, phones=[{"number": "+44 20 7000 0099", "label": "work"}])
-
-        held_once(crm, ids)
-        assert {contact["phone"] for contact in crm.contacts.values()} == {442070000099}
-
-    def test_given_an_integer_phone_refused_with_a_bare_500_then_contacts_are_written_with_its_digits(
-        self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
-    ) -> None:
-        crm = FakeCrm(http, readings={"phone": "integer", "refusal": "500"})
-        ids = [str(n) for n in range(10)]
-
-        sync(ids)
-
-        held_once(crm, ids)
-        assert all(isinstance(contact["phone"], int) for contact in crm.contacts.values())
-        assert totals_of(log_records)["crm"]["rejected"] == 0
-
-    def test_given_an_integer_phone_when_a_phone_has_no_digit_then_the_contact_is_written_without_it(
-        self, http: requests_mock.Mocker
-    ) -> None:
-        crm = FakeCrm(http, readings={"phone": "integer"})
-        sync(["1"])
-
-        sync(["2"], phones=[{"number": "ask reception", "label": "work"}])
-
-        [contact] = crm.by_marker("2")
-        assert "phone" not in contact
-
-    def test_given_phone_pinned_as_text_on_an_integer_crm_then_each_record_with_a_phone_is_rejected(
-        self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
-    ) -> None:
-        FakeCrm(http, readings={"phone": "integer"})
-
-        sync(["1", "2"], crm_config(phone_as="text"))
-
-        assert totals_of(log_records)["crm"]["rejected"] == 2
 
 
 class TestEveryExampleAtOnce:
@@ -227,46 +157,6 @@ class TestRequestsPerRecord:
         assert f"{per_record:.2f}" == "2.00"
         # The one request more is the first new contact's search by email, for a contact to adopt.
         assert len(crm.calls) == 2 * len(ids) + 3
-
-
-class TestDeletePlace:
-    @pytest.mark.parametrize("place", ["body", "query", "path"])
-    def test_given_a_crm_taking_the_delete_id_in_one_place_then_tombstones_delete(
-        self, http: requests_mock.Mocker, place: str, log_records: pytest.LogCaptureFixture
-    ) -> None:
-        crm = FakeCrm(http, readings={"delete_id_in": place})
-        sync(["1", "2", "3"])
-
-        write(crm_config(), catalog(), [tombstone("1"), tombstone("2"), state(2)])
-
-        held_once(crm, ["3"])
-        assert totals_of(log_records)["crm"]["deleted"] == 2
-
-
-class TestPathsThatOnlyAnswer404:
-    def test_given_a_base_url_at_the_wrong_level_when_tombstones_alone_are_written_then_no_state_goes_out(
-        self, http: requests_mock.Mocker
-    ) -> None:
-        answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
-        output: list[AirbyteMessage] = []
-
-        with pytest.raises(AirbyteTracedException) as failure:
-            output.extend(write(crm_config(base_url=WRONG_CRM_URL), catalog(), [tombstone("1"), state(1)]))
-
-        assert states_of(output) == []
-        assert failure.value.failure_type == FailureType.config_error
-        assert "crm.base_url and crm.contacts_path" in failure.value.message
-
-    def test_given_a_crm_answering_404_for_no_match_when_tombstones_alone_are_written_then_they_are_gone(
-        self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
-    ) -> None:
-        crm = FakeCrm(http, strict=True)
-
-        output = write(crm_config(), catalog(), [tombstone("1"), tombstone("2"), state(1)])
-
-        assert len(states_of(output)) == 1
-        assert totals_of(log_records)["crm"]["already_gone"] == 2
-        assert crm.contacts == {}
 
 
 class TestCheckReport:
