@@ -6,9 +6,8 @@ one folder of a suite only, import the fixtures by name in that folder's conftes
 profile (test ids `[lenient]` and `[strict]`).
 
 `PRESETS` (every preset, `examples` included) and `CATALOGUE` (every open point and its readings)
-are here too, for suites that parametrise over every preset or every reading, e.g.
-`[(point.key, value) for point in CATALOGUE for value in point.values]`, each applied with
-`sandbox.admin.set_readings({key: value})`.
+are here too, for suites that parametrise over every preset or every reading: `EVERY_READING`
+holds each (point, value) pair, to apply with `sandbox.admin.set_readings({point: value})`.
 """
 
 from __future__ import annotations
@@ -17,9 +16,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from contacts_sandbox.testing import CATALOGUE, PRESETS, PROFILES, SandboxProcess
+from contacts_sandbox.testing import CATALOGUE, EVERY_READING, PRESETS, PROFILES, SandboxProcess
 
-__all__ = ["CATALOGUE", "PRESETS", "PROFILES", "sandbox", "sandbox_process", "sandbox_profile"]
+__all__ = [
+    "CATALOGUE",
+    "EVERY_READING",
+    "PRESETS",
+    "PROFILES",
+    "sandbox",
+    "sandbox_process",
+    "sandbox_profile",
+]
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +38,7 @@ def sandbox_process() -> Iterator[SandboxProcess]:
 
 @pytest.fixture(params=PROFILES, ids=PROFILES)
 def sandbox_profile(request: pytest.FixtureRequest) -> str:
-    """The profile every API of the sandbox serves under during the test."""
+    """The preset every API of the sandbox serves under during the test."""
     profile: str = request.param
     return profile
 

@@ -22,10 +22,11 @@ from typing import Any, Self
 
 import requests
 
-from contacts_sandbox.readings import CATALOGUE, PRESETS
+from contacts_sandbox.readings import CATALOGUE, EVERY_READING, PRESETS
 
 __all__ = [
     "CATALOGUE",
+    "EVERY_READING",
     "PRESETS",
     "PROFILES",
     "AdminClient",

@@ -51,3 +51,11 @@ def refused(response: httpx.Response) -> str:
     assert response.status_code == 400, response.text
     error: str = response.json()["error"]
     return error
+
+
+def read_as(client: TestClient, readings: dict[str, str], profile: str | None = None) -> None:
+    """Resets the in-process app under `profile` (default: the start preset), with `readings` on it."""
+    body: dict[str, Any] = {"readings": readings}
+    if profile is not None:
+        body["profile"] = profile
+    client.post("/admin/reset", json=body).raise_for_status()

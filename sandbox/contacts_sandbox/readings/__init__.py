@@ -7,6 +7,7 @@ is data (`CATALOGUE`, one `Point` per open point), so test suites can parametris
 
 from contacts_sandbox.readings.catalogue import (
     CATALOGUE,
+    EVERY_READING,
     LENIENT,
     POINTS,
     PRESETS,
@@ -21,6 +22,7 @@ from contacts_sandbox.readings.point import Point
 
 __all__ = [
     "CATALOGUE",
+    "EVERY_READING",
     "LENIENT",
     "MIXED",
     "POINTS",

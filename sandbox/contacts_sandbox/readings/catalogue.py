@@ -13,6 +13,10 @@ LENIENT: Preset = "lenient"
 
 CATALOGUE: tuple[Point, ...] = custom.POINTS + company.POINTS + crm.POINTS + client_contacts.POINTS
 POINTS: dict[str, Point] = {point.key: point for point in CATALOGUE}
+# Every (point, reading) pair, for suites that run a test once per reading.
+EVERY_READING: tuple[tuple[str, str], ...] = tuple(
+    (point.key, value) for point in CATALOGUE for value in point.values
+)
 
 
 class UnknownReadingError(ValueError):

@@ -103,4 +103,12 @@ POINTS = (
         examples="none",
         question="Is a per_page above 20 silently capped?",
     ),
+    Point(
+        API,
+        "patch",
+        ("merges", "none"),
+        strict="merges",
+        examples="merges",
+        question="Is there a PATCH at all, besides the documented update?",
+    ),
 )

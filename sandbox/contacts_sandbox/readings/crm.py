@@ -151,4 +151,20 @@ POINTS = (
         examples="none",
         question="Does a list of contacts hold at most 50?",
     ),
+    Point(
+        API,
+        "unknown_id",
+        ("not_found", "ok"),
+        strict="not_found",
+        examples="not_found",
+        question="What do an edit or a delete of an id no contact holds answer?",
+    ),
+    Point(
+        API,
+        "duplicate_email",
+        ("taken", "refused"),
+        strict="taken",
+        examples="taken",
+        question="May two contacts hold the same email?",
+    ),
 )

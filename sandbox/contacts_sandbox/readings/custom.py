@@ -71,4 +71,12 @@ POINTS = (
         examples="after",
         question="Does a delta take changes within the timestamp's own second?",
     ),
+    Point(
+        API,
+        "labels",
+        ("raw", "normalised"),
+        strict="raw",
+        examples="raw",
+        question="Does the server itself handle unknown labels as other and unknown types as customer?",
+    ),
 )

@@ -7,6 +7,7 @@ import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from contacts_sandbox.auth import require_client_contacts_key
@@ -148,6 +149,9 @@ async def get(_id: str, sandbox: SandboxDep) -> Response:
 )
 async def update(_id: str, request: Request, sandbox: SandboxDep) -> Response:
     readings = sandbox.readings.client_contacts
+    if request.method == "PATCH" and readings.patch == "none":
+        # `none`: the document shows an update on PUT alone; a server without PATCH has no route.
+        raise HTTPException(405, headers={"Allow": "GET, PUT, DELETE"})
     fields = checked(await json_object(request, API), WRITABLE | SERVER_FIELDS, readings)
     existing = _existing(sandbox, _id)
     if readings.put == "replaces" and request.method == "PUT":

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from contacts_sandbox.auth import require_crm_key
-from contacts_sandbox.responses import found, json_response
+from contacts_sandbox.responses import ApiError, found, json_response
 from contacts_sandbox.routers import crm_delete, crm_edit, crm_search
 from contacts_sandbox.routers.bodies import json_object, reject_unknown
 from contacts_sandbox.routers.crm_fields import API, OPTIONAL, REQUIRED, phone, reject_nulls, text
@@ -28,8 +28,27 @@ SandboxDep = Annotated[Sandbox, Depends(sandbox_of)]
 router = APIRouter(prefix="/crm", tags=["CRM API"], dependencies=[Depends(require_crm_key)])
 
 
-def _existing(sandbox: Sandbox, contact_id: str) -> dict[str, Any]:
-    return found(API, f"contact {contact_id}", sandbox.store.crm.get(contact_id))
+def _existing(sandbox: Sandbox, contact_id: str) -> dict[str, Any] | None:
+    """The contact; None when it is unknown and `unknown_id=ok` (a write that matched nothing
+    answers as if it had, as an update or delete by a filter does), else 404."""
+    contact = sandbox.store.crm.get(contact_id)
+    if contact is None and sandbox.readings.crm.unknown_id == "ok":
+        return None
+    return found(API, f"contact {contact_id}", contact)
+
+
+def _unique_email(sandbox: Sandbox, email: Any, contact_id: str) -> None:
+    """`duplicate_email=refused`: the email is a unique key, as a unique index on it would make it."""
+    if sandbox.readings.crm.duplicate_email != "refused" or not isinstance(email, str):
+        return
+    if any(other["id"] != contact_id for other in sandbox.store.crm.equal("email", email)):
+        raise ApiError(API, 409, f"a contact with email {email!r} already exists")
+
+
+def _delete(sandbox: Sandbox, key: str) -> Response:
+    if _existing(sandbox, key) is not None:
+        sandbox.store.crm.delete(key)
+    return crm_delete.deleted(sandbox.readings.crm)
 
 
 @router.post(
@@ -45,6 +64,7 @@ async def create(request: Request, sandbox: SandboxDep) -> Response:
         contact[name] = text(name, body.get(name), required=True)
     for name in OPTIONAL:
         contact[name] = phone(body.get(name), readings) if name == "phone" else text(name, body.get(name))
+    _unique_email(sandbox, contact["email"], contact["id"])
     sandbox.store.crm.insert(contact)
     delay = sandbox.faults.late_create_delay(API)
     if delay:
@@ -78,8 +98,10 @@ async def edit(request: Request, sandbox: SandboxDep) -> Response:
     except crm_edit.NothingEditedError:
         return json_response({"id": ""})
     contact = _existing(sandbox, contact_id)
-    if changes:
-        sandbox.store.crm.replace(crm_edit.edited(contact, changes, readings))
+    if changes and contact is not None:
+        contact = crm_edit.edited(contact, changes, readings)
+        _unique_email(sandbox, contact["email"], contact_id)
+        sandbox.store.crm.replace(contact)
     return json_response({"id": contact_id})
 
 
@@ -93,19 +115,11 @@ async def delete(
     sandbox: SandboxDep,
     contact_id: Annotated[str | None, Query(description="The id, when not sent in a JSON body.")] = None,
 ) -> Response:
-    readings = sandbox.readings.crm
-    key = await crm_delete.delete_id(request, readings, contact_id)
-    _existing(sandbox, key)
-    sandbox.store.crm.delete(key)
-    return crm_delete.deleted(readings)
+    return _delete(sandbox, await crm_delete.delete_id(request, sandbox.readings.crm, contact_id))
 
 
 @router.delete(
     "/contacts/{contact_id}", summary="Delete a contact by the id in the path (crm.delete_id_in=path)"
 )
 async def delete_at_path(sandbox: SandboxDep, contact_id: str) -> Response:
-    readings = sandbox.readings.crm
-    key = crm_delete.path_id(readings, contact_id)
-    _existing(sandbox, key)
-    sandbox.store.crm.delete(key)
-    return crm_delete.deleted(readings)
+    return _delete(sandbox, crm_delete.path_id(sandbox.readings.crm, contact_id))

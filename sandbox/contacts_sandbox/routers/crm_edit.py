@@ -39,15 +39,14 @@ def edit_request(body: dict[str, Any], readings: ApiReadings) -> tuple[str, dict
     raw_id, changes = _value(body, "contact_id", readings), _value(body, "update_fields", readings)
     if raw_id is None and readings.other_spelling == "ignored" and others & set(body):
         raise NothingEditedError
-    if raw_id is None and "contact_id" in taken:
-        raise ApiError(API, 400, "contact_id is required")
+    id_name, changes_name = (SPELLINGS[field][TAKEN[readings.edit_spelling][0]] for field in SPELLINGS)
     if raw_id is None:
-        raise ApiError(API, 400, "contactID is required (the example's spelling of contact_id)")
+        raise ApiError(API, 400, f"{id_name} is required")
     the_id = contact_id(raw_id, readings)
     if changes is None and readings.other_spelling == "ignored" and others & set(body):
         return the_id, {}
     if not isinstance(changes, dict) or not changes:
-        raise ApiError(API, 400, "update_fields is required: an object with name, email or phone")
+        raise ApiError(API, 400, f"{changes_name} is required: an object with name, email or phone")
     reject_unknown(API, changes, EDITABLE)
     reject_nulls(changes, readings, "update_fields.")
     return the_id, changes

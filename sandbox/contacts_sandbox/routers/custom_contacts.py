@@ -11,6 +11,7 @@ from starlette.responses import Response
 from contacts_sandbox.auth import require_basic_client, require_custom_token
 from contacts_sandbox.readings import ApiReadings
 from contacts_sandbox.responses import json_array, json_response, raw_json_response
+from contacts_sandbox.routers.custom_normalised import as_read
 from contacts_sandbox.routers.params import LIMIT, PAGE, IntParam, offset_of, query_parameters
 from contacts_sandbox.state import Sandbox, sandbox_from, sandbox_of
 from contacts_sandbox.store import DeltaPage
@@ -79,6 +80,7 @@ async def contacts(request: Request) -> Response:
     )
     if empty:
         items, has_more = [], bool(items)
+    items = as_read(items, readings.labels)
     return raw_json_response(b'{"contacts":' + json_array(items) + b',"has_more":' + _flag(has_more) + b"}")
 
 
@@ -108,7 +110,7 @@ async def delta(request: Request) -> Response:
         changes = DeltaPage([], [], more)
     return raw_json_response(
         b'{"updated":'
-        + json_array(changes.updated)
+        + json_array(as_read(changes.updated, readings.labels))
         + b',"deleted":'
         + json_array(changes.deleted)
         + b',"has_more":'

@@ -37,7 +37,7 @@ CRM_EDIT = json_body(
     {
         "type": "object",
         "description": "The id as contact_id or contactID, the changes as update_fields or updateFields "
-        "(strict: one spelling of each, nothing else, no null).",
+        "(which are taken: crm.edit_spelling, other_spelling, extra_fields, nulls).",
         "properties": {
             "contact_id": STRING,
             "contactID": STRING,
@@ -49,7 +49,7 @@ CRM_EDIT = json_body(
 CRM_DELETE = json_body(
     {
         "type": "object",
-        "description": "Strict: contact_id only, and nothing else.",
+        "description": "contact_id, or contactID under crm.delete_spelling=either (see crm.delete_id_in).",
         "properties": {"contact_id": STRING, "contactID": STRING},
     },
     required=False,

@@ -3,7 +3,7 @@
 Every write goes to SQLite first, then to the caches. Reads never touch SQLite: each store keeps
 its documents and their serialised JSON in memory, plus ordered lists built on the first read and
 kept in order on every write after it, so a page is a slice of ready-made bytes whichever order
-the profile serves. One module per API's data (`custom_contacts`, `company_contacts`, and
+a reading serves. One module per API's data (`custom_contacts`, `company_contacts`, and
 `documents` for both target APIs), over `database` (SQLite and JSON) and `ordering`.
 
 Every method runs on the server's event loop thread, one at a time: no locking is needed.

@@ -1,0 +1,164 @@
+"""The Client Contacts API's readings, one at a time: each over the lenient preset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.helpers import CLIENT_CONTACTS, read_as
+
+CONTACTS = "/client-contacts/contacts"
+
+
+def _create(client: TestClient, name: str, **fields: Any) -> dict[str, Any]:
+    response = client.post(CONTACTS, json={"name": name, **fields}, headers=CLIENT_CONTACTS)
+    assert response.status_code == 201, response.text
+    document: dict[str, Any] = response.json()["data"]
+    return document
+
+
+def _names(client: TestClient, **params: Any) -> list[str]:
+    response = client.get(CONTACTS, params=params, headers=CLIENT_CONTACTS)
+    assert response.status_code == 200, response.text
+    return [document["name"] for document in response.json()["data"]]
+
+
+def _epoch_ms(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp() * 1000)
+
+
+class TestWrites:
+    @pytest.mark.parametrize(
+        ("point", "reading", "fields", "status"),
+        [
+            ("nulls", "taken", {"title": None}, 201),
+            ("nulls", "refused", {"title": None}, 400),
+            ("empty_strings", "taken", {"title": ""}, 201),
+            ("empty_strings", "refused", {"title": ""}, 400),
+            ("email", "any", {"email": "not an address"}, 201),
+            ("email", "address", {"email": "not an address"}, 400),
+        ],
+    )
+    def test_given_a_reading_when_creating_with_such_a_value_then_taken_or_refused_naming_it(
+        self, client: TestClient, point: str, reading: str, fields: dict[str, Any], status: int
+    ) -> None:
+        read_as(client, {f"client_contacts.{point}": reading})
+        response = client.post(CONTACTS, json={"name": "Ann", **fields}, headers=CLIENT_CONTACTS)
+        assert response.status_code == status
+        if status == 400:
+            assert next(iter(fields)) in response.json()["error"]
+
+    @pytest.mark.parametrize(("reading", "status"), [("any", 200), ("checked", 400)])
+    def test_given_a_reading_when_an_update_sends_back_a_mistyped_internal_field_then_ignored_or_refused(
+        self, client: TestClient, reading: str, status: int
+    ) -> None:
+        read_as(client, {"client_contacts.internal_types": reading})
+        document = _create(client, "Ann")
+        response = client.patch(f"{CONTACTS}/{document['_id']}", json={"__v": "7"}, headers=CLIENT_CONTACTS)
+        assert response.status_code == status
+
+    @pytest.mark.parametrize(("reading", "title"), [("merges", "Boss"), ("replaces", None)])
+    def test_given_a_reading_when_putting_without_a_field_then_kept_or_removed(
+        self, client: TestClient, reading: str, title: str | None
+    ) -> None:
+        read_as(client, {"client_contacts.put": reading})
+        document = _create(client, "Ann", title="Boss")
+        response = client.put(
+            f"{CONTACTS}/{document['_id']}", json={"name": "Ann B"}, headers=CLIENT_CONTACTS
+        )
+        assert response.json()["data"]["name"] == "Ann B"
+        assert response.json()["data"].get("title") == title
+
+
+class TestErrors:
+    def test_given_status_when_refused_then_a_4xx_with_success_false(self, client: TestClient) -> None:
+        read_as(client, {"client_contacts.errors": "status"})
+        response = client.post(CONTACTS, json={}, headers=CLIENT_CONTACTS)
+        assert (response.status_code, response.json()["success"]) == (400, False)
+        assert client.get(f"{CONTACTS}/{'0' * 24}", headers=CLIENT_CONTACTS).status_code == 404
+
+    def test_given_success_false_when_refused_or_not_found_then_200_saying_success_false(
+        self, client: TestClient
+    ) -> None:
+        read_as(client, {"client_contacts.errors": "success_false"})
+        response = client.post(CONTACTS, json={}, headers=CLIENT_CONTACTS)
+        assert (response.status_code, response.json()) == (
+            200,
+            {"success": False, "error": "name is required"},
+        )
+        missing = client.get(f"{CONTACTS}/{'0' * 24}", headers=CLIENT_CONTACTS)
+        assert (missing.status_code, missing.json()["success"]) == (200, False)
+        assert client.get(CONTACTS, headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+class TestList:
+    @pytest.mark.parametrize(("reading", "status"), [("ignored", 200), ("refused", 400)])
+    def test_given_a_reading_when_listing_with_an_unnamed_filter_then_ignored_or_refused(
+        self, client: TestClient, reading: str, status: int
+    ) -> None:
+        read_as(client, {"client_contacts.unknown_filters": reading})
+        response = client.get(CONTACTS, params={"updated_since": 5}, headers=CLIENT_CONTACTS)
+        assert response.status_code == status
+
+    @pytest.mark.parametrize(("reading", "order"), [("id", ["Ann", "Bob"]), ("updated", ["Bob", "Ann"])])
+    def test_given_a_reading_when_the_first_created_is_updated_then_the_default_order(
+        self, client: TestClient, reading: str, order: list[str]
+    ) -> None:
+        read_as(client, {"client_contacts.default_order": reading})
+        ann = _create(client, "Ann")
+        _create(client, "Bob")
+        client.patch(f"{CONTACTS}/{ann['_id']}", json={"title": "Boss"}, headers=CLIENT_CONTACTS)
+        assert _names(client) == order
+
+    @pytest.mark.parametrize(("reading", "found"), [("any_case", ["Ann Lee"]), ("same_case", [])])
+    def test_given_a_reading_when_searching_in_another_case_then_found_or_not(
+        self, client: TestClient, reading: str, found: list[str]
+    ) -> None:
+        read_as(client, {"client_contacts.search": reading})
+        _create(client, "Ann Lee")
+        assert _names(client, search="ann") == found
+
+    @pytest.mark.parametrize(("reading", "found"), [("at_or_after", ["Ann"]), ("after", [])])
+    def test_given_a_reading_when_listing_from_the_contacts_own_millisecond_then_found_or_not(
+        self, client: TestClient, reading: str, found: list[str]
+    ) -> None:
+        read_as(client, {"client_contacts.from_updated": reading})
+        ann = _create(client, "Ann")
+        assert _names(client, from_updatedAt=_epoch_ms(ann["updatedAt"])) == found
+
+    @pytest.mark.parametrize(("reading", "found"), [("commas", ["Ann", "Bob"]), ("repeated", [])])
+    def test_given_a_reading_when_listing_ids_comma_separated_then_both_or_none(
+        self, client: TestClient, reading: str, found: list[str]
+    ) -> None:
+        read_as(client, {"client_contacts.ids": reading})
+        ids = [_create(client, name)["_id"] for name in ("Ann", "Bob")]
+        assert _names(client, ids=",".join(ids)) == found
+        assert _names(client, ids=ids) == ["Ann", "Bob"]
+
+    @pytest.mark.parametrize(("reading", "size"), [("none", 25), ("20", 20)])
+    def test_given_a_reading_when_asking_25_per_page_then_that_many_and_the_pagination_says_so(
+        self, client: TestClient, reading: str, size: int
+    ) -> None:
+        read_as(client, {"client_contacts.per_page_cap": reading})
+        for n in range(25):
+            _create(client, f"Contact {n}")
+        body = client.get(CONTACTS, params={"per_page": 25}, headers=CLIENT_CONTACTS).json()
+        assert len(body["data"]) == body["pagination"]["per_page"] == size
+
+
+class TestPatch:
+    @pytest.mark.parametrize(("reading", "status"), [("merges", 200), ("none", 405)])
+    def test_given_a_reading_when_patching_then_merged_or_no_such_method(
+        self, client: TestClient, reading: str, status: int
+    ) -> None:
+        read_as(client, {"client_contacts.patch": reading})
+        document = _create(client, "Ann", title="Boss")
+        response = client.patch(
+            f"{CONTACTS}/{document['_id']}", json={"title": "CEO"}, headers=CLIENT_CONTACTS
+        )
+        assert response.status_code == status
+        stored = client.get(f"{CONTACTS}/{document['_id']}", headers=CLIENT_CONTACTS).json()["data"]
+        assert stored["title"] == ("CEO" if status == 200 else "Boss")
