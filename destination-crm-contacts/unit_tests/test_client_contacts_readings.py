@@ -101,3 +101,19 @@ class TestOnlyProvenWritesCount:
 
         counts = totals_of(log_records)["client_contacts"]
         assert (counts["created"], counts["rejected"]) == (0, len(IDS))
+
+    def test_given_an_update_answered_200_saying_not_found_then_the_contact_is_created_again(
+        self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        server = FakeClientContacts(http)
+        sync()
+        [document] = server.by_key("1")
+        not_found = {"success": False, "error": f"document {document['_id']} not found"}
+        http.put(f"{CLIENT_CONTACTS_URL}/contacts/{document['_id']}", json=not_found)
+        del server.documents[document["_id"]]
+
+        sync(first_name="Augusta")
+
+        assert [d["name"] for d in server.by_key("1")] == ["Augusta Lovelace"]
+        counts = totals_of(log_records)["client_contacts"]
+        assert (counts["created"], counts["updated"], counts["rejected"]) == (1, len(IDS) - 1, 0)

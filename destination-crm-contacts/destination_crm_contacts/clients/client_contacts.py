@@ -10,11 +10,13 @@ keeps the first the server takes."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from airbyte_cdk.models import FailureType
 
 from destination_crm_contacts.clients.base import (
@@ -29,6 +31,7 @@ from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedEr
 
 Document = Mapping[str, Any]
 _PATH_SETTINGS = "client_contacts.base_url and client_contacts.contacts_path"
+_NOT_FOUND = re.compile(r"not\s*found", re.IGNORECASE)
 # How an update clears a field, in the order `auto` tries them.
 CLEAR_FORMS = ("empty_string", "null", "omit")
 _CLEARED: dict[str, Any] = {"empty_string": "", "null": None}
@@ -140,7 +143,7 @@ class ClientContactsClient:
         }
         method = self._config.update_method
         response = self._http.send(method, self._item_path(document_id), json=body)
-        if response.status_code in (404, 410):
+        if _status_of(response) in (404, 410):
             return None
         answer = json_body(response)
         if not response.ok or _says_failed(answer):
@@ -151,9 +154,9 @@ class ClientContactsClient:
     def delete(self, document_id: str) -> bool:
         """False when it was already gone, which counts as deleted."""
         response = self._http.send("DELETE", self._item_path(document_id))
-        if response.status_code in (404, 410):
+        if _status_of(response) in (404, 410):
             return False
-        if not response.ok:
+        if not response.ok or _says_failed(json_body(response)):
             raise TargetError(
                 f"client_contacts: DELETE {self._item_path('<_id>')} answered {error_reason(response)}: "
                 f"check {_PATH_SETTINGS}.",
@@ -163,6 +166,14 @@ class ClientContactsClient:
 
     def _item_path(self, document_id: str) -> str:
         return f"{self._config.contacts_path}/{document_id}"
+
+
+def _status_of(response: requests.Response) -> int:
+    """The answer's status, or the one its body means: a server answering every error with 200
+    and `success: false` says "not found" in words."""
+    if response.ok and _says_failed(json_body(response)) and _NOT_FOUND.search(error_reason(response)):
+        return 404
+    return response.status_code
 
 
 def _says_failed(body: Any) -> bool:
