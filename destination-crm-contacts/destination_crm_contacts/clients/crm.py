@@ -89,7 +89,10 @@ class CrmClient:
         if len(places) == 1:
             fix = "set crm.search_parameters_in to auto, which finds where the CRM reads them"
         else:
-            fix = "check crm.contacts_path (the CRM's search) and crm.identity_field (a field it searches)"
+            fix = (
+                "no value of crm.search_parameters_in helps; check crm.contacts_path (the CRM's search) "
+                "and crm.identity_field (a field it searches)"
+            )
         raise TargetError(
             f"crm: a search of {field} for a marker no contact holds must find nothing, yet with the "
             f"filters {'; '.join(tried)}: the CRM does not read the filters there. To fix: {fix}.",
