@@ -14,6 +14,7 @@ import pytest
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.connector import (
     assert_targets_hold,
+    check,
     config_for,
     sync_lines,
     tombstone,
@@ -105,6 +106,21 @@ class TestOneReadingAtATime:
         self, sandbox_process: SandboxProcess
     ) -> None:
         round_trip(sandbox_process, "examples", {})
+
+
+class TestCheck:
+    def test_given_every_example_at_once_when_checked_then_it_succeeds_naming_the_readings_it_found(
+        self, sandbox_process: SandboxProcess, tmp_path: Path
+    ) -> None:
+        sandbox_process.admin.reset(profile="examples", readings={"crm.phone": "integer"})
+
+        run = check(tmp_path, config_for(sandbox_process))
+
+        assert run.status["status"] == "SUCCEEDED", run.status
+        message = run.status["message"]
+        assert "edit spelled contactID/updateFields (example)" in message
+        assert "phone as integer" in message
+        assert sandbox_process.admin.dump("crm") == []
 
 
 class TestWhatIsProven:
