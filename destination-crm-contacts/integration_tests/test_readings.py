@@ -38,7 +38,6 @@ READINGS = [
         {"crm.edit_spelling": "table", "crm.other_spelling": "ignored"}, id="crm-edit-table-ignoring"
     ),
     pytest.param({"crm.phone": "integer"}, id="crm-phone-integer"),
-    pytest.param({"crm.phone": "integer", "crm.refusal": "500"}, id="crm-phone-integer-refused-by-500"),
     pytest.param({"crm.delete_id_in": "path"}, id="crm-delete-id-in-path"),
     pytest.param({"crm.delete_id_in": "query"}, id="crm-delete-id-in-query"),
     pytest.param({"crm.refusal": "422"}, id="crm-refusal-422"),

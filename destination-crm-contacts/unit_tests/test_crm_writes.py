@@ -52,17 +52,30 @@ class TestIntegerPhone:
         held_once(crm, ids)
         assert {contact["phone"] for contact in crm.contacts.values()} == {442070000099}
 
-    def test_given_an_integer_phone_refused_with_a_bare_500_then_contacts_are_written_with_its_digits(
+    def test_given_an_integer_phone_refused_with_a_bare_500_then_each_rejection_names_the_setting(
         self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        # A bare 500 says nothing of the phone's type, and is what an outage answers too: trying
+        # the integer form then would strip the "+" from phones on a CRM that takes text.
+        crm = FakeCrm(http, readings={"phone": "integer", "refusal": "500"})
+
+        output = sync(["1", "2"])
+
+        assert len(states_of(output)) == 1
+        assert crm.contacts == {}
+        assert totals_of(log_records)["crm"]["rejected"] == 2
+        assert "set crm.phone_as to integer" in log_records.text
+
+    def test_given_an_integer_phone_refused_with_a_bare_500_when_phone_as_is_pinned_then_contacts_are_written(
+        self, http: requests_mock.Mocker
     ) -> None:
         crm = FakeCrm(http, readings={"phone": "integer", "refusal": "500"})
         ids = [str(n) for n in range(10)]
 
-        sync(ids)
+        sync(ids, crm_config(phone_as="integer"))
 
         held_once(crm, ids)
         assert all(isinstance(contact["phone"], int) for contact in crm.contacts.values())
-        assert totals_of(log_records)["crm"]["rejected"] == 0
 
     def test_given_an_integer_phone_when_a_phone_has_no_digit_then_the_contact_is_written_without_it(
         self, http: requests_mock.Mocker

@@ -35,14 +35,12 @@ from destination_crm_contacts.clients.crm_delete import CrmDeletes
 from destination_crm_contacts.clients.crm_readings import (
     EDIT_SPELLINGS,
     CrmReadings,
-    integer_phone_untried,
     learns_integer_phone,
-    phone_as_integer,
     phone_form,
     search_words,
 )
 from destination_crm_contacts.config import CrmConfig
-from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedError
+from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedError, StillFailingError
 
 _PATH_SETTINGS = "crm.base_url and crm.contacts_path"
 _GONE = (404, 410)
@@ -60,8 +58,6 @@ class CrmClient:
         # Reentrant: a proof that must delete what it created deletes through `_deletes`.
         self._proof_lock = threading.RLock()
         self._deletes = CrmDeletes(http, config, self.readings, self._proven, self.prove_path)
-        # Markers of contacts whose create with a text phone answered 500 (see `create`).
-        self._text_phone_failed: set[Any] = set()
 
     # Search.
     def search(self, field: str, term: str) -> SearchAnswer:
@@ -121,27 +117,13 @@ class CrmClient:
     # Create.
     def create(self, contact: Mapping[str, Any]) -> str | FailedAnswer | None:
         """The new contact's id. None when the answer was lost or failed, so the create may or may
-        not have happened: the caller looks the contact up before trying again.
-
-        A create with a text phone answered 500 is tried again (once the caller found it was not
-        written) with the phone as an integer: a server whose refusals go unhandled says nothing
-        of the phone's type, and one that takes the integer form shows it is the one it reads."""
+        not have happened: the caller looks the contact up before trying again."""
         body = phone_form(self.readings, contact)
-        marker_value = contact.get(self._config.identity_field)
-        trying_integer = marker_value in self._text_phone_failed and integer_phone_untried(
-            self.readings, body
-        )
-        if trying_integer:
-            body["phone"] = phone_as_integer(body["phone"])
         response = self._http.send_once("POST", self._config.contacts_path, json=body)
         if response is None:
             return None
         if response.status_code >= 500:
-            if integer_phone_untried(self.readings, body):
-                self._text_phone_failed.add(marker_value)
-            return FailedAnswer(response.status_code, error_reason(response))
-        if trying_integer and response.ok:
-            self.readings.learn_phone("integer")
+            return FailedAnswer(response.status_code, error_reason(response) + _phone_hint(body))
         if response.status_code not in (404, 405):
             self._proven.add(self._config.contacts_path)
         if not response.ok:
@@ -193,7 +175,11 @@ class CrmClient:
         ignored: list[str] = []
         for spelling in spellings:
             id_name, fields_name = EDIT_SPELLINGS[spelling]
-            response = self._post_edit(id_name, contact_id, fields_name, changes)
+            body = {id_name: contact_id, fields_name: changes}
+            try:
+                response = self._http.send("POST", self._config.edit_path, json=body)
+            except StillFailingError as error:
+                raise StillFailingError(f"{error}{_phone_hint(changes)}") from error
             if response.status_code in _GONE:
                 # Only a server that read the id looks the contact up.
                 self.prove_path(self._config.edit_path, "crm.base_url and crm.edit_path")
@@ -224,25 +210,6 @@ class CrmClient:
             FailureType.config_error,
         )
 
-    def _post_edit(
-        self, id_name: str, contact_id: str, fields_name: str, changes: Mapping[str, Any]
-    ) -> requests.Response:
-        """The edit, retried on transient errors. While the phone's form is not learnt, an edit
-        with a text phone answered 500 is sent at once with the phone as an integer (an edit
-        changes nothing twice): one taken that way shows the server reads integers."""
-        path, body = self._config.edit_path, {id_name: contact_id, fields_name: changes}
-        if integer_phone_untried(self.readings, changes):
-            first = self._http.send_once("POST", path, json=body)
-            if first is not None and first.status_code != 500:
-                return first
-            if first is not None:
-                as_integer = {**changes, "phone": phone_as_integer(changes["phone"])}
-                second = self._http.send_once("POST", path, json={**body, fields_name: as_integer})
-                if second is not None and second.ok and answered_id(json_body(second)) == contact_id:
-                    self.readings.learn_phone("integer")
-                    return second
-        return self._http.send("POST", path, json=body)
-
     # Delete.
     def delete(self, contact_id: str) -> bool:
         """True when deleted, False when the contact was already gone (which counts as deleted)."""
@@ -271,3 +238,14 @@ class CrmClient:
             if created and path == self._config.contacts_path:
                 # A server that takes an empty contact: it is not left behind.
                 self._deletes.delete(created)
+
+
+def _phone_hint(body: Mapping[str, Any]) -> str:
+    """What a 500 to a write with a text phone may mean: a CRM that types the phone Integer and
+    leaves its refusal unhandled says nothing of the type, so only the user can pin it."""
+    if not isinstance(body.get("phone"), str):
+        return ""
+    return (
+        " (the record's phone was sent as text: if the CRM types the phone Integer and answers a "
+        "text phone with a bare 500, set crm.phone_as to integer)"
+    )

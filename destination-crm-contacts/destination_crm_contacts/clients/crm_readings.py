@@ -192,12 +192,6 @@ def phone_as_integer(value: object) -> int | None:
     return int(digits) if digits else None
 
 
-def integer_phone_untried(readings: CrmReadings, body: Mapping[str, Any]) -> bool:
-    """Whether `body` sends a text phone with digits while the phone's form is not learnt."""
-    text = body.get("phone")
-    return isinstance(text, str) and readings.phone_may_change and phone_as_integer(text) is not None
-
-
 def phone_form(readings: CrmReadings, fields: Mapping[str, Any]) -> dict[str, Any]:
     """The fields with the phone as this CRM takes it: text, or its digits as an integer (a
     phone with no digit is then not sent)."""
