@@ -5,14 +5,17 @@ CRM looks; and it counts a contact as gone only on a path that proved it is the 
 from __future__ import annotations
 
 import pytest
+import requests
 import requests_mock
 from airbyte_cdk.models import AirbyteMessage, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_crm_contacts.clients.crm_readings import CrmReadings, learns_integer_phone
+from destination_crm_contacts.config import CrmConfig
 from unit_tests.builders import catalog, state, tombstone
 from unit_tests.conftest import states_of, totals_of, write
 from unit_tests.crm_syncs import crm_config, held_once, sync
-from unit_tests.fakes import WRONG_CRM_URL, FakeCrm, answer_everything_under
+from unit_tests.fakes import CRM_URL, WRONG_CRM_URL, FakeCrm, answer_everything_under
 
 
 class TestEditedName:
@@ -41,7 +44,7 @@ class TestEditedName:
 
 class TestIntegerPhone:
     def test_given_a_crm_typing_the_phone_integer_then_contacts_are_written_with_its_digits(
-        self, http: requests_mock.Mocker
+        self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
     ) -> None:
         crm = FakeCrm(http, readings={"phone": "integer"})
         ids = [str(n) for n in range(10)]
@@ -51,6 +54,18 @@ class TestIntegerPhone:
 
         held_once(crm, ids)
         assert {contact["phone"] for contact in crm.contacts.values()} == {442070000099}
+        assert totals_of(log_records)["crm"]["rejected"] == 0
+
+    def test_given_a_text_phone_refused_after_another_write_learnt_integers_then_it_is_sent_again(
+        self,
+    ) -> None:
+        # Writes in flight were sent as text before the first refusal taught integers.
+        readings = CrmReadings(CrmConfig(base_url=CRM_URL, api_key="key"))
+        readings.learn_phone("integer")
+        refused = requests.Response()
+        refused.status_code, refused._content = 400, b'{"error": "phone must be an Integer"}'
+
+        assert learns_integer_phone(readings, {"phone": "+44 20 7000 0099"}, refused)
 
     def test_given_an_integer_phone_refused_with_a_bare_500_then_each_rejection_names_the_setting(
         self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture

@@ -208,6 +208,8 @@ def learns_integer_phone(readings: CrmReadings, sent: Mapping[str, Any], respons
     integers from now on, and the request is sent again."""
     if response.status_code not in CONTENT_REFUSALS or not isinstance(sent.get("phone"), str):
         return False
+    if readings.phone_as_integer:
+        return True  # learnt by another write since this one was sent: sent again as an integer
     if not readings.phone_may_change or not names_number_type(error_reason(response)):
         return False
     readings.learn_phone("integer")
