@@ -89,25 +89,17 @@ def _spelling_words(spelling: str | None) -> str:
 class CrmReadings:
     """The readings in force for one CRM, pinned by settings or learnt; thread-safe.
 
-    `candidates_*` give the forms to try, in order: the learnt or pinned one alone, or every one
-    while `auto` has not learnt yet. `learn_*` keeps the one the server's answer proved."""
+    `*_places` and `edit_spellings` give the forms to try, in order: the learnt or pinned one
+    alone, or every one while `auto` has not learnt yet. `learn_*` keeps the one the server's
+    answer proved. None is a point not learnt yet."""
 
     def __init__(self, config: CrmConfig) -> None:
         self._lock = threading.Lock()
-        self.pinned = {
-            "search_parameters_in": config.search_parameters_in != AUTO,
-            "edit_spelling": config.edit_spelling != AUTO,
-            "phone_as": config.phone_as != AUTO,
-            "delete_id_in": config.delete_id_in != AUTO,
-            "edit_name": config.edit_name != AUTO,
-        }
         self._edit_name = None if config.edit_name == AUTO else config.edit_name
         self._search_in = None if config.search_parameters_in == AUTO else config.search_parameters_in
         self._edit_spelling = None if config.edit_spelling == AUTO else config.edit_spelling
         self._phone_as = None if config.phone_as == AUTO else config.phone_as
         self._delete_id_in = None if config.delete_id_in == AUTO else config.delete_id_in
-        # Serialises the first use of an unlearnt point, so concurrent writes learn it once.
-        self.learning = threading.Lock()
 
     def learnt(self) -> Learnt:
         with self._lock:
