@@ -48,13 +48,9 @@ class ClientContactsClient:
     def __init__(self, http: TargetHttp, config: ClientContactsConfig) -> None:
         self._http = http
         self._config = config
+        # How this server clears a field: pinned, learnt, or None while not learnt.
         self._clear_with = None if config.clear_with == "auto" else config.clear_with
         self._clear_lock = threading.Lock()
-
-    @property
-    def clear_with(self) -> str | None:
-        """How this server clears a field: pinned, learnt, or None while not learnt."""
-        return self._clear_with
 
     def page(self, page: int, filters: Mapping[str, Any] | None = None) -> Page:
         params = {"page": page, "per_page": self._config.page_size, "sort": "_id", **(filters or {})}
