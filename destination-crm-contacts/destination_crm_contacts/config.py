@@ -29,6 +29,10 @@ ADOPT_UNVERIFIED = "even_if_unverified"
 ADOPT_NEVER = "never"
 
 
+# The setting `crm.edit_spelling` replaced, and its values: a config that still has it pins the same.
+_LEGACY_EDIT_NAMES = {"contact_id/update_fields": "table", "contactID/updateFields": "example"}
+
+
 class ConfigError(ValueError):
     """A config the connector cannot run with; the message names the setting and the fix."""
 
@@ -56,9 +60,13 @@ class CrmConfig(TargetConfig):
     match_field: str = "email"
     identity_field: str = "notes"
     adopt_by_match_field: str = ADOPT_UNMARKED
-    search_parameters_in: str = "query"
-    edit_field_names: str = "contact_id/update_fields"
-    delete_id_in: str = "body"
+    # How the CRM reads what its document leaves open: `auto` learns it from the CRM's answers
+    # (`clients/crm_readings.py`); any other value pins it.
+    search_parameters_in: str = "auto"
+    edit_spelling: str = "auto"
+    phone_as: str = "auto"
+    delete_id_in: str = "auto"
+    edit_name: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,8 @@ class ClientContactsConfig(TargetConfig):
     update_method: str = "PUT"
     match_key: str = "integration_meta.external_id"
     page_size: int = 100
+    # How an update clears a field: `auto` learns it (`clients/client_contacts.py`).
+    clear_with: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -132,16 +142,20 @@ def _crm_config(section: Mapping[str, Any]) -> CrmConfig | None:
             (ADOPT_UNMARKED, ADOPT_UNVERIFIED, ADOPT_NEVER),
         ),
         search_parameters_in=_choice(
-            section, "crm", "search_parameters_in", defaults.search_parameters_in, ("query", "body")
+            section, "crm", "search_parameters_in", defaults.search_parameters_in, ("auto", "query", "body")
         ),
-        edit_field_names=_choice(
-            section,
+        edit_spelling=_choice(
+            {"edit_spelling": _LEGACY_EDIT_NAMES.get(str(section.get("edit_field_names"))), **section},
             "crm",
-            "edit_field_names",
-            defaults.edit_field_names,
-            ("contact_id/update_fields", "contactID/updateFields"),
+            "edit_spelling",
+            defaults.edit_spelling,
+            ("auto", "table", "example"),
         ),
-        delete_id_in=_choice(section, "crm", "delete_id_in", defaults.delete_id_in, ("body", "query")),
+        phone_as=_choice(section, "crm", "phone_as", defaults.phone_as, ("auto", "text", "integer")),
+        edit_name=_choice(section, "crm", "edit_name", defaults.edit_name, ("auto", "split", "first_name")),
+        delete_id_in=_choice(
+            section, "crm", "delete_id_in", defaults.delete_id_in, ("auto", "body", "query", "path")
+        ),
         field_mapping=field_mapping,
         limits=_limits(section, "crm"),
     )
@@ -171,6 +185,13 @@ def _client_contacts_config(section: Mapping[str, Any]) -> ClientContactsConfig 
         ),
         match_key=match_key,
         page_size=page_size,
+        clear_with=_choice(
+            section,
+            "client_contacts",
+            "clear_with",
+            defaults.clear_with,
+            ("auto", "empty_string", "null", "omit"),
+        ),
         field_mapping=_field_mapping(section, "client_contacts", CLIENT_CONTACT_FIELDS),
         limits=_limits(section, "client_contacts"),
     )

@@ -97,12 +97,12 @@ def build_targets(
     return targets
 
 
-def _check_one(target: Target) -> str | None:
+def _check_one(target: Target) -> tuple[str | None, str | None]:
+    """(what the check found, why it failed)."""
     try:
-        target.check()
+        return target.check(), None
     except TargetError as error:
-        return str(error)
-    return None
+        return None, str(error)
 
 
 def concurrency_of(config: DestinationConfig) -> dict[str, int]:
@@ -133,11 +133,13 @@ class DestinationCrmContacts(Destination):
             return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
         targets = build_targets(parsed, logger, for_check=True)
         with ThreadPoolExecutor(len(targets), thread_name_prefix="check") as pool:
-            failures = [failure for failure in pool.map(_check_one, targets) if failure]
+            results = list(pool.map(_check_one, targets))
+        failures = [failure for _, failure in results if failure]
         if failures:
             # A target's answer may quote what it was sent: the secrets are filtered out.
             return AirbyteConnectionStatus(status=Status.FAILED, message=filter_secrets(" ".join(failures)))
-        return AirbyteConnectionStatus(status=Status.SUCCEEDED)
+        found = " ".join(report for report, _ in results if report)
+        return AirbyteConnectionStatus(status=Status.SUCCEEDED, message=filter_secrets(found) or None)
 
     def write(
         self,

@@ -30,11 +30,14 @@ class TestCheckProvesTheApi:
 
         assert status.status == Status.SUCCEEDED, status.message
         assert crm.calls == [
-            ("GET", "/contacts"),
+            ("GET", "/contacts"),  # a marker no contact holds: nothing
             ("POST", "/contacts"),
-            ("GET", "/contacts"),
+            ("GET", "/contacts"),  # its marker: found
             ("POST", "/contacts/edit"),
+            ("GET", "/contacts"),  # its whole new name as a first name: not found, so it was split
+            ("GET", "/contacts"),  # its new email: found
             ("DELETE", "/contacts"),
+            ("GET", "/contacts"),  # its marker: gone
         ]
         assert crm.contacts == {}
         assert client_contacts.calls == [("GET", "/contacts")]
@@ -71,7 +74,7 @@ class TestCheckProvesTheApi:
         status = DestinationCrmContacts().check(LOGGER, config)
 
         assert status.status == Status.FAILED
-        assert "check crm.edit_path and crm.edit_field_names" in status.message
+        assert "Check crm.base_url and crm.edit_path." in status.message
         assert crm.contacts == {}
 
     def test_given_a_client_contacts_url_that_answers_something_else_then_check_names_the_settings(

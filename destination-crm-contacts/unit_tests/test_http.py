@@ -18,7 +18,7 @@ import requests_mock
 from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
 from destination_crm_contacts.clients.base import TargetHttp, Transport
 from destination_crm_contacts.clients.client_contacts import parse_page
-from destination_crm_contacts.clients.crm import Shape, parse_contacts, shape_of
+from destination_crm_contacts.clients.crm_answers import Shape, parse_contacts, shape_of
 from destination_crm_contacts.clients.pacing import EvenPacing
 from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.clients.session import TargetSession, build_session

@@ -11,8 +11,15 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, tombstone
-from unit_tests.conftest import states_of, write, write_one_contact
-from unit_tests.fakes import WRONG_CRM_URL, FakeClientContacts, FakeCrm, answer_everything_under
+from unit_tests.conftest import states_of, totals_of, write, write_one_contact
+from unit_tests.fakes import (
+    CLIENT_CONTACTS_URL,
+    CRM_URL,
+    WRONG_CRM_URL,
+    FakeClientContacts,
+    FakeCrm,
+    answer_everything_under,
+)
 
 
 def failed_write(config: dict, messages: list) -> AirbyteTracedException:
@@ -65,7 +72,7 @@ class TestTargetFailuresFailTheSync:
     def test_given_a_crm_delete_refused_then_the_sync_fails_naming_delete_id_in(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
-        config = ConfigBuilder().only_crm().build()
+        config = ConfigBuilder().only_crm().with_crm(delete_id_in="body").build()
         write_one_contact(config)
         crm.fail("DELETE", "/contacts", 400)
 
@@ -118,3 +125,68 @@ class TestTargetFailuresFailTheSync:
         assert error.failure_type == FailureType.config_error
         assert error.message.startswith("rejected_records_path ")
         assert (crm.calls, client_contacts.calls) == ([], [])
+
+
+def answer_500_for(http: requests_mock.Mocker, method: str, url: str, email: str) -> None:
+    """Every request carrying `email` gets a 500, whatever the retry: a record the server cannot take."""
+    http.register_uri(
+        method,
+        url,
+        status_code=500,
+        json={"error": "Internal Server Error"},
+        additional_matcher=lambda request: email in (request.text or ""),
+    )
+
+
+class TestAFiveHundredForOneRecord:
+    def test_given_a_create_that_always_answers_500_while_others_succeed_then_only_that_record_is_rejected(
+        self, http: requests_mock.Mocker, crm: FakeCrm, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        answer_500_for(http, "POST", f"{CRM_URL}/contacts", "ada7@example.com")
+
+        output = write(
+            ConfigBuilder().only_crm().build(),
+            catalog(),
+            [*(record(custom_contact(str(n))) for n in range(10)), state(1)],
+        )
+
+        assert len(states_of(output)) == 1
+        assert sorted(c["notes"] for c in crm.contacts.values()) == sorted(
+            f"[source-id:{n}]" for n in range(10) if n != 7
+        )
+        assert totals_of(log_records)["crm"]["rejected"] == 1
+
+    def test_given_a_sync_of_that_record_alone_then_it_is_rejected_and_the_state_confirmed(
+        self, http: requests_mock.Mocker, crm: FakeCrm, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        answer_500_for(http, "POST", f"{CRM_URL}/contacts", "ada7@example.com")
+
+        output = write(ConfigBuilder().only_crm().build(), catalog(), [record(custom_contact("7")), state(1)])
+
+        assert len(states_of(output)) == 1
+        assert totals_of(log_records)["crm"]["rejected"] == 1
+
+    def test_given_an_update_that_always_answers_500_then_only_that_record_is_rejected(
+        self,
+        http: requests_mock.Mocker,
+        client_contacts: FakeClientContacts,
+        log_records: pytest.LogCaptureFixture,
+    ) -> None:
+        config = ConfigBuilder().only_client_contacts().with_option(max_retries=1).build()
+        write(config, catalog(), [*(record(custom_contact(str(n))) for n in range(3)), state(1)])
+        [document] = client_contacts.by_key("1")
+        answer_500_for(http, "PUT", f"{CLIENT_CONTACTS_URL}/contacts/{document['_id']}", "ada1@example.com")
+
+        output = write(
+            config,
+            catalog(),
+            [*(record(custom_contact(str(n), first_name="Augusta")) for n in range(3)), state(2)],
+        )
+
+        assert len(states_of(output)) == 1
+        assert sorted(d["name"] for d in client_contacts.documents.values()) == [
+            "Ada Lovelace",
+            "Augusta Lovelace",
+            "Augusta Lovelace",
+        ]
+        assert totals_of(log_records)["client_contacts"]["rejected"] == 1

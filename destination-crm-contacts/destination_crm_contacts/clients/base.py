@@ -53,7 +53,7 @@ from destination_crm_contacts.clients.http_logs import quiet_http_logs
 from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.clients.session import build_session
 from destination_crm_contacts.config import TargetLimits
-from destination_crm_contacts.targets.base import RecordRejectedError, TargetError
+from destination_crm_contacts.targets.base import RecordRejectedError, StillFailingError, TargetError
 
 _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
     requests.ConnectionError,
@@ -94,8 +94,9 @@ CONTENT_REFUSALS = frozenset({400, 409, 413, 422})
 
 def refusal(target: str, method: str, path: str, response: requests.Response, settings: str) -> Exception:
     """What a 4xx answer to a write means: a rejected record when it refuses the record's content,
-    otherwise a config error naming `settings`, the ones that shape the refused request."""
-    if response.status_code in CONTENT_REFUSALS:
+    otherwise a config error naming `settings`, the ones that shape the refused request. A 2xx
+    handed here is one whose body says it failed (`success: false`): a refusal of the content."""
+    if response.status_code in CONTENT_REFUSALS or response.ok:
         return RecordRejectedError(error_reason(response))
     if response.status_code in (404, 405):
         what = "no such path" if response.status_code == 404 else "method not allowed at this path"
@@ -321,7 +322,10 @@ class TargetHttp:
                 f"{self.name}.max_concurrent_requests."
             )
         if isinstance(last, requests.Response):
-            return TargetError(
+            # A 500 is the server's own error, which one record's content can cause; a 502, 503 or
+            # 504 says the server or its gateway is down.
+            failing = StillFailingError if last.status_code == 500 else TargetError
+            return failing(
                 f"{where} answered {error_reason(last)} through {tries}: the API is failing; retry the "
                 "sync later (max_retries sets how often a request is retried)."
             )

@@ -1,11 +1,22 @@
-"""The Client Contacts API: list (paged), create, update and delete documents by `_id`."""
+"""The Client Contacts API: list (paged), create, update and delete documents by `_id`.
+
+A write is done only when its answer says so: a 2xx whose body does not say `success: false`
+(a server may answer a refusal with 200 and `success: false`). How a field is cleared is a
+reading of its own: the document types its fields as strings and says nothing of clearing them,
+so a server may take `""`, or `null`, or neither, clearing a field only when a replacing `PUT`
+leaves it out. Under `auto` an update that clears a field sends `""`, then `null`, then leaves the
+field out, each only when the form before it was refused (a refused write changes nothing), and
+keeps the first the server takes."""
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from airbyte_cdk.models import FailureType
 
 from destination_crm_contacts.clients.base import (
@@ -16,9 +27,14 @@ from destination_crm_contacts.clients.base import (
     refusal,
 )
 from destination_crm_contacts.config import ClientContactsConfig
+from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedError
 
 Document = Mapping[str, Any]
 _PATH_SETTINGS = "client_contacts.base_url and client_contacts.contacts_path"
+_NOT_FOUND = re.compile(r"not\s*found", re.IGNORECASE)
+# How an update clears a field, in the order `auto` tries them.
+CLEAR_FORMS = ("empty_string", "null", "omit")
+_CLEARED: dict[str, Any] = {"empty_string": "", "null": None}
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,9 @@ class ClientContactsClient:
     def __init__(self, http: TargetHttp, config: ClientContactsConfig) -> None:
         self._http = http
         self._config = config
+        # How this server clears a field: pinned, learnt, or None while not learnt.
+        self._clear_with = None if config.clear_with == "auto" else config.clear_with
+        self._clear_lock = threading.Lock()
 
     def page(self, page: int, filters: Mapping[str, Any] | None = None) -> Page:
         params = {"page": page, "per_page": self._config.page_size, "sort": "_id", **(filters or {})}
@@ -80,34 +99,60 @@ class ClientContactsClient:
                 return
             number, previous_first = number + 1, first
 
-    def create(self, document: Document) -> str | None:
+    def create(self, document: Document) -> str | FailedAnswer | None:
         """The new document's `_id`; None when the answer was lost (the caller looks it up),
         "" when it was written but the answer names no `_id`."""
         response = self._http.send_once("POST", self._config.contacts_path, json=document)
-        if response is None or response.status_code >= 500:
+        if response is None:
             return None
-        if not response.ok:
+        if response.status_code >= 500:
+            return FailedAnswer(response.status_code, error_reason(response))
+        body = json_body(response)
+        if not response.ok or _says_failed(body):
             raise refusal("client_contacts", "POST", self._config.contacts_path, response, _PATH_SETTINGS)
-        created = unwrap(json_body(response))
+        created = unwrap(body)
         return str(created.get("_id") or created.get("id") or "")
 
-    def update(self, document_id: str, document: Document) -> bool:
-        """False when the document no longer exists."""
+    def update(self, document_id: str, document: Document) -> Document | None:
+        """The document as the answer shows it after the update ({} when it shows none); None when
+        the document no longer exists. Fields holding "" are cleared as this server takes it."""
+        if self._clear_with is not None or "" not in document.values():
+            return self._update(document_id, document, self._clear_with or "empty_string")
+        with self._clear_lock:
+            refused: list[RecordRejectedError] = []
+            for form in (self._clear_with,) if self._clear_with else CLEAR_FORMS:
+                try:
+                    answered = self._update(document_id, document, form)
+                except RecordRejectedError as error:
+                    refused.append(error)
+                    continue
+                if answered is not None:
+                    self._clear_with = form
+                return answered
+            raise RecordRejectedError("; ".join(str(error) for error in refused))
+
+    def _update(self, document_id: str, document: Document, clear_with: str) -> Document | None:
+        body = {
+            field: _CLEARED[clear_with] if value == "" and clear_with in _CLEARED else value
+            for field, value in document.items()
+            if value != "" or clear_with != "omit"
+        }
         method = self._config.update_method
-        response = self._http.send(method, self._item_path(document_id), json=document)
-        if response.status_code in (404, 410):
-            return False
-        if not response.ok:
+        response = self._http.send(method, self._item_path(document_id), json=body)
+        if _status_of(response) in (404, 410):
+            return None
+        answer = json_body(response)
+        if not response.ok or _says_failed(answer):
             settings = f"{_PATH_SETTINGS} and client_contacts.update_method"
             raise refusal("client_contacts", method, self._item_path("<_id>"), response, settings)
-        return True
+        return unwrap(answer)
 
     def delete(self, document_id: str) -> bool:
         """False when it was already gone, which counts as deleted."""
         response = self._http.send("DELETE", self._item_path(document_id))
-        if response.status_code in (404, 410):
+        if _status_of(response) in (404, 410):
             return False
-        if not response.ok:
+        if not response.ok or _says_failed(json_body(response)):
             raise TargetError(
                 f"client_contacts: DELETE {self._item_path('<_id>')} answered {error_reason(response)}: "
                 f"check {_PATH_SETTINGS}.",
@@ -117,6 +162,19 @@ class ClientContactsClient:
 
     def _item_path(self, document_id: str) -> str:
         return f"{self._config.contacts_path}/{document_id}"
+
+
+def _status_of(response: requests.Response) -> int:
+    """The answer's status, or the one its body means: a server answering every error with 200
+    and `success: false` says "not found" in words."""
+    if response.ok and _says_failed(json_body(response)) and _NOT_FOUND.search(error_reason(response)):
+        return 404
+    return response.status_code
+
+
+def _says_failed(body: Any) -> bool:
+    """Whether an answer's body says the request failed, whatever its status."""
+    return isinstance(body, Mapping) and body.get("success") is False
 
 
 def unwrap(body: Any) -> Document:

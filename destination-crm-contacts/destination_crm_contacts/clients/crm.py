@@ -1,194 +1,251 @@
-"""The CRM API's four calls. Its answers are read defensively: the documents show a search
-answering one `{"id"}` object of a contact whose field equals the term, while implementations
-answer a list of contacts or an envelope around one. A search answer says which it was, so the
-caller can tell an answer that lists every match from one that cannot (see `SearchAnswer`)."""
+"""The CRM API's four calls, each in the form this CRM reads (`CrmReadings`), and counted as done
+only when the answer shows it: an edit's answer must name the contact sent, a create's must carry
+an id (else the contact is looked up), a delete's must be a success.
+
+Where a point is not learnt yet, a call tries the forms in turn, each one a request that changes
+nothing when the form is wrong (refused, or ignored: an edit answered with no id), and keeps the
+first the answer proves. The first call of an unlearnt point holds the others back until it has
+learnt, so concurrent writes learn it once."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
+import requests
 from airbyte_cdk.models import FailureType
 
 from destination_crm_contacts.clients.base import (
+    CONTENT_REFUSALS,
     TargetError,
     TargetHttp,
     error_reason,
     json_body,
     refusal,
 )
+from destination_crm_contacts.clients.crm_answers import (
+    SearchAnswer,
+    Shape,
+    answered_id,
+    parse_contacts,
+    shape_of,
+)
+from destination_crm_contacts.clients.crm_delete import CrmDeletes
+from destination_crm_contacts.clients.crm_readings import (
+    EDIT_SPELLINGS,
+    CrmReadings,
+    learns_integer_phone,
+    phone_form,
+    search_words,
+)
 from destination_crm_contacts.config import CrmConfig
+from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedError, StillFailingError
 
 _PATH_SETTINGS = "crm.base_url and crm.contacts_path"
-_ENVELOPE_KEYS = ("data", "contacts", "results", "items", "records")
-_ID_KEYS = ("id", "_id", "contact_id", "contactID")
-# Keys of an envelope that, holding a true value, say the answer is one page of more.
-_MORE_PAGES_KEYS = frozenset(
-    {
-        "next",
-        "next_page",
-        "nextpage",
-        "next_cursor",
-        "nextcursor",
-        "next_token",
-        "nexttoken",
-        "next_url",
-        "cursor",
-        "has_more",
-        "hasmore",
-        "more",
-        "links",
-        "continuation",
-    }
-)
-_TOTAL_KEYS = frozenset({"total", "total_count", "totalcount", "count", "total_results", "total_page"})
-
-
-@dataclass(frozen=True)
-class CrmContact:
-    id: str
-    # None when the answer carried only the id: then nothing can be compared.
-    fields: Mapping[str, Any] | None
-
-
-class Shape(Enum):
-    """What a search answered, as far as it tells whether it lists every match."""
-
-    LIST = "a list"  # a JSON list, or an envelope around one that shows no sign of more pages
-    PAGE = "one page of a longer list"  # an envelope that says there is more
-    OBJECT = "one contact"  # a single object, as the API's own example shows
-    NOT_FOUND = "an error status for no match"  # 404, the reading of "no contact, no id"
-
-
-@dataclass(frozen=True)
-class SearchAnswer:
-    contacts: list[CrmContact]
-    shape: Shape
-
-    @property
-    def with_fields(self) -> bool | None:
-        """Whether the contacts came with their fields; None when no contact came at all."""
-        if not self.contacts:
-            return None
-        return all(contact.fields is not None for contact in self.contacts)
+_GONE = (404, 410)
 
 
 class CrmClient:
     def __init__(self, http: TargetHttp, config: CrmConfig) -> None:
         self._http = http
         self._config = config
-        self._id_field, self._fields_field = config.edit_field_names.split("/")
+        self.readings = CrmReadings(config)
+        self._edit_lock = threading.Lock()
+        # Paths whose answers showed the API is there (anything but a 404 or 405): a path that has
+        # only ever answered 404 has proven nothing, so its 404 cannot mean "no such contact".
+        self._proven: set[str] = set()
+        # Reentrant: a proof that must delete what it created deletes through `_deletes`.
+        self._proof_lock = threading.RLock()
+        self._deletes = CrmDeletes(http, config, self.readings, self._proven, self.prove_path)
 
+    # Search.
     def search(self, field: str, term: str) -> SearchAnswer:
         """Contacts whose `field` matches `term`, as the CRM matches it (exactly, or as a
         substring), and the shape of the answer."""
-        query = {"searchby": field, "search": term}
-        if self._config.search_parameters_in == "body":
-            response = self._http.send("GET", self._config.contacts_path, json=query)
+        return self._answer(self._search_at(self.readings.search_in, field, term), field)
+
+    def learn_search(self, field: str, probe: str) -> SearchAnswer:
+        """Searches `field` for `probe`, a value no contact holds, until a place of the filters
+        finds nothing: a server that does not read them where they are sent refuses the search,
+        or matches every contact. Keeps that place; fails naming the setting when none does."""
+        tried = []
+        places = self.readings.search_places()
+        for place in places:
+            response = self._search_at(place, field, probe)
+            if response.status_code in CONTENT_REFUSALS:
+                tried.append(f"in {search_words(place)}, refused ({error_reason(response)})")
+                continue
+            answer = self._answer(response, field)
+            if answer.contacts:
+                tried.append(f"in {search_words(place)}, found contact {answer.contacts[0].id}")
+                continue
+            self.readings.learn_search(place)
+            return answer
+        if len(places) == 1:
+            fix = "set crm.search_parameters_in to auto, which finds where the CRM reads them"
         else:
-            response = self._http.send("GET", self._config.contacts_path, params=query)
+            fix = (
+                "no value of crm.search_parameters_in helps; check crm.contacts_path (the CRM's search) "
+                "and crm.identity_field (a field it searches)"
+            )
+        raise TargetError(
+            f"crm: a search of {field} for a marker no contact holds must find nothing, yet with the "
+            f"filters {'; '.join(tried)}: the CRM does not read the filters there. To fix: {fix}.",
+            FailureType.config_error,
+        )
+
+    def _search_at(self, place: str, field: str, term: str) -> requests.Response:
+        query = {"searchby": field, "search": term}
+        params = query if place in ("both", "query") else None
+        body = query if place in ("both", "body") else None
+        return self._http.send("GET", self._config.contacts_path, params=params, json=body)
+
+    def _answer(self, response: requests.Response, field: str) -> SearchAnswer:
         if response.status_code == 404:
             return SearchAnswer([], Shape.NOT_FOUND)
         if not response.ok:
             raise TargetError(
                 f"crm: a search by {field} answered {error_reason(response)}: check crm.contacts_path "
-                "and crm.search_parameters_in (the query string, or a JSON body as in the API's example).",
+                "and crm.search_parameters_in (auto finds where the CRM reads the filters).",
                 FailureType.config_error,
             )
+        self._proven.add(self._config.contacts_path)
         body = json_body(response)
         return SearchAnswer(parse_contacts(body), shape_of(body))
 
-    def create(self, contact: Mapping[str, Any]) -> str | None:
+    # Create.
+    def create(self, contact: Mapping[str, Any]) -> str | FailedAnswer | None:
         """The new contact's id. None when the answer was lost or failed, so the create may or may
         not have happened: the caller looks the contact up before trying again."""
-        response = self._http.send_once("POST", self._config.contacts_path, json=contact)
-        if response is None or response.status_code >= 500:
+        body = phone_form(self.readings, contact)
+        response = self._http.send_once("POST", self._config.contacts_path, json=body)
+        if response is None:
             return None
+        if response.status_code >= 500:
+            return FailedAnswer(response.status_code, error_reason(response) + _phone_hint(body))
+        if response.status_code not in (404, 405):
+            self._proven.add(self._config.contacts_path)
         if not response.ok:
+            if learns_integer_phone(self.readings, body, response):
+                return self.create(contact)
             raise refusal("crm", "POST", self._config.contacts_path, response, _PATH_SETTINGS)
         created = parse_contacts(json_body(response))
-        if not created:
-            # Written, yet with no id in the answer: an empty id sends the caller to look it up.
-            return ""
-        return created[0].id
+        # Written, yet with no id in the answer: an empty id sends the caller to look it up.
+        return created[0].id if created else ""
 
-    def edit(self, contact_id: str, fields: Mapping[str, Any]) -> bool:
-        """False when the contact no longer exists."""
-        body = {self._id_field: contact_id, self._fields_field: dict(fields)}
-        response = self._http.send("POST", self._config.edit_path, json=body)
-        if response.status_code == 404:
-            return False
-        if not response.ok:
-            settings = "crm.base_url, crm.edit_path and crm.edit_field_names"
-            raise refusal("crm", "POST", self._config.edit_path, response, settings)
-        return True
+    # Edit.
+    def edit(self, contact_id: str, fields: Mapping[str, Any], first_name: str | None = None) -> bool:
+        """True once the answer names the contact edited; False when the contact no longer exists.
+        `fields["name"]` is the full name; `first_name` its first name, which is all a CRM that sets
+        the first name to an edited name can take."""
+        learning = "name" in fields and self.readings.edit_name is None
+        if self.readings.edit_learnt and not learning:
+            return self._edit(contact_id, self._named(fields, first_name))
+        with self._edit_lock:
+            done = self._edit(contact_id, self._named(fields, first_name))
+            if done and self.readings.edit_name is None:
+                self._learn_edit_name(contact_id, fields, first_name)
+            return done
 
+    def _named(self, fields: Mapping[str, Any], first_name: str | None) -> Mapping[str, Any]:
+        if self.readings.edit_name == "first_name" and "name" in fields and first_name:
+            return {**fields, "name": first_name}
+        return fields
+
+    def _learn_edit_name(self, contact_id: str, fields: Mapping[str, Any], first_name: str | None) -> None:
+        """After the first edit of a name of two words or more: a search of first_name for the
+        whole name finds the contact only on a CRM that set its first name to it (and not a first
+        and a last name); that CRM is then sent the first name alone, starting with this contact."""
+        name = str(fields.get("name") or "")
+        if " " not in name.strip():
+            return
+        found = [contact.id for contact in self.search("first_name", name).contacts]
+        if contact_id not in found:
+            self.readings.learn_edit_name("split")
+            return
+        self.readings.learn_edit_name("first_name")
+        if first_name:
+            self._edit(contact_id, {**fields, "name": first_name})
+
+    def _edit(self, contact_id: str, fields: Mapping[str, Any]) -> bool:
+        changes = phone_form(self.readings, fields)
+        spellings = self.readings.edit_spellings()
+        refused: list[str] = []
+        ignored: list[str] = []
+        for spelling in spellings:
+            id_name, fields_name = EDIT_SPELLINGS[spelling]
+            body = {id_name: contact_id, fields_name: changes}
+            try:
+                response = self._http.send("POST", self._config.edit_path, json=body)
+            except StillFailingError as error:
+                raise StillFailingError(f"{error}{_phone_hint(changes)}") from error
+            if response.status_code in _GONE:
+                # Only a server that read the id looks the contact up.
+                self.prove_path(self._config.edit_path, "crm.base_url and crm.edit_path")
+                self.readings.learn_edit(spelling)
+                return False
+            if response.ok:
+                named = answered_id(json_body(response))
+                if named == contact_id:
+                    self._proven.add(self._config.edit_path)
+                    self.readings.learn_edit(spelling)
+                    return True
+                what = f"contact {named}" if named else "no contact"
+                ignored.append(f"{id_name}/{fields_name} answered HTTP {response.status_code} naming {what}")
+                continue
+            if response.status_code not in CONTENT_REFUSALS:
+                settings = "crm.base_url, crm.edit_path and crm.edit_spelling"
+                raise refusal("crm", "POST", self._config.edit_path, response, settings)
+            if learns_integer_phone(self.readings, changes, response):
+                return self._edit(contact_id, fields)
+            refused.append(f"{id_name}/{fields_name}: {error_reason(response)}")
+        if refused:
+            # A spelling the server reads refused the record's content: it alone is rejected.
+            raise RecordRejectedError("; ".join(refused))
+        fix = "auto" if len(spellings) == 1 else "the spelling this CRM takes"
+        raise TargetError(
+            f"crm: the edit of contact {contact_id} was not taken ({'; '.join(ignored)}): an edit is "
+            f"done only when its answer names the contact. Set crm.edit_spelling to {fix}.",
+            FailureType.config_error,
+        )
+
+    # Delete.
     def delete(self, contact_id: str) -> bool:
-        """False when the contact was already gone, which counts as deleted."""
-        if self._config.delete_id_in == "query":
-            response = self._http.send(
-                "DELETE", self._config.contacts_path, params={"contact_id": contact_id}
-            )
-        else:
-            response = self._http.send("DELETE", self._config.contacts_path, json={"contact_id": contact_id})
-        if response.status_code in (404, 410):
-            return False
-        if not response.ok:
-            # A delete carries only the CRM's own id: no refusal of it is about a record's content.
-            raise TargetError(
-                f"crm: DELETE {self._config.contacts_path} answered {error_reason(response)}: check "
-                f"{_PATH_SETTINGS} and crm.delete_id_in (a JSON body as documented, or the query string).",
-                FailureType.config_error,
-            )
-        return True
+        """True when deleted, False when the contact was already gone (which counts as deleted)."""
+        return self._deletes.delete(contact_id)
+
+    # What the answers prove.
+    def prove_path(self, path: str, settings: str) -> None:
+        """Fails unless `path` is the API's: a path that has only answered 404 is asked once with
+        an empty POST, which the CRM refuses (its create and edit require fields) and writes
+        nothing for, while a path that leads nowhere answers 404 or 405 again."""
+        with self._proof_lock:
+            if path in self._proven:
+                return
+            response = self._http.send_once("POST", path, json={})
+            if response is None:
+                raise TargetError(f"crm: POST {path} with an empty body got no answer: check {settings}.")
+            if response.status_code in (404, 405):
+                raise TargetError(
+                    f"crm: every answer of {self._http.host}{path} was HTTP {response.status_code}, also "
+                    f"to a request the CRM's API refuses: this is not the API's path, so its 404s "
+                    f"prove nothing. Check {settings}.",
+                    FailureType.config_error,
+                )
+            self._proven.add(path)
+            created = answered_id(json_body(response)) if response.ok else None
+            if created and path == self._config.contacts_path:
+                # A server that takes an empty contact: it is not left behind.
+                self._deletes.delete(created)
 
 
-def shape_of(body: Any) -> Shape:
-    if isinstance(body, list):
-        return Shape.LIST
-    if not isinstance(body, Mapping):
-        return Shape.OBJECT
-    for key in _ENVELOPE_KEYS:
-        inner = body.get(key)
-        if isinstance(inner, list):
-            return Shape.PAGE if _more_pages(body, len(inner)) else Shape.LIST
-        if isinstance(inner, Mapping):
-            return shape_of(inner) if any(k in inner for k in _ENVELOPE_KEYS) else Shape.OBJECT
-    return Shape.OBJECT
-
-
-def _more_pages(envelope: Mapping[str, Any], count: int) -> bool:
-    """Whether an envelope says its list is not all: a next page, a cursor, a larger total."""
-    for key, value in envelope.items():
-        name = str(key).lower()
-        if name == "pagination" and isinstance(value, Mapping) and _more_pages(value, count):
-            return True
-        if name in _MORE_PAGES_KEYS and value:
-            return True
-        is_number = isinstance(value, int) and not isinstance(value, bool)
-        if name in _TOTAL_KEYS and is_number and value > (1 if name == "total_page" else count):
-            return True
-    return False
-
-
-def parse_contacts(body: Any) -> list[CrmContact]:
-    """Contacts from a list, from one object with an id, or from an envelope around either."""
-    if isinstance(body, Mapping):
-        for key in _ENVELOPE_KEYS:
-            if isinstance(body.get(key), (list, Mapping)):
-                return parse_contacts(body[key])
-        body = [body]
-    if not isinstance(body, list):
-        return []
-    contacts = []
-    for item in body:
-        if not isinstance(item, Mapping):
-            continue
-        contact_id = next((item[key] for key in _ID_KEYS if item.get(key) not in (None, "")), None)
-        if contact_id is None:
-            continue
-        fields = {key: value for key, value in item.items() if key not in _ID_KEYS}
-        contacts.append(CrmContact(id=str(contact_id), fields=fields or None))
-    return contacts
+def _phone_hint(body: Mapping[str, Any]) -> str:
+    """What a 500 to a write with a text phone may mean: a CRM that types the phone Integer and
+    leaves its refusal unhandled says nothing of the type, so only the user can pin it."""
+    if not isinstance(body.get("phone"), str):
+        return ""
+    return (
+        " (the record's phone was sent as text: if the CRM types the phone Integer and answers a "
+        "text phone with a bare 500, set crm.phone_as to integer)"
+    )

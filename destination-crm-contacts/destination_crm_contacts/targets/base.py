@@ -25,6 +25,21 @@ class TargetError(Exception):
         self.failure_type = failure_type
 
 
+class StillFailingError(TargetError):
+    """A write that still failed after its retries (a 5xx, or a create whose answer never came and
+    that a lookup did not find): an outage, or one record the server cannot take. The writer tells
+    them apart by the other writes of the target (see `Target.healthy`)."""
+
+
+@dataclass(frozen=True)
+class FailedAnswer:
+    """A create answered with a 5xx: like a lost answer it may have committed, so it is looked up
+    before it is tried again; a 500 that persists may be the record's own failure."""
+
+    status: int
+    reason: str
+
+
 class RecordRejectedError(Exception):
     """The target refused this one contact; the message is the target's reason."""
 
@@ -86,8 +101,14 @@ class Target(ABC, Generic[Entry]):
         self._index: KeyIndex[Entry] | None = None
 
     @abstractmethod
-    def check(self) -> None:
-        """A harmless request that proves the target answers and accepts the credentials."""
+    def check(self) -> str | None:
+        """Proves the target answers, accepts the credentials and reads requests as they are sent;
+        returns what it found, when there is more to say than that it works."""
+
+    @abstractmethod
+    def healthy(self) -> bool:
+        """Whether the target answers a harmless read now: a write that keeps failing while it
+        does is that record's failure, not an outage."""
 
     @abstractmethod
     def prepare(self, mirror: bool = False) -> None:
@@ -114,7 +135,7 @@ class Target(ABC, Generic[Entry]):
     def _create_once(
         self,
         key: str,
-        send: Callable[[], str | None],
+        send: Callable[[], str | FailedAnswer | None],
         entry: Callable[[str], Entry],
         look_up: Callable[[], Entry | None],
         not_found: str,
@@ -125,9 +146,12 @@ class Target(ABC, Generic[Entry]):
         if self._dry_run:
             self._remember(key, entry(""))
             return Outcome.CREATED
+        failed: FailedAnswer | None = None
         for attempt in range(self._create_retry.attempts):
-            created = send()
-            if created:
+            answer = send()
+            failed = answer if isinstance(answer, FailedAnswer) else None
+            created = None if failed is not None else answer
+            if isinstance(created, str) and created:
                 self._remember(key, entry(created))
                 return Outcome.CREATED
             if created is None:
@@ -139,10 +163,14 @@ class Target(ABC, Generic[Entry]):
             if found is not None:
                 self._remember(key, found)
                 return Outcome.CREATED
-        raise TargetError(
+        answer = f"{failed.reason}" if failed is not None else "no answer"
+        message = (
             f"{self.name}: creating the contact of source key {key} failed "
-            f"{self._create_retry.attempts} times (no answer, and {not_found})"
+            f"{self._create_retry.attempts} times ({answer}, and {not_found})"
         )
+        if failed is not None and failed.status == 500:
+            raise StillFailingError(message)
+        raise TargetError(message)
 
     def _remember(self, key: str, entry: Entry) -> None:
         with self._lock:

@@ -35,6 +35,7 @@ from destination_crm_contacts.targets.base import (
     Outcome,
     RecordRejectedError,
     Target,
+    TargetError,
     Written,
 )
 from destination_crm_contacts.targets.key_index import KeyIndex
@@ -88,10 +89,18 @@ class ClientContactsTarget(Target[Managed]):
         self._mapping = FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, config.field_mapping)
         self._key_path = config.match_key.split(".")
 
-    def check(self) -> None:
+    def check(self) -> str | None:
         """Proves the settings lead to the Client Contacts API, without writing: its list answers
         in the documented envelope, `{"success", "data": [...], "pagination"}`."""
         self._client.check()
+        return None
+
+    def healthy(self) -> bool:
+        try:
+            self._client.check()
+        except TargetError:
+            return False
+        return True
 
     def prepare(self, mirror: bool = False) -> None:
         # The API lists every document (page by page), so `overwrite` can always run.
@@ -132,11 +141,14 @@ class ClientContactsTarget(Target[Managed]):
         if self._dry_run:
             return Written(Outcome.UPDATED, not_cleared)
         update = self._whole(document, contact.key, existing.kept)
-        if not self._client.update(existing.id, update):
+        answered = self._client.update(existing.id, update)
+        if answered is None:
             self._forget(contact.key)
             return Written(self._create(contact.key, document))
         self._remember(contact.key, self._managed(existing.id, update, contact.key))
-        return Written(Outcome.UPDATED, not_cleared)
+        # A field left out to clear it, that a merging PUT kept: the answer shows it still there.
+        kept = tuple(f for f, v in update.items() if v == "" and _holds_value(answered.get(f)))
+        return Written(Outcome.UPDATED, not_cleared + kept)
 
     def create(self, contact: Contact) -> Outcome:
         return self._create(contact.key, self.desired(contact))

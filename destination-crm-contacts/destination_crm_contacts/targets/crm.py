@@ -8,21 +8,24 @@ shows it carries no marker. The CRM edits only name, email and phone, so the mar
 added to an adopted contact, and the other fields (company, job title) are written when a contact
 is created and never after.
 
-Whether one search can list every managed contact depends on the CRM: one that answers a search
-for the marker prefix with a list of full contacts, each carrying a marker and no sign of more
-pages, gives a per-sync index. Any other answer (empty, an id only, one page) is never taken as
-the set of them: each contact is then searched by its marker, and `overwrite` is refused.
+Whether one search can list every managed contact depends on the CRM (`crm_listing.py`). Before
+anything else, a sync learns where the CRM reads a search's filters (a search for a marker no
+contact holds must find nothing); until an answer shows whether the CRM's answers carry the
+contacts' fields, new contacts are written one at a time, so that a CRM answering ids alone is
+never asked for a contact to adopt that it could not show.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.crm import CrmClient, CrmContact, SearchAnswer, Shape
-from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNVERIFIED, CrmConfig
+from destination_crm_contacts.clients.crm import CrmClient
+from destination_crm_contacts.clients.crm_answers import CrmContact, SearchAnswer
+from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNMARKED, ADOPT_UNVERIFIED, CrmConfig
 from destination_crm_contacts.mapping import DEFAULT_CRM_MAPPING, FieldMapping
 from destination_crm_contacts.targets.base import (
     Contact,
@@ -42,11 +45,12 @@ from destination_crm_contacts.targets.crm_index import (
     holds_nothing,
     kept,
 )
-from destination_crm_contacts.targets.crm_marker import MARKER_PREFIX, marker, markers_in
+from destination_crm_contacts.targets.crm_listing import CrmListing, probe_key
+from destination_crm_contacts.targets.crm_marker import marker, markers_in
 from destination_crm_contacts.targets.key_index import KeyIndex
 
 
-class CrmTarget(Target[Known]):
+class CrmTarget(CrmListing, Target[Known]):
     name = "crm"
 
     def __init__(
@@ -80,100 +84,25 @@ class CrmTarget(Target[Known]):
         self._adopted: dict[str, str] = {}
         # Whether search answers carry the contacts' fields; None until an answer shows it.
         self._answers_with_fields: bool | None = None
+        self._form_gate = threading.Lock()
 
-    def check(self) -> None:
-        check_crm(self._client, self._config, self._search_marker, self._logger, self._dry_run)
+    def check(self) -> str | None:
+        return check_crm(self._client, self._config, self._search_marker, self._logger, self._dry_run)
+
+    def healthy(self) -> bool:
+        try:
+            self._client.search(self._config.identity_field, marker(probe_key()))
+        except TargetError:
+            return False
+        return True
 
     def prepare(self, mirror: bool = False) -> None:
         with self._lock:
             if not self._prepared:
                 self._prepared = True
-                self._read_index()
+                self._read_index(mirror)
         if mirror and self._unlisted is not None and not self._listing_unproven:
             raise TargetError(self._cannot_mirror(self._unlisted), FailureType.config_error)
-
-    def _read_index(self) -> None:
-        answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
-        self._learn(answer)
-        reason = self._not_a_listing(answer)
-        if reason is not None:
-            self._unlisted = reason
-            self._listing_unproven = answer.shape == Shape.LIST and not answer.contacts
-            until = " until the first create shows whether it lists" if self._listing_unproven else ""
-            self._logger.info(
-                f"crm: a search for the marker prefix answered {reason}, which does not prove it lists "
-                f"every managed contact; each contact is looked up by its marker{until}"
-            )
-            return
-        self._index = self._listed(answer)
-        self._logger.info(f"crm: {len(self._index)} contacts carry a source-id marker")
-
-    def _listed(self, answer: SearchAnswer) -> KeyIndex[Known]:
-        """The managed contacts a listing answer holds, by source key."""
-        index: KeyIndex[Known] = KeyIndex()
-        for contact in answer.contacts:
-            for key in markers_in((contact.fields or {}).get(self._config.identity_field)):
-                if key in index:
-                    self._logger.warning(
-                        f"crm: contacts {index[key].id} and {contact.id} both carry {marker(key)}; "
-                        f"writing to {index[key].id}"
-                    )
-                    continue
-                index[key] = kept(contact)
-        return index
-
-    def _prove_listing(self) -> None:
-        """After the first create on a CRM whose first answer was an empty list: asks once more.
-        A CRM that lists now shows the contacts this sync wrote, with their marker, and from then
-        on the index stands in for one marker search per contact; one that does not keeps them."""
-        with self._lock:
-            if not self._listing_unproven or self._listing_asked_again or self._dry_run:
-                return
-            self._listing_asked_again = True
-            written = set(self._marked)
-        answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
-        if self._not_a_listing(answer) is not None:
-            return
-        listed = self._listed(answer)
-        if not written <= listed.keys():
-            return
-        with self._lock:
-            # What was written since the answer is newer than the answer.
-            listed.update(self._marked)
-            self._index = listed
-            self._marked.close()
-            self._listing_unproven = False
-            self._unlisted = None
-        self._logger.info(
-            f"crm: a search for the marker prefix lists the contacts this sync created; "
-            f"{len(listed)} contacts carry a source-id marker, and the rest are looked up in that index"
-        )
-
-    def _not_a_listing(self, answer: SearchAnswer) -> str | None:
-        """Why this answer to a marker-prefix search is not every managed contact; None when it is:
-        a list of contacts with their fields, each carrying a marker, and no sign of more pages."""
-        if answer.shape != Shape.LIST:
-            return answer.shape.value
-        if not answer.contacts:
-            return "an empty list"
-        if not answer.with_fields:
-            return "ids without the contacts' fields"
-        identity = self._config.identity_field
-        if not all(markers_in((contact.fields or {}).get(identity)) for contact in answer.contacts):
-            return "contacts that carry no marker"
-        return None
-
-    def _cannot_mirror(self, reason: str, written: bool = False) -> str:
-        done = "Its records were written; nothing was deleted." if written else "Nothing was written."
-        return (
-            f"crm: overwrite needs the contacts this connection manages, as does a truncate refresh "
-            f"(Refresh and remove records), and this CRM cannot list them: a search for "
-            f"{MARKER_PREFIX!r} in {self._config.identity_field} answered {reason}, so the sync could "
-            f"not tell which contacts to delete. {done} Use the append_dedup sync mode for this "
-            "connection and refresh it with Refresh and retain records (the source's deletions still "
-            "delete), or leave the CRM out of it (crm.enabled: false). If the CRM does list its "
-            "contacts but holds none of this connection's yet, run the first sync in append_dedup."
-        )
 
     def desired(self, contact: Contact) -> dict[str, str]:
         """The fields to create the contact with, marker included; rejects what the CRM refuses."""
@@ -187,11 +116,26 @@ class CrmTarget(Target[Known]):
     def upsert(self, contact: Contact) -> Written:
         fields = self.desired(contact)
         existing = self._find(contact.key)
+        if existing is None and self._form_unknown():
+            # Until an answer shows whether the CRM's answers carry the contacts' fields, one new
+            # contact at a time: its create is followed by a search that shows it, so the others
+            # know whether a search by the match field could adopt anything (on a CRM answering
+            # ids alone it cannot, and is not asked).
+            with self._form_gate:
+                if self._form_unknown():
+                    return self._write(contact.key, fields, None, learn_form=True)
+        return self._write(contact.key, fields, existing)
+
+    def _write(
+        self, key: str, fields: dict[str, str], existing: Known | None, learn_form: bool = False
+    ) -> Written:
         if existing is None:
-            existing = self._adopt(contact.key, fields)
+            existing = self._adopt(key, fields)
         if existing is None:
-            created = Written(self._create(contact.key, fields))
+            created = Written(self._create(key, fields))
             self._prove_listing()
+            if learn_form and self._answers_with_fields is None:
+                self._search_marker(key)
             return created
         changes = editable_fields(fields)
         not_cleared = self._not_cleared(existing, fields)
@@ -199,11 +143,18 @@ class CrmTarget(Target[Known]):
             return Written(Outcome.UNCHANGED, not_cleared)
         if self._dry_run:
             return Written(Outcome.UPDATED, not_cleared)
-        if not self._client.edit(existing.id, changes):
-            self._forget(contact.key)
-            return Written(self._create(contact.key, fields))
-        self._remember(contact.key, Known(existing.id, edited(existing.digest, changes)))
+        if not self._client.edit(existing.id, changes, fields.get("first_name")):
+            self._forget(key)
+            return Written(self._create(key, fields))
+        self._remember(key, Known(existing.id, edited(existing.digest, changes)))
         return Written(Outcome.UPDATED, not_cleared)
+
+    def _form_unknown(self) -> bool:
+        return (
+            self._answers_with_fields is None
+            and self._config.adopt_by_match_field == ADOPT_UNMARKED
+            and not self._dry_run
+        )
 
     def create(self, contact: Contact) -> Outcome:
         created = self._create(contact.key, self.desired(contact))
@@ -218,43 +169,15 @@ class CrmTarget(Target[Known]):
         else:
             found = [contact.id for contact in self._search_marker(key)]
         if not found:
+            if not self._dry_run:
+                # "No such contact" from a path that has only ever answered 404 proves nothing.
+                self._client.prove_path(self._config.contacts_path, "crm.base_url and crm.contacts_path")
             return Outcome.ALREADY_GONE
         if self._dry_run:
             return Outcome.DELETED
         deleted = [self._client.delete(contact_id) for contact_id in found]
         self._forget(key)
         return Outcome.DELETED if any(deleted) else Outcome.ALREADY_GONE
-
-    def managed_keys(self) -> set[str]:
-        self.prepare()
-        if self._index is not None:
-            with self._lock:
-                return set(self._index)
-        if not self._listing_unproven:
-            raise TargetError(self._cannot_mirror(self._unlisted or "nothing"), FailureType.config_error)
-        # The first answer was an empty list: the CRM may list and have held nothing, or not list.
-        # Asked again now, a CRM that lists shows the contacts this sync wrote with their marker.
-        if self._dry_run:
-            self._logger.warning(
-                "crm: the CRM answered an empty list, so a dry run cannot tell whether it lists its "
-                "contacts: a real sync writes, then asks again, and fails with a config error if it does not"
-            )
-            return set()
-        answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
-        reason = self._not_a_listing(answer)
-        listed = {
-            key
-            for contact in answer.contacts
-            for key in markers_in((contact.fields or {}).get(self._config.identity_field))
-        }
-        with self._lock:
-            written = set(self._marked)
-        if reason is None and written <= listed:
-            return listed
-        raise TargetError(
-            self._cannot_mirror(reason or "a list without contacts this sync wrote", written=True),
-            FailureType.config_error,
-        )
 
     def _create(self, key: str, fields: Mapping[str, str]) -> Outcome:
         return self._create_once(

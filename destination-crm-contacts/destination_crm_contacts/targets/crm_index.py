@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from destination_crm_contacts.clients.crm import CrmContact
+from destination_crm_contacts.clients.crm_answers import CrmContact
 
 # What the index keeps of a contact: a digest of each field an edit can change, in this order.
 COMPARED = ("name", "email", "phone")

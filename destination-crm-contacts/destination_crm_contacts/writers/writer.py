@@ -37,6 +37,7 @@ from destination_crm_contacts.targets.base import (
     Contact,
     Outcome,
     RecordRejectedError,
+    StillFailingError,
     Target,
     TargetError,
     Written,
@@ -229,10 +230,14 @@ class ContactWriter:
         return target.upsert(contact)
 
     def _run(self, futures: Mapping[Future[Any], tuple[Target, Change | None]]) -> None:
-        """Wait for every write; count outcomes and rejections; fail on the first target error."""
+        """Wait for every write; count outcomes and rejections; fail on the first target error.
+        A write that still failed after its retries is held until the others are done: it is its
+        record's rejection when the target took other writes, or answers a harmless read."""
         failure: TargetError | None = None
         # A record refused by both targets is one rejected record.
         refused: dict[int, Change] = {}
+        still_failing: list[tuple[Target, Change, StillFailingError]] = []
+        took: set[str] = set()
         for future in as_completed(futures):
             target, change = futures[future]
             try:
@@ -245,16 +250,25 @@ class ContactWriter:
                 self._policy.reject(target.name, change, error)
                 refused[id(change)] = change
                 continue
+            except StillFailingError as error:
+                if change is not None:
+                    still_failing.append((target, change, error))
+                    continue
+                failure = failure or error
+                continue
             except TargetError as error:
                 if failure is None:
                     failure = error
                     for pending in futures:
                         pending.cancel()
                 continue
+            took.add(target.name)
             if isinstance(outcome, Written):
                 self._totals.outcome(target.name, outcome.outcome, len(outcome.not_cleared))
             elif isinstance(outcome, Outcome):
                 self._totals.outcome(target.name, outcome)
+        if failure is None:
+            failure = self._reject_still_failing(still_failing, took, refused)
         for change in refused.values():
             self._counts.rejected(change.stream)
         if failure is not None:
@@ -264,6 +278,25 @@ class ContactWriter:
                 failure_type=failure.failure_type,
                 exception=failure,
             )
+
+    def _reject_still_failing(
+        self,
+        still_failing: list[tuple[Target, Change, StillFailingError]],
+        took: set[str],
+        refused: dict[int, Change],
+    ) -> StillFailingError | None:
+        """Rejects each write that still failed, on a target that is up; the first failure of a
+        target that is down, which fails the sync."""
+        up: dict[str, bool] = {}
+        for target, change, error in still_failing:
+            if target.name not in up:
+                up[target.name] = target.name in took or target.healthy()
+            if not up[target.name]:
+                return error
+            reason = f"the target still failed to take it while it took other writes ({error})"
+            self._policy.reject(target.name, change, RecordRejectedError(reason))
+            refused[id(change)] = change
+        return None
 
     def _run_sweep(self) -> None:
         """Once a sweeping stream was read whole, delete what this sync did not send; a sweep the
