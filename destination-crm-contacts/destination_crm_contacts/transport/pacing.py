@@ -1,4 +1,4 @@
-"""How fast requests leave for one target: an even schedule, and the pace that tells a rate limit
+"""How fast requests leave for one API: an even schedule, and the pace that tells a rate limit
 from 429s that come whatever the pace.
 
 `EvenPacing` spreads calls at a fixed rate. `RateLimitPacing` decides that rate from the answers,
@@ -14,8 +14,8 @@ judged a window at a time (a second, or longer until enough answers came):
 - It never goes below what got through in the window that met the 429s, nor under `RATE_FLOOR`.
 
 Each 429 is waited out by the request that got it (its Retry-After, in the backoff strategy); the
-other workers are never stopped for it. A configured `requests_per_second` is the ceiling of the
-pace and the pace from the start.
+other workers are never stopped for it. A configured rate is the ceiling of the pace and the pace
+from the start.
 """
 
 from __future__ import annotations
@@ -137,8 +137,8 @@ class _Trial:
 
 
 class RateLimitPacing(BaseCallRatePolicy):
-    """The pace of one target (see the module's docstring). Its owner tells it of every answer with
-    `answered`; `rate` is None while calls are not paced."""
+    """The pace of one API, named `target` in its log lines (see the module's docstring). Its owner
+    tells it of every answer with `answered`; `rate` is None while calls are not paced."""
 
     def __init__(
         self,
@@ -170,7 +170,7 @@ class RateLimitPacing(BaseCallRatePolicy):
 
     @property
     def rate(self) -> float | None:
-        """Calls a second the target is paced at; None while it is not paced."""
+        """Calls a second the API is paced at; None while it is not paced."""
         return self._rate
 
     @property
