@@ -45,7 +45,7 @@ from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
 from destination_crm_contacts.clients.http_logs import quiet_http_logs
 from destination_crm_contacts.clients.session import build_session
 from destination_crm_contacts.config import TargetLimits
-from destination_crm_contacts.targets.base import RecordRejectedError, TargetError
+from destination_crm_contacts.errors import RecordRejectedError, TargetError
 from destination_crm_contacts.transport.budget import paced_budget
 from destination_crm_contacts.transport.failure import Cause, Last, RecordingErrorHandler, what_failed
 from destination_crm_contacts.transport.retry_after import (

@@ -1,5 +1,5 @@
-"""What a target is to the writer: upsert, create, delete one contact, and list those it manages;
-and the two errors a target raises: one record refused, or the whole target out of reach."""
+"""What a target is to the writer: upsert, create, delete one contact, and list those it manages.
+The two errors a target raises live in `errors.py`, below the clients that raise them too."""
 
 from __future__ import annotations
 
@@ -12,21 +12,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from airbyte_cdk.models import FailureType
-
+# Re-exported: the targets import them from here as well.
+from destination_crm_contacts.errors import RecordRejectedError as RecordRejectedError
+from destination_crm_contacts.errors import TargetError as TargetError
 from destination_crm_contacts.targets.key_index import KeyIndex
-
-
-class TargetError(Exception):
-    """The target cannot be written to (bad credentials, down after every retry): fails the sync."""
-
-    def __init__(self, message: str, failure_type: FailureType = FailureType.transient_error) -> None:
-        super().__init__(message)
-        self.failure_type = failure_type
-
-
-class RecordRejectedError(Exception):
-    """The target refused this one contact; the message is the target's reason."""
 
 
 class Outcome(Enum):
