@@ -107,28 +107,6 @@ def refusal(target: str, method: str, path: str, response: requests.Response, se
     )
 
 
-class _HttpClient(HttpClient):
-    """The CDK's client, also sending a JSON body with DELETE: the CDK attaches bodies to
-    GET/POST/PUT/PATCH only, and the CRM documents its delete with a JSON body."""
-
-    def _create_prepared_request(
-        self,
-        http_method: str,
-        url: str,
-        dedupe_query_params: bool = False,
-        headers: Mapping[str, str] | None = None,
-        params: Mapping[str, str] | None = None,
-        json: Mapping[str, Any] | None = None,
-        data: str | Mapping[str, Any] | None = None,
-    ) -> requests.PreparedRequest:
-        request = super()._create_prepared_request(
-            http_method, url, dedupe_query_params, headers, params, json, data
-        )
-        if http_method.upper() == "DELETE" and json:
-            request.prepare_body(data=None, files=None, json=json)
-        return request
-
-
 @dataclass(frozen=True)
 class Traffic:
     """What one target's API has answered so far, for the progress lines."""
@@ -175,7 +153,7 @@ class TargetHttp:
         self._budget = paced_budget(name, limits.requests_per_second, logger, clock, sleep)
         self.pacing = self._budget.pacing
         backoff = RetryAfterBackoff()
-        session = build_session(base_url, limits, self._budget)
+        self._session = session = build_session(base_url, limits, self._budget)
         http_logger = logger.getChild("http")
         quiet_http_logs(logger, http_logger)
 
@@ -188,7 +166,7 @@ class TargetHttp:
                 # for Retry-After: that one fails first, with its own message.
                 max_time=timedelta(seconds=MAX_WAIT_SECONDS * 2),
             )
-            http_client = _HttpClient(
+            http_client = HttpClient(
                 name=name,
                 logger=http_logger,
                 error_handler=handler,
@@ -238,9 +216,10 @@ class TargetHttp:
         """One request through the CDK's client: its retries, backoff and rate limit are the
         CDK's, with our error mapping, backoff strategy and budget."""
         try:
-            _, response = client.send_request(
-                method, self.url(path), request_kwargs={}, params=params, json=json
-            )
+            with self._session.delete_body(json if method.upper() == "DELETE" else None):
+                _, response = client.send_request(
+                    method, self.url(path), request_kwargs={}, params=params, json=json
+                )
         except RetryAfterWaitExceeded as error:
             raise TargetError(
                 f"{self.name}: {method} {path} on {self.host} stayed {error.message}: retry the sync "
