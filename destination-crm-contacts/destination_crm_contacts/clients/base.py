@@ -34,10 +34,7 @@ import orjson
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http import HttpClient
-from airbyte_cdk.sources.streams.http.error_handlers import (
-    ErrorResolution,
-    ResponseAction,
-)
+from airbyte_cdk.sources.streams.http.error_handlers import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -220,11 +217,6 @@ class TargetHttp:
                 _, response = client.send_request(
                     method, self.url(path), request_kwargs={}, params=params, json=json
                 )
-        except RetryAfterWaitExceeded as error:
-            raise TargetError(
-                f"{self.name}: {method} {path} on {self.host} stayed {error.message}: retry the sync "
-                f"later, or lower {self.name}.requests_per_second and {self.name}.max_concurrent_requests."
-            ) from None
         except AirbyteTracedException as error:
             raise self._failure(method, path, error, self._handlers[client].last) from error
         if response is not None and response.status_code in (401, 403):
@@ -243,13 +235,7 @@ class TargetHttp:
     def host(self) -> str:
         return urlsplit(self._base_url).netloc
 
-    def _failure(
-        self,
-        method: str,
-        path: str,
-        error: AirbyteTracedException,
-        last: Last,
-    ) -> TargetError:
+    def _failure(self, method: str, path: str, error: AirbyteTracedException, last: Last) -> TargetError:
         """The request failed after its retries (`last`: its last answer or exception): which host,
         what happened, and what to change. Never the exception's own text: it quotes the URL with
         its query, where a search carries a contact's email."""
@@ -273,12 +259,14 @@ class TargetHttp:
             )
         if failure.cause == Cause.UNREACHABLE:
             return TargetError(f"{where}: {failure.problem}, {tries}: {reach}")
+        slower = (
+            f"retry the sync later, or lower {self.name}.requests_per_second and "
+            f"{self.name}.max_concurrent_requests."
+        )
+        if isinstance(error, RetryAfterWaitExceeded):
+            return TargetError(f"{where} stayed {error.message}: {slower}")
         if failure.cause == Cause.RATE_LIMITED:
-            return TargetError(
-                f"{where} stayed rate limited (HTTP 429) through {tries}: "
-                f"retry the sync later, or lower {self.name}.requests_per_second and "
-                f"{self.name}.max_concurrent_requests."
-            )
+            return TargetError(f"{where} stayed rate limited (HTTP 429) through {tries}: {slower}")
         if isinstance(last, requests.Response):
             return TargetError(
                 f"{where} answered {error_reason(last)} through {tries}: the API is failing; retry the "
