@@ -63,7 +63,7 @@ def transport_failures(api_name: str, base_url: str, timeout_seconds: float, ret
 def error_mapping(api_name: str, unauthorized: ErrorResolution, transport: ErrorMapping) -> ErrorMapping:
     """The CDK's defaults plus our own wording; 401 is the caller's choice (renew a token, or
     fail), and so are transport failures (see `transport_failures`). A 429 keeps the CDK's
-    `RATE_LIMITED` action: see `rate_limit.py`."""
+    `RATE_LIMITED` action: see `transport/retry_after.py`."""
     return {
         **DEFAULT_ERROR_MAPPING,
         **transport,
