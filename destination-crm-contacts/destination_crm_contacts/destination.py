@@ -27,6 +27,7 @@ from destination_crm_contacts.clients.client_contacts import ClientContactsClien
 from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.config import ConfigError, DestinationConfig
 from destination_crm_contacts.cpu import keep_on_one_core
+from destination_crm_contacts.errors import TargetError
 from destination_crm_contacts.input import InputMessages
 from destination_crm_contacts.rejected import open_store, storage_problem, sync_folder
 from destination_crm_contacts.rejected.settings import s3_settings
@@ -37,7 +38,7 @@ from destination_crm_contacts.settings import (
     read_json_file,
     spec_problem,
 )
-from destination_crm_contacts.targets.base import CreateRetry, Target, TargetError
+from destination_crm_contacts.targets.base import CreateRetry, Target
 from destination_crm_contacts.targets.client_contacts import ClientContactsTarget
 from destination_crm_contacts.targets.crm import CrmTarget
 from destination_crm_contacts.writers.rejections import RejectedRecords

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import bisect
 import http.server
-import itertools
 import json
 import logging
 import threading
-import time
 from collections.abc import Iterator
 
 import pytest
 import requests
 import requests_mock
+from airbyte_cdk.models import FailureType
 
 from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
-from destination_crm_contacts.clients.base import TargetHttp, Transport
+from destination_crm_contacts.clients.base import TargetError, TargetHttp, Transport
 from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm_answers import Shape, parse_contacts, shape_of
-from destination_crm_contacts.clients.pacing import EvenPacing
-from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.clients.session import TargetSession, build_session
 from destination_crm_contacts.config import TargetLimits
+from destination_crm_contacts.transport.budget import paced_budget
 from unit_tests.fakes import FakeTime
 
 LOGGER = logging.getLogger("test")
+BASE_URL = "https://crm.test/api"
 
 
 class TestCrmAnswers:
@@ -85,67 +83,6 @@ class TestClientContactPages:
         assert parse_page([{"_id": str(i)} for i in range(100)], 1, 100).has_next
 
 
-class TestEvenPacing:
-    def test_given_calls_at_once_then_each_waits_for_its_own_slot(self) -> None:
-        fake = FakeTime(10.0)
-        starts = []
-        pacing = EvenPacing(4.0, clock=fake.clock, sleep=fake.sleep)
-
-        for _ in range(4):
-            now = fake.now
-            pacing.try_acquire(object(), weight=1)
-            starts.append(round(fake.now - now, 6))
-            fake.now = now  # the four callers arrived together
-
-        assert starts == [0.0, 0.25, 0.5, 0.75]
-
-    def test_given_an_idle_spell_then_the_next_call_goes_at_once_without_a_burst(self) -> None:
-        fake = FakeTime(10.0)
-        pacing = EvenPacing(2.0, clock=fake.clock, sleep=fake.sleep)
-        pacing.try_acquire(object(), weight=1)
-
-        fake.now = 60.0
-        pacing.try_acquire(object(), weight=1)
-        pacing.try_acquire(object(), weight=1)
-
-        assert fake.slept == [0.5]
-
-    def test_given_workers_that_wake_late_then_no_second_holds_more_than_the_rate(self) -> None:
-        def late_sleep(seconds: float) -> None:
-            # Every third sleep overshoots, as on a busy machine: the calls behind it pile up.
-            late = next(lateness)
-            time.sleep(seconds + late)
-
-        # The time a call leaves is the policy's last clock reading in that thread, taken under its
-        # lock when it grants the call: reading the clock after try_acquire returns would add the
-        # thread scheduler's delays, which bunch calls on a busy machine and make the test flaky.
-        last_reading = threading.local()
-
-        def clock() -> float:
-            last_reading.value = time.monotonic()
-            return last_reading.value
-
-        lateness = itertools.cycle([0.0, 0.0, 0.15])
-        pacing = EvenPacing(100.0, clock=clock, sleep=late_sleep)
-        sent: list[float] = []
-
-        def worker() -> None:
-            for _ in range(10):
-                pacing.try_acquire(object(), weight=1)
-                sent.append(last_reading.value)
-
-        threads = [threading.Thread(target=worker) for _ in range(15)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-        sent.sort()
-        busiest = max(bisect.bisect_left(sent, start + 1.0) - index for index, start in enumerate(sent))
-        assert len(sent) == 150
-        assert busiest <= 100
-
-
 class TestSession:
     def test_given_proxy_and_ca_bundle_in_the_environment_then_the_session_uses_them(
         self, monkeypatch: pytest.MonkeyPatch
@@ -154,7 +91,7 @@ class TestSession:
         monkeypatch.setenv("NO_PROXY", "crm.local")
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company.pem")
 
-        budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
+        budget = paced_budget("crm", None, logging.getLogger("test"))
         proxied = build_session("https://crm.example.com/api", TargetLimits(), budget)
         bypassed = build_session("https://crm.local/api", TargetLimits(), budget)
 
@@ -169,7 +106,7 @@ class TestSession:
         monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
         monkeypatch.setenv("NO_PROXY", "crm.local")
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/company.pem")
-        budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
+        budget = paced_budget("crm", None, logging.getLogger("test"))
         session = build_session(base_url, TargetLimits(), budget)
         url = f"{base_url}/contacts"
 
@@ -193,7 +130,7 @@ class TestSession:
         ids=["query", "repeated-query", "json-body", "extra-header"],
     )
     def test_given_a_request_then_it_is_prepared_as_requests_would(self, request_: requests.Request) -> None:
-        budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
+        budget = paced_budget("crm", None, logging.getLogger("test"))
         session = build_session("https://crm.example.com/api", TargetLimits(), budget)
         session.auth = ApiKeyAuthenticator("x-api-key", "secret")
         plain = requests.Session()
@@ -210,7 +147,7 @@ class TestSession:
         )
 
     def test_given_settings_on_the_request_then_they_are_merged_over_the_session(self) -> None:
-        budget = PacedBudget(pacing_for("crm", TargetLimits(), logging.getLogger("test")))
+        budget = paced_budget("crm", None, logging.getLogger("test"))
         session = build_session("https://crm.example.com/api", TargetLimits(), budget)
         assert isinstance(session, TargetSession)
 
@@ -309,3 +246,29 @@ def test_given_a_cookie_the_server_set_then_later_requests_carry_it() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class TestBoundedWait:
+    def test_given_a_retry_after_past_the_bound_then_the_request_fails_naming_the_api_and_its_rate(
+        self,
+    ) -> None:
+        fake = FakeTime()
+        http = TargetHttp(
+            "crm",
+            BASE_URL,
+            ApiKeyAuthenticator("x-api-key", "key"),
+            TargetLimits(),
+            Transport(max_retries=6, timeout_seconds=5),
+            LOGGER,
+            clock=fake.clock,
+            sleep=fake.sleep,
+        )
+        with requests_mock.Mocker() as mocker:
+            mocker.post(f"{BASE_URL}/contacts", status_code=429, headers={"Retry-After": "3600"}, json={})
+            with pytest.raises(TargetError) as raised:
+                http.send_once("POST", "/contacts", json={"first_name": "Ada"})
+
+        assert str(raised.value).startswith("crm: POST /contacts on crm.test stayed rate limited (HTTP 429)")
+        assert "crm.requests_per_second" in str(raised.value)
+        assert raised.value.failure_type == FailureType.transient_error
+        assert mocker.call_count == 1

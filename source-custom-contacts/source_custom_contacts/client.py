@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 import requests
-from airbyte_cdk.sources.streams.http.error_handlers import HttpStatusErrorHandler
+from airbyte_cdk.sources.streams.call_rate import LimiterMixin
 from airbyte_cdk.sources.streams.http.http_client import HttpClient
 from airbyte_cdk.sources.streams.http.requests_native_auth import TokenAuthenticator
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -33,13 +33,9 @@ from source_custom_contacts.errors import (
     transport_failures,
 )
 from source_custom_contacts.failures import Answers, FailureContext, explained
-from source_custom_contacts.rate_limit import (
-    MAX_RATE_LIMIT_WAIT_SECONDS,
-    BudgetSession,
-    PacedBudget,
-    RetryAfterBackoff,
-    paced_budget,
-)
+from source_custom_contacts.transport.budget import PacedBudget, paced_budget
+from source_custom_contacts.transport.failure import RecordingErrorHandler
+from source_custom_contacts.transport.retry_after import MAX_WAIT_SECONDS, RetryAfterBackoff
 
 CUSTOM_API_NAME = "Custom Contact Source API"
 COMPANY_API_NAME = "Company Contacts API"
@@ -78,6 +74,8 @@ class ApiClient:
     stream_name: str
     answers: Answers = field(default_factory=Answers)
     max_requests_per_second: int | None = None
+    # Judges the data requests' answers, and keeps the last it judged in each thread.
+    errors: RecordingErrorHandler | None = None
 
     def get_json(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
         return self.get(path, params).body
@@ -87,8 +85,14 @@ class ApiClient:
         try:
             _, response = self.http.send_request("GET", url, request_kwargs={}, params=dict(params))
         except AirbyteTracedException as error:
-            context = FailureContext(self.api_name, self.stream_name, self.max_requests_per_second)
-            raise explained(error, context, self.answers) from error
+            context = FailureContext(
+                self.api_name,
+                self.stream_name,
+                self.max_requests_per_second,
+                self.api_name == CUSTOM_API_NAME,
+            )
+            last = self.errors.last if self.errors is not None else None
+            raise explained(error, context, self.answers, last) from error
         try:
             body = orjson.loads(response.content)
         except orjson.JSONDecodeError:
@@ -99,11 +103,30 @@ class ApiClient:
 
 
 def rate_budget(
-    settings: HttpSettings, clock: Clock = time.monotonic, sleep: Sleep = time.sleep
+    settings: HttpSettings,
+    api_name: str = CUSTOM_API_NAME,
+    clock: Clock = time.monotonic,
+    sleep: Sleep = time.sleep,
 ) -> PacedBudget:
-    """One budget per API, shared by every client of that API (see `rate_limit.py`). The pace
-    waits with `sleep`, on `clock`."""
-    return paced_budget(settings.max_requests_per_second, clock, sleep)
+    """One budget per API, shared by every client of that API: the API counts all their requests.
+    The pace waits with `sleep`, on `clock`."""
+    logger = logging.getLogger("airbyte")
+    return paced_budget(api_name, settings.max_requests_per_second, logger, clock, sleep)
+
+
+class _CredentialsAtSend(requests.Session):
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        # Only a request that still carries credentials gets them again: requests strips them
+        # from a redirect to another host, and they must not come back there.
+        if isinstance(self.auth, AuthBase) and "Authorization" in request.headers:
+            request = self.auth(request)
+        return super().send(request, **kwargs)
+
+
+class BudgetSession(LimiterMixin, _CredentialsAtSend):
+    """The CDK's rate-limited session, which attaches the credentials once the budget lets a call
+    go rather than before: a short-lived token attached before waiting out the pace (or a
+    configured rate) could expire during the wait, and the API would refuse it."""
 
 
 def _session(budget: PacedBudget, settings: HttpSettings, on_answer: Any) -> requests.Session:
@@ -125,14 +148,16 @@ def _http_client(
     authenticator: AuthBase | None,
     max_retries: int,
     on_answer: Any,
-) -> HttpClient:
-    handler = HttpStatusErrorHandler(
+) -> tuple[HttpClient, RecordingErrorHandler]:
+    handler = RecordingErrorHandler(
         logger=logger,
         error_mapping=mapping,
         max_retries=max_retries,
-        max_time=timedelta(seconds=MAX_RATE_LIMIT_WAIT_SECONDS),
+        # The CDK's bound on one request's retries in time, beyond the bound on its waits for
+        # Retry-After: that one fails first, with its own message.
+        max_time=timedelta(seconds=MAX_WAIT_SECONDS * 2),
     )
-    return HttpClient(
+    client = HttpClient(
         name=name,
         logger=logger,
         error_handler=handler,
@@ -141,6 +166,7 @@ def _http_client(
         authenticator=authenticator,
         request_timeout=float(settings.request_timeout_seconds),
     )
+    return client, handler
 
 
 def _attempts(
@@ -168,13 +194,13 @@ def custom_api_client(
     """Token requests and data requests share one rate budget: the API counts both. A `probe`
     client (for `check`) fails at the first error, within `PROBE_TIMEOUT_SECONDS` a request.
     Both clients carry the name of the stream they serve: the CDK names it in its errors."""
-    budget = rate_budget(settings) if budget is None else budget
+    budget = rate_budget(settings, CUSTOM_API_NAME) if budget is None else budget
     answers = Answers()
     rate = settings.max_requests_per_second
     settings, max_retries, transport = _attempts(
         CUSTOM_API_NAME, config.base_url, settings, max_retries, probe
     )
-    token_client = _http_client(
+    token_client, _ = _http_client(
         stream_name,
         error_mapping(
             CUSTOM_API_NAME, credentials_refused(CUSTOM_API_NAME, "client id and client secret"), transport
@@ -189,7 +215,7 @@ def custom_api_client(
     authenticator = CustomApiTokenAuthenticator(
         token_client=token_client, token_url=f"{config.base_url}/token", api_name=CUSTOM_API_NAME, clock=clock
     )
-    data_client = _http_client(
+    data_client, errors = _http_client(
         stream_name,
         error_mapping(CUSTOM_API_NAME, TOKEN_REJECTED_RETRY, transport, forbidden=TOKEN_REJECTED_RETRY),
         budget,
@@ -199,7 +225,7 @@ def custom_api_client(
         max_retries,
         answers.on_data_answer,
     )
-    return ApiClient(CUSTOM_API_NAME, config.base_url, data_client, stream_name, answers, rate)
+    return ApiClient(CUSTOM_API_NAME, config.base_url, data_client, stream_name, answers, rate, errors)
 
 
 def company_api_client(
@@ -217,7 +243,7 @@ def company_api_client(
         COMPANY_API_NAME, config.base_url, settings, max_retries, probe
     )
     answers = Answers()
-    http = _http_client(
+    http, errors = _http_client(
         stream_name,
         error_mapping(COMPANY_API_NAME, credentials_refused(COMPANY_API_NAME, "API key"), transport),
         budget,
@@ -227,4 +253,4 @@ def company_api_client(
         max_retries,
         answers.on_data_answer,
     )
-    return ApiClient(COMPANY_API_NAME, config.base_url, http, stream_name, answers, rate)
+    return ApiClient(COMPANY_API_NAME, config.base_url, http, stream_name, answers, rate, errors)

@@ -68,7 +68,8 @@ def error_mapping(
 ) -> ErrorMapping:
     """The CDK's defaults plus our own wording; 401 is the caller's choice (renew a token, or
     fail), and so are 403 (by default a config error) and transport failures (see
-    `transport_failures`). A 429 keeps the CDK's `RATE_LIMITED` action: see `rate_limit.py`."""
+    `transport_failures`). A 429 keeps the CDK's `RATE_LIMITED` action: see
+    `transport/retry_after.py`."""
     return {
         **DEFAULT_ERROR_MAPPING,
         **transport,

@@ -1,11 +1,12 @@
 """A request that failed for good, told in the user's terms.
 
-The CDK's HttpClient words a request it gave up on for developers ("Exhausted available request
-attempts. Please see logs for more details. Exception: ...", "API rate limit exceeded."), names
-the stream after the client that sent it (the token request has a client of its own), and calls a
-token refused after a refresh a config error even when the API had accepted this sync's tokens
-until then. Each failure is rewritten here: the stream is the catalog's, the message names the
-cause and what to do, and the failure type says whether the user has something to fix.
+The CDK's HttpClient words a request it gave up on for developers, names the stream after the
+client that sent it (the token request has a client of its own), and calls a token refused after
+a refresh a config error even when the API had accepted this sync's tokens until then. Each
+failure is rewritten here: the stream is the catalog's, the message names the cause and what to
+do, and the failure type says whether the user has something to fix. A failure is recognised by
+what it is (the exception's type, the status the request last met), never by the CDK's words,
+which may change with the CDK.
 """
 
 from __future__ import annotations
@@ -16,14 +17,11 @@ from typing import Any
 
 import requests
 from airbyte_cdk.models import AirbyteErrorTraceMessage, FailureType, StreamDescriptor
+from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-# The CDK's message when a request is refused again with a token it has just renewed.
-CDK_RENEWED_TOKEN_REFUSED = "Refreshed OAuth access token is rejected by the API."
-# The CDK's message when a request's retries (or their total wait) ran out on 429s.
-CDK_RATE_LIMIT_EXHAUSTED = "API rate limit exceeded."
-# Its message when they ran out on anything else, followed by the last error's own message.
-CDK_GAVE_UP_PREFIX = "Exhausted available request attempts. Please see logs for more details. Exception: "
+from source_custom_contacts.transport.failure import Cause, Last, what_failed
+from source_custom_contacts.transport.retry_after import RetryAfterWaitExceeded
 
 
 @dataclass
@@ -33,21 +31,21 @@ class Answers:
 
     answered: int = 0
     data_succeeded: int = 0
-    # The status of the last data answer that refused the access token (401 or 403).
-    last_refusal: int | None = None
+    # Whether the last token request was refused: then a data request's 401 is not about a token
+    # the API issued.
+    token_refused: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def on_token_answer(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         with self._lock:
             self.answered += 1
+            self.token_refused = response.status_code in (401, 403)
 
     def on_data_answer(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         with self._lock:
             self.answered += 1
             if response.status_code < 400:
                 self.data_succeeded += 1
-            elif response.status_code in (401, 403):
-                self.last_refusal = response.status_code
 
 
 @dataclass(frozen=True)
@@ -55,12 +53,15 @@ class FailureContext:
     api_name: str
     stream_name: str
     max_requests_per_second: int | None
+    # Whether a data request's 401 makes the client renew its token and try once more.
+    renews_tokens: bool = False
 
 
 def explained(
-    error: AirbyteTracedException, context: FailureContext, answers: Answers
+    error: AirbyteTracedException, context: FailureContext, answers: Answers, last: Last = None
 ) -> AirbyteTracedException:
-    message, failure_type = _explain(error, context, answers)
+    """`last`: the last answer or exception the client's data requests met in this thread."""
+    message, failure_type = _explain(error, context, answers, last)
     return AirbyteTracedException(
         message=message,
         internal_message=error.internal_message or message,
@@ -71,26 +72,14 @@ def explained(
 
 
 def _explain(
-    error: AirbyteTracedException, context: FailureContext, answers: Answers
+    error: AirbyteTracedException, context: FailureContext, answers: Answers, last: Last
 ) -> tuple[str, FailureType]:
     api = context.api_name
     failure_type = error.failure_type or FailureType.system_error
-    message = error.message or ""
-    if message == CDK_RENEWED_TOKEN_REFUSED:
-        status = answers.last_refusal or 401
-        if answers.data_succeeded:
-            return (
-                f"The {api} refused its own access tokens (HTTP {status}), a newly issued one included, "
-                "after accepting them earlier in this sync: the fault is on the API's side, so the sync can "
-                "be retried, and the API's owner told if it persists.",
-                FailureType.transient_error,
-            )
-        return (
-            f"The {api} issued an access token for the client id and secret, then refused it "
-            f"(HTTP {status}), and a second one too: check that these credentials may read contacts.",
-            FailureType.config_error,
-        )
-    if message == CDK_RATE_LIMIT_EXHAUSTED:
+    # The CDK raises its own exception while handling the one its retries gave up on.
+    gave_up = error.__context__ if isinstance(error.__context__, BaseBackoffException) else None
+    failure = what_failed(gave_up.response if gave_up is not None else None)
+    if isinstance(error, RetryAfterWaitExceeded) or failure.cause == Cause.RATE_LIMITED:
         now = context.max_requests_per_second
         setting = f"now {now}" if now is not None else "now unset"
         return (
@@ -98,21 +87,38 @@ def _explain(
             f"'max_requests_per_second' ({setting}) below the API's limit, and run the sync again.",
             FailureType.transient_error,
         )
-    if message.startswith(CDK_GAVE_UP_PREFIX):
-        last_error = message.removeprefix(CDK_GAVE_UP_PREFIX)
-        return f"{_first_sentence(last_error, api)} Every retry failed the same way.", failure_type
-    return message, failure_type
-
-
-def _first_sentence(text: str, api: str) -> str:
-    # The CDK's own words for a server error ("HTTP Status Code: 503. Error: Service unavailable.").
-    if text.startswith("HTTP Status Code: "):
-        status = text.removeprefix("HTTP Status Code: ").split(".", 1)[0]
+    if gave_up is not None and failure.status is not None and failure.status >= 500:
         return (
-            f"The {api} answered HTTP {status}, a failure on its side: the sync can be retried later, "
-            "and the API's owner told if it persists."
+            f"The {api} answered HTTP {failure.status}, a failure on its side: the sync can be retried "
+            "later, and the API's owner told if it persists. Every retry failed the same way.",
+            failure_type,
         )
-    return text
+    if gave_up is not None:
+        return f"{gave_up} Every retry failed the same way.", failure_type
+    # The CDK calls a request refused again after a renewal a config error (a renewal that failed
+    # is transient); the token request itself was answered.
+    renewed_token_refused = (
+        context.renews_tokens
+        and failure_type == FailureType.config_error
+        and isinstance(last, requests.Response)
+        and last.status_code in (401, 403)
+        and not answers.token_refused
+    )
+    status = last.status_code if isinstance(last, requests.Response) else 401
+    if renewed_token_refused and answers.data_succeeded:
+        return (
+            f"The {api} refused its own access tokens (HTTP {status}), a newly issued one included, after "
+            "accepting them earlier in this sync: the fault is on the API's side, so the sync can "
+            "be retried, and the API's owner told if it persists.",
+            FailureType.transient_error,
+        )
+    if renewed_token_refused:
+        return (
+            f"The {api} issued an access token for the client id and secret, then refused it "
+            f"(HTTP {status}), and a second one too: check that these credentials may read contacts.",
+            FailureType.config_error,
+        )
+    return error.message or "", failure_type
 
 
 def sync_failed(errors: list[AirbyteErrorTraceMessage]) -> AirbyteTracedException:

@@ -24,6 +24,8 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import (
+    COMPANY_API_NAME,
+    CUSTOM_API_NAME,
     MAX_RETRIES,
     Sleep,
     company_api_client,
@@ -33,8 +35,8 @@ from source_custom_contacts.client import (
 from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, HttpSettings, parse_config
 from source_custom_contacts.entrypoint import ReadableInputFiles
 from source_custom_contacts.failures import sync_failed
-from source_custom_contacts.rate_limit import PacedBudget
 from source_custom_contacts.streams import CompanyContacts, ContactTags, CustomContacts
+from source_custom_contacts.transport.budget import PacedBudget
 
 
 class SourceCustomContacts(ReadableInputFiles, AbstractSource):
@@ -108,8 +110,8 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
     def streams(self, config: Mapping[str, Any]) -> list[Stream]:
         return self._streams(config, probe=False)
 
-    def _budget(self, settings: HttpSettings) -> PacedBudget:
-        return rate_budget(settings, self._monotonic, self._sleep)
+    def _budget(self, settings: HttpSettings, api_name: str) -> PacedBudget:
+        return rate_budget(settings, api_name, self._monotonic, self._sleep)
 
     def _streams(self, config: Mapping[str, Any], probe: bool) -> list[Stream]:
         parsed = parse_config(config)
@@ -122,7 +124,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 logger,
                 self._clock,
                 self._max_retries,
-                self._budget(http),
+                self._budget(http, CUSTOM_API_NAME),
                 probe=probe,
                 stream_name=CustomContacts.name,
             )
@@ -132,7 +134,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 )
             ]
         assert isinstance(api, CompanyApiConfig)
-        budget = self._budget(http)
+        budget = self._budget(http, COMPANY_API_NAME)
         return [
             CompanyContacts(
                 company_api_client(api, http, logger, budget, CompanyContacts.name, self._max_retries, probe),

@@ -1,8 +1,19 @@
+"""A failure told in the user's terms: the sync's closing error, and a token refused after renewal,
+recognised by the statuses the requests met."""
+
 from __future__ import annotations
 
-import pytest
-from airbyte_cdk.models import AirbyteErrorTraceMessage, FailureType, StreamDescriptor
+import logging
+from collections.abc import Iterator
 
+import pytest
+import requests_mock
+from airbyte_cdk.models import AirbyteErrorTraceMessage, FailureType, StreamDescriptor
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from contacts_sandbox.fakes import FakeTime
+from source_custom_contacts.client import ApiClient, custom_api_client, rate_budget
+from source_custom_contacts.config import CustomApiConfig, HttpSettings
 from source_custom_contacts.failures import sync_failed
 
 
@@ -37,3 +48,70 @@ def test_given_two_failed_streams_when_the_sync_fails_then_the_message_names_eac
     )
 
     assert error.message == "The sync did not finish: 'contacts' (contacts failed.); 'tags' (tags failed.)."
+
+
+BASE = "https://contacts.example.com"
+START = 1_800_000_000.0
+
+
+@pytest.fixture
+def client() -> Iterator[tuple[ApiClient, requests_mock.Mocker]]:
+    config = CustomApiConfig(base_url=BASE, client_id="id", client_secret="secret")
+    fake = FakeTime(START)
+    budget = rate_budget(HttpSettings(), clock=fake.clock, sleep=fake.sleep)
+    with requests_mock.Mocker() as mocker:
+        yield (
+            custom_api_client(config, HttpSettings(), logging.getLogger("test"), fake.clock, 1, budget),
+            mocker,
+        )
+
+
+def read_fails(api: ApiClient) -> AirbyteTracedException:
+    with pytest.raises(AirbyteTracedException) as raised:
+        api.get_json("/contacts", {"page": 1})
+    return raised.value
+
+
+def test_given_a_renewed_token_refused_too_and_none_accepted_before_then_the_credentials_are_to_check(
+    client: tuple[ApiClient, requests_mock.Mocker],
+):
+    api, mocker = client
+    mocker.get(f"{BASE}/token", [{"json": {"token": "first"}}, {"json": {"token": "second"}}])
+    mocker.get(f"{BASE}/contacts", status_code=401, json={})
+
+    error = read_fails(api)
+
+    assert error.message.startswith("The Custom Contact Source API issued an access token for the client id")
+    assert error.failure_type == FailureType.config_error
+
+
+def test_given_a_renewed_token_refused_after_tokens_were_accepted_then_the_failure_is_transient(
+    client: tuple[ApiClient, requests_mock.Mocker],
+):
+    api, mocker = client
+    mocker.get(f"{BASE}/token", [{"json": {"token": "first"}}, {"json": {"token": "second"}}])
+    mocker.get(
+        f"{BASE}/contacts", [{"json": {"contacts": [], "has_more": False}}, {"status_code": 401, "json": {}}]
+    )
+    api.get_json("/contacts", {"page": 1})
+
+    error = read_fails(api)
+
+    assert error.message.startswith("The Custom Contact Source API refused its own access tokens (HTTP 401)")
+    assert error.failure_type == FailureType.transient_error
+
+
+def test_given_the_renewal_itself_refused_then_the_credentials_message_stands(
+    client: tuple[ApiClient, requests_mock.Mocker],
+):
+    api, mocker = client
+    mocker.get(f"{BASE}/token", [{"json": {"token": "first"}}, {"status_code": 401, "json": {}}])
+    mocker.get(f"{BASE}/contacts", status_code=401, json={})
+
+    error = read_fails(api)
+
+    assert error.message == (
+        "The Custom Contact Source API refused the credentials (HTTP 401). "
+        "Check the client id and client secret in the configuration."
+    )
+    assert error.failure_type == FailureType.config_error

@@ -14,8 +14,8 @@ one record; any other (404 on a create, 405, ...) says the settings do not lead 
 fails the sync before its state is confirmed. So does a request that fails after its retries, with
 a message naming the host and the setting to look at (`request_timeout_seconds` for a timeout).
 
-A 429 is retried by the CDK (`RATE_LIMITED`) after its Retry-After (`backoff.RetryAfterBackoff`),
-by the request that got it alone; the target's pace (`pacing.RateLimitPacing`, in the session's
+A 429 is retried by the CDK (`RATE_LIMITED`) after its Retry-After (`transport.retry_after`),
+by the request that got it alone; the target's pace (`transport.pacing`, in the session's
 `APIBudget`) slows down only when that makes the 429s rarer, so a sustained limit makes the sync
 slower, not failed, and sporadic 429s do not slow it at all.
 """
@@ -23,7 +23,6 @@ slower, not failed, and sporadic 429s do not slow it at all.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,25 +34,22 @@ import orjson
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http import HttpClient
-from airbyte_cdk.sources.streams.http.error_handlers import (
-    ErrorResolution,
-    HttpStatusErrorHandler,
-    ResponseAction,
-)
+from airbyte_cdk.sources.streams.http.error_handlers import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
-from destination_crm_contacts.clients.backoff import (
-    MAX_RATE_LIMIT_WAIT_SECONDS,
-    RateLimitWaitExceeded,
-    RetryAfterBackoff,
-)
 from destination_crm_contacts.clients.http_logs import quiet_http_logs
-from destination_crm_contacts.clients.rate_limit import PacedBudget, pacing_for
 from destination_crm_contacts.clients.session import build_session
 from destination_crm_contacts.config import TargetLimits
-from destination_crm_contacts.targets.base import RecordRejectedError, StillFailingError, TargetError
+from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, TargetError
+from destination_crm_contacts.transport.budget import paced_budget
+from destination_crm_contacts.transport.failure import Cause, Last, RecordingErrorHandler, what_failed
+from destination_crm_contacts.transport.retry_after import (
+    MAX_WAIT_SECONDS,
+    RetryAfterBackoff,
+    RetryAfterWaitExceeded,
+)
 
 _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
     requests.ConnectionError,
@@ -109,48 +105,6 @@ def refusal(target: str, method: str, path: str, response: requests.Response, se
     )
 
 
-class _RecordingErrorHandler(HttpStatusErrorHandler):
-    """The CDK's status handler, keeping per thread the last answer or exception it judged: the
-    CDK's own exception, once retries are spent, no longer says whether the host timed out,
-    refused the connection or answered 500."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._last = threading.local()
-
-    def interpret_response(
-        self, response_or_exception: requests.Response | Exception | None = None
-    ) -> ErrorResolution:
-        self._last.value = response_or_exception
-        return super().interpret_response(response_or_exception)
-
-    @property
-    def last(self) -> requests.Response | Exception | None:
-        return getattr(self._last, "value", None)
-
-
-class _HttpClient(HttpClient):
-    """The CDK's client, also sending a JSON body with DELETE: the CDK attaches bodies to
-    GET/POST/PUT/PATCH only, and the CRM documents its delete with a JSON body."""
-
-    def _create_prepared_request(
-        self,
-        http_method: str,
-        url: str,
-        dedupe_query_params: bool = False,
-        headers: Mapping[str, str] | None = None,
-        params: Mapping[str, str] | None = None,
-        json: Mapping[str, Any] | None = None,
-        data: str | Mapping[str, Any] | None = None,
-    ) -> requests.PreparedRequest:
-        request = super()._create_prepared_request(
-            http_method, url, dedupe_query_params, headers, params, json, data
-        )
-        if http_method.upper() == "DELETE" and json:
-            request.prepare_body(data=None, files=None, json=json)
-        return request
-
-
 @dataclass(frozen=True)
 class Traffic:
     """What one target's API has answered so far, for the progress lines."""
@@ -194,23 +148,23 @@ class TargetHttp:
         self._timeout_note = transport.timeout_note
         self._fail_fast = transport.fail_fast
         self._auth_settings = auth_settings
-        self.pacing = pacing_for(name, limits, logger, clock, sleep)
-        self._budget = PacedBudget(self.pacing)
+        self._budget = paced_budget(name, limits.requests_per_second, logger, clock, sleep)
+        self.pacing = self._budget.pacing
         backoff = RetryAfterBackoff()
-        session = build_session(base_url, limits, self._budget)
+        self._session = session = build_session(base_url, limits, self._budget)
         http_logger = logger.getChild("http")
         quiet_http_logs(logger, http_logger)
 
         def client(retry_unsafe: bool) -> HttpClient:
-            handler = _RecordingErrorHandler(
+            handler = RecordingErrorHandler(
                 logger,
                 error_mapping=_error_mapping(name, retry_unsafe=retry_unsafe, fail_fast=transport.fail_fast),
                 max_retries=transport.max_retries,
                 # The CDK's bound on one request's retries in time, beyond the bound on its waits
                 # for Retry-After: that one fails first, with its own message.
-                max_time=timedelta(seconds=MAX_RATE_LIMIT_WAIT_SECONDS * 2),
+                max_time=timedelta(seconds=MAX_WAIT_SECONDS * 2),
             )
-            http_client = _HttpClient(
+            http_client = HttpClient(
                 name=name,
                 logger=http_logger,
                 error_handler=handler,
@@ -222,7 +176,7 @@ class TargetHttp:
             self._handlers[http_client] = handler
             return http_client
 
-        self._handlers: dict[HttpClient, _RecordingErrorHandler] = {}
+        self._handlers: dict[HttpClient, RecordingErrorHandler] = {}
         self._idempotent = client(retry_unsafe=True)
         self._once = client(retry_unsafe=False)
 
@@ -260,14 +214,10 @@ class TargetHttp:
         """One request through the CDK's client: its retries, backoff and rate limit are the
         CDK's, with our error mapping, backoff strategy and budget."""
         try:
-            _, response = client.send_request(
-                method, self.url(path), request_kwargs={}, params=params, json=json
-            )
-        except RateLimitWaitExceeded as error:
-            raise TargetError(
-                f"{self.name}: {method} {path} on {self.host} stayed {error.message}: retry the sync "
-                f"later, or lower {self.name}.requests_per_second and {self.name}.max_concurrent_requests."
-            ) from None
+            with self._session.delete_body(json if method.upper() == "DELETE" else None):
+                _, response = client.send_request(
+                    method, self.url(path), request_kwargs={}, params=params, json=json
+                )
         except AirbyteTracedException as error:
             raise self._failure(method, path, error, self._handlers[client].last) from error
         if response is not None and response.status_code in (401, 403):
@@ -286,41 +236,38 @@ class TargetHttp:
     def host(self) -> str:
         return urlsplit(self._base_url).netloc
 
-    def _failure(
-        self,
-        method: str,
-        path: str,
-        error: AirbyteTracedException,
-        last: requests.Response | Exception | None,
-    ) -> TargetError:
+    def _failure(self, method: str, path: str, error: AirbyteTracedException, last: Last) -> TargetError:
         """The request failed after its retries (`last`: its last answer or exception): which host,
         what happened, and what to change. Never the exception's own text: it quotes the URL with
         its query, where a search carries a contact's email."""
-        rate_limited = isinstance(last, requests.Response) and last.status_code == 429
+        failure = what_failed(last)
         tries = (
             f"{self._max_retries + 1} tries"
-            if self._max_retries and (rate_limited or not self._fail_fast)
+            if self._max_retries and (failure.cause == Cause.RATE_LIMITED or not self._fail_fast)
             else "1 try"
         )
         where = f"{self.name}: {method} {path} on {self.host}"
-        if isinstance(last, requests.Timeout) and not isinstance(last, requests.ConnectTimeout):
+        timeout = f"request_timeout_seconds ({self._timeout:g} s{self._timeout_note})"
+        reach = f"check {self.name}.base_url and that the host is reachable from where the connector runs."
+        if failure.cause == Cause.NO_ANSWER:
             return TargetError(
-                f"{where} got no answer within request_timeout_seconds ({self._timeout:g} s"
-                f"{self._timeout_note}), {tries}: check {self.name}.base_url, or raise "
+                f"{where} got no answer within {timeout}, {tries}: check {self.name}.base_url, or raise "
                 "request_timeout_seconds if the API is slow."
             )
-        if isinstance(last, requests.RequestException) and not isinstance(last, requests.HTTPError):
+        if failure.cause == Cause.NOT_ACCEPTED:
             return TargetError(
-                f"{where}: {_connection_problem(last, self._timeout, self._timeout_note)}, {tries}: "
-                f"check {self.name}.base_url "
-                "and that the host is reachable from where the connector runs."
+                f"{where}: the host did not accept a connection within {timeout}, {tries}: {reach}"
             )
-        if isinstance(last, requests.Response) and last.status_code == 429:
-            return TargetError(
-                f"{where} stayed rate limited (HTTP 429) through {tries}: "
-                f"retry the sync later, or lower {self.name}.requests_per_second and "
-                f"{self.name}.max_concurrent_requests."
-            )
+        if failure.cause == Cause.UNREACHABLE:
+            return TargetError(f"{where}: {failure.problem}, {tries}: {reach}")
+        slower = (
+            f"retry the sync later, or lower {self.name}.requests_per_second and "
+            f"{self.name}.max_concurrent_requests."
+        )
+        if isinstance(error, RetryAfterWaitExceeded):
+            return TargetError(f"{where} stayed {error.message}: {slower}")
+        if failure.cause == Cause.RATE_LIMITED:
+            return TargetError(f"{where} stayed rate limited (HTTP 429) through {tries}: {slower}")
         if isinstance(last, requests.Response):
             # A 500 is the server's own error, which one record's content can cause; a 502, 503 or
             # 504 says the server or its gateway is down.
@@ -332,20 +279,6 @@ class TargetHttp:
         return TargetError(
             f"{where} failed: {error.message}", error.failure_type or FailureType.transient_error
         )
-
-
-def _connection_problem(error: requests.RequestException, timeout: float, note: str) -> str:
-    """A short reading of a transport failure, from the words the OS and urllib3 use."""
-    text = str(error).lower()
-    if isinstance(error, requests.ConnectTimeout) or "timed out" in text:
-        return f"the host did not accept a connection within request_timeout_seconds ({timeout:g} s{note})"
-    if "name or service not known" in text or "name resolution" in text or "nodename nor servname" in text:
-        return "the host name does not resolve"
-    if "refused" in text:
-        return "the connection was refused (nothing listens at that host and port)"
-    if isinstance(error, requests.exceptions.SSLError):
-        return "the TLS handshake failed"
-    return "the connection failed"
 
 
 def json_body(response: requests.Response) -> Any:

@@ -27,7 +27,7 @@ from destination_crm_contacts.clients.base import (
     refusal,
 )
 from destination_crm_contacts.config import ClientContactsConfig
-from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedError
+from destination_crm_contacts.errors import FailedAnswer, RecordRejectedError
 
 Document = Mapping[str, Any]
 _PATH_SETTINGS = "client_contacts.base_url and client_contacts.contacts_path"

@@ -40,7 +40,7 @@ from destination_crm_contacts.clients.crm_readings import (
     search_words,
 )
 from destination_crm_contacts.config import CrmConfig
-from destination_crm_contacts.targets.base import FailedAnswer, RecordRejectedError, StillFailingError
+from destination_crm_contacts.errors import FailedAnswer, RecordRejectedError, StillFailingError
 
 _PATH_SETTINGS = "crm.base_url and crm.contacts_path"
 _GONE = (404, 410)

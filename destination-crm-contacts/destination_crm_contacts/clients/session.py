@@ -4,6 +4,9 @@ proxy and CA bundle, read once when the session is built."""
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +27,24 @@ class TargetSession(LimiterSession):
     both are done directly; anything else takes requests' own path.
     """
 
+    def __init__(self, api_budget: APIBudget) -> None:
+        super().__init__(api_budget=api_budget)
+        self._delete_body = threading.local()
+
+    @contextmanager
+    def delete_body(self, json: Mapping[str, Any] | None) -> Iterator[None]:
+        """The JSON body of the DELETE sent on this thread meanwhile: the CDK attaches a body to
+        GET, POST, PUT and PATCH only, and the CRM documents its delete with one."""
+        self._delete_body.value = json
+        try:
+            yield
+        finally:
+            self._delete_body.value = None
+
     def prepare_request(self, request: requests.Request) -> requests.PreparedRequest:
+        body = getattr(self._delete_body, "value", None)
+        if body and request.method and request.method.upper() == "DELETE" and request.json is None:
+            request.json = body
         if self.cookies or request.cookies or request.files or request.data or request.auth:
             return super().prepare_request(request)
         if any(self.hooks.values()) or any(request.hooks.values()):
@@ -54,7 +74,7 @@ class TargetSession(LimiterSession):
         return {"proxies": self.proxies, "stream": self.stream, "verify": self.verify, "cert": self.cert}
 
 
-def build_session(base_url: str, limits: TargetLimits, budget: APIBudget) -> requests.Session:
+def build_session(base_url: str, limits: TargetLimits, budget: APIBudget) -> TargetSession:
     session = TargetSession(api_budget=budget)
     # Every worker keeps its connection open: the default pool of 10 would drop and reopen them.
     adapter = requests.adapters.HTTPAdapter(

@@ -1,5 +1,5 @@
-"""What a target is to the writer: upsert, create, delete one contact, and list those it manages;
-and the two errors a target raises: one record refused, or the whole target out of reach."""
+"""What a target is to the writer: upsert, create, delete one contact, and list those it manages.
+The two errors a target raises live in `errors.py`, below the clients that raise them too."""
 
 from __future__ import annotations
 
@@ -12,36 +12,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-from airbyte_cdk.models import FailureType
-
+# Re-exported: the targets import them from here as well.
+from destination_crm_contacts.errors import FailedAnswer, StillFailingError, TargetError
 from destination_crm_contacts.targets.key_index import KeyIndex
-
-
-class TargetError(Exception):
-    """The target cannot be written to (bad credentials, down after every retry): fails the sync."""
-
-    def __init__(self, message: str, failure_type: FailureType = FailureType.transient_error) -> None:
-        super().__init__(message)
-        self.failure_type = failure_type
-
-
-class StillFailingError(TargetError):
-    """A write that still failed after its retries (a 5xx, or a create whose answer never came and
-    that a lookup did not find): an outage, or one record the server cannot take. The writer tells
-    them apart by the other writes of the target (see `Target.healthy`)."""
-
-
-@dataclass(frozen=True)
-class FailedAnswer:
-    """A create answered with a 5xx: like a lost answer it may have committed, so it is looked up
-    before it is tried again; a 500 that persists may be the record's own failure."""
-
-    status: int
-    reason: str
-
-
-class RecordRejectedError(Exception):
-    """The target refused this one contact; the message is the target's reason."""
 
 
 class Outcome(Enum):

@@ -28,16 +28,9 @@ import orjson
 
 from destination_crm_contacts.clients.client_contacts import ClientContactsClient, Document
 from destination_crm_contacts.config import CLIENT_CONTACT_FIELDS, ClientContactsConfig
+from destination_crm_contacts.errors import RecordRejectedError, TargetError
 from destination_crm_contacts.mapping import DEFAULT_CLIENT_CONTACT_MAPPING, FieldMapping
-from destination_crm_contacts.targets.base import (
-    Contact,
-    CreateRetry,
-    Outcome,
-    RecordRejectedError,
-    Target,
-    TargetError,
-    Written,
-)
+from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target, Written
 from destination_crm_contacts.targets.key_index import KeyIndex
 
 # The fields the API documents as writable on create and update (its own `_id`, `createdAt`,

@@ -26,16 +26,9 @@ from airbyte_cdk.models import FailureType
 from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.clients.crm_answers import CrmContact, SearchAnswer
 from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNMARKED, ADOPT_UNVERIFIED, CrmConfig
+from destination_crm_contacts.errors import RecordRejectedError, TargetError
 from destination_crm_contacts.mapping import DEFAULT_CRM_MAPPING, FieldMapping
-from destination_crm_contacts.targets.base import (
-    Contact,
-    CreateRetry,
-    Outcome,
-    RecordRejectedError,
-    Target,
-    TargetError,
-    Written,
-)
+from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target, Written
 from destination_crm_contacts.targets.crm_check import check_crm
 from destination_crm_contacts.targets.crm_index import (
     Known,

@@ -20,7 +20,7 @@ from airbyte_cdk.models import FailureType
 from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.clients.crm_answers import CrmContact
 from destination_crm_contacts.config import CrmConfig
-from destination_crm_contacts.targets.base import RecordRejectedError, TargetError
+from destination_crm_contacts.errors import RecordRejectedError, TargetError
 from destination_crm_contacts.targets.crm_marker import marker
 
 # The source key of the contact `check` creates and deletes (a random suffix follows it).

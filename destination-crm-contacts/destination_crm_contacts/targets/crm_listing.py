@@ -18,7 +18,7 @@ from airbyte_cdk.models import FailureType
 from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.clients.crm_answers import SearchAnswer, Shape
 from destination_crm_contacts.config import CrmConfig
-from destination_crm_contacts.targets.base import TargetError
+from destination_crm_contacts.errors import TargetError
 from destination_crm_contacts.targets.crm_index import Known, kept
 from destination_crm_contacts.targets.crm_marker import MARKER_PREFIX, marker, markers_in
 from destination_crm_contacts.targets.key_index import KeyIndex

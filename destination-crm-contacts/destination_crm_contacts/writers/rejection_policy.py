@@ -11,7 +11,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.config import WriteOptions
-from destination_crm_contacts.targets.base import RecordRejectedError
+from destination_crm_contacts.errors import RecordRejectedError
 from destination_crm_contacts.writers.buffer import Change
 from destination_crm_contacts.writers.rejections import RejectedRecords, redacted
 from destination_crm_contacts.writers.stats import Totals

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from airbyte_cdk.models import AirbyteStreamStatus, AirbyteTraceMessage, DestinationSyncMode, TraceType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from destination_crm_contacts.targets.base import Target, TargetError
+from destination_crm_contacts.errors import TargetError
+from destination_crm_contacts.targets.base import Target
 from destination_crm_contacts.writers.buffer import Change
 from destination_crm_contacts.writers.streams import OVERWRITE, StreamPlan, stream_name
 

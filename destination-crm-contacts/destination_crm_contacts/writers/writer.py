@@ -32,16 +32,9 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.config import WriteOptions
+from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, TargetError
 from destination_crm_contacts.mapping import InvalidRecordError, is_tombstone, primary_key_of
-from destination_crm_contacts.targets.base import (
-    Contact,
-    Outcome,
-    RecordRejectedError,
-    StillFailingError,
-    Target,
-    TargetError,
-    Written,
-)
+from destination_crm_contacts.targets.base import Contact, Outcome, Target, Written
 from destination_crm_contacts.writers.buffer import Batch, Change
 from destination_crm_contacts.writers.progress import Progress, Traffic
 from destination_crm_contacts.writers.rejection_policy import RejectionPolicy

@@ -12,7 +12,7 @@ import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from destination_crm_contacts.clients.pacing import RateLimitPacing
+from destination_crm_contacts.transport.pacing import RateLimitPacing
 from unit_tests.fakes import FakeTime
 
 # The CDK's rate-limit backoff sleeps the Retry-After and one second more.

@@ -1,23 +1,23 @@
-"""The pace of a target: it slows down for a rate limit, and only when slowing down helps."""
+"""The pace of one API: it slows down for a rate limit, and only when slowing down helps; and the
+even schedule it paces on."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
-from collections.abc import Callable, Iterator
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
-import requests_mock
-from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
-from destination_crm_contacts.clients.base import TargetError, TargetHttp, Transport
-from destination_crm_contacts.clients.pacing import RateLimitPacing
-from destination_crm_contacts.clients.rate_limit import PacedBudget
-from destination_crm_contacts.config import TargetLimits
+from destination_crm_contacts.transport.budget import PacedBudget
+from destination_crm_contacts.transport.pacing import EvenPacing, RateLimitPacing
 from unit_tests.fakes import FakeTime
-from unit_tests.pacing_simulation import EveryNth, SteadyLimit, simulate
+from unit_tests.transport.pacing_simulation import EveryNth, SteadyLimit, simulate
 
 LOGGER = logging.getLogger("airbyte")
 BASE_URL = "https://crm.test/api"
@@ -193,33 +193,62 @@ class TestBudget:
         assert (budget.answers, budget.rate_limited_answers) == (7, 1)
 
 
-@pytest.fixture
-def mocker() -> Iterator[requests_mock.Mocker]:
-    with requests_mock.Mocker() as mocked:
-        yield mocked
+class TestEvenPacing:
+    def test_given_calls_at_once_then_each_waits_for_its_own_slot(self) -> None:
+        fake = FakeTime(10.0)
+        starts = []
+        pacing = EvenPacing(4.0, clock=fake.clock, sleep=fake.sleep)
 
+        for _ in range(4):
+            now = fake.now
+            pacing.try_acquire(object(), weight=1)
+            starts.append(round(fake.now - now, 6))
+            fake.now = now  # the four callers arrived together
 
-class TestBoundedWait:
-    def test_given_a_retry_after_past_the_bound_then_the_request_fails_naming_the_api_and_its_rate(
-        self, mocker: requests_mock.Mocker
-    ) -> None:
-        fake = FakeTime()
-        http = TargetHttp(
-            "crm",
-            BASE_URL,
-            ApiKeyAuthenticator("x-api-key", "key"),
-            TargetLimits(),
-            Transport(max_retries=6, timeout_seconds=5),
-            LOGGER,
-            clock=fake.clock,
-            sleep=fake.sleep,
-        )
-        mocker.post(f"{BASE_URL}/contacts", status_code=429, headers={"Retry-After": "3600"}, json={})
+        assert starts == [0.0, 0.25, 0.5, 0.75]
 
-        with pytest.raises(TargetError) as raised:
-            http.send_once("POST", "/contacts", json={"first_name": "Ada"})
+    def test_given_an_idle_spell_then_the_next_call_goes_at_once_without_a_burst(self) -> None:
+        fake = FakeTime(10.0)
+        pacing = EvenPacing(2.0, clock=fake.clock, sleep=fake.sleep)
+        pacing.try_acquire(object(), weight=1)
 
-        assert str(raised.value).startswith("crm: POST /contacts on crm.test stayed rate limited (HTTP 429)")
-        assert "crm.requests_per_second" in str(raised.value)
-        assert raised.value.failure_type == FailureType.transient_error
-        assert mocker.call_count == 1
+        fake.now = 60.0
+        pacing.try_acquire(object(), weight=1)
+        pacing.try_acquire(object(), weight=1)
+
+        assert fake.slept == [0.5]
+
+    def test_given_workers_that_wake_late_then_no_second_holds_more_than_the_rate(self) -> None:
+        def late_sleep(seconds: float) -> None:
+            # Every third sleep overshoots, as on a busy machine: the calls behind it pile up.
+            late = next(lateness)
+            time.sleep(seconds + late)
+
+        # The time a call leaves is the policy's last clock reading in that thread, taken under its
+        # lock when it grants the call: reading the clock after try_acquire returns would add the
+        # thread scheduler's delays, which bunch calls on a busy machine and make the test flaky.
+        last_reading = threading.local()
+
+        def clock() -> float:
+            last_reading.value = time.monotonic()
+            return last_reading.value
+
+        lateness = itertools.cycle([0.0, 0.0, 0.15])
+        pacing = EvenPacing(100.0, clock=clock, sleep=late_sleep)
+        sent: list[float] = []
+
+        def worker() -> None:
+            for _ in range(10):
+                pacing.try_acquire(object(), weight=1)
+                sent.append(last_reading.value)
+
+        threads = [threading.Thread(target=worker) for _ in range(15)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        sent.sort()
+        busiest = max(bisect.bisect_left(sent, start + 1.0) - index for index, start in enumerate(sent))
+        assert len(sent) == 150
+        assert busiest <= 100

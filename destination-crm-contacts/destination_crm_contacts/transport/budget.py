@@ -1,4 +1,5 @@
-"""One target's call budget: the CDK's `APIBudget` around its pace, told of every answer."""
+"""One API's call budget: the CDK's `APIBudget` around its pace, told of every answer. Every
+request to the API passes through it, from every client of that API."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from typing import Any
 import requests
 from airbyte_cdk.sources.streams.call_rate import APIBudget
 
-from destination_crm_contacts.clients.pacing import PACING_MARGIN, RateLimitPacing
-from destination_crm_contacts.config import TargetLimits
+from .pacing import PACING_MARGIN, RateLimitPacing
 
 
 class PacedBudget(APIBudget):
@@ -37,13 +37,14 @@ class PacedBudget(APIBudget):
             self.pacing.answered(request, rate_limited=limited)
 
 
-def pacing_for(
-    target: str,
-    limits: TargetLimits,
+def paced_budget(
+    name: str,
+    requests_per_second: float | None,
     logger: logging.Logger,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
-) -> RateLimitPacing:
-    """Unpaced until 429s call for it, unless a rate is configured: then paced under it from the start."""
-    ceiling = limits.requests_per_second * PACING_MARGIN if limits.requests_per_second > 0 else None
-    return RateLimitPacing(target, logger, ceiling, clock, sleep)
+) -> PacedBudget:
+    """Unpaced until 429s call for it, unless a rate is configured: then paced under it from the
+    start. `name` names the API in the pace's log lines."""
+    ceiling = requests_per_second * PACING_MARGIN if requests_per_second else None
+    return PacedBudget(RateLimitPacing(name, logger, ceiling, clock, sleep))

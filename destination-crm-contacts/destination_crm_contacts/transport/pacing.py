@@ -1,4 +1,4 @@
-"""How fast requests leave for one target: an even schedule, and the pace that tells a rate limit
+"""How fast requests leave for one API: an even schedule, and the pace that tells a rate limit
 from 429s that come whatever the pace.
 
 `EvenPacing` spreads calls at a fixed rate. `RateLimitPacing` decides that rate from the answers,
@@ -14,8 +14,8 @@ judged a window at a time (a second, or longer until enough answers came):
 - It never goes below what got through in the window that met the 429s, nor under `RATE_FLOOR`.
 
 Each 429 is waited out by the request that got it (its Retry-After, in the backoff strategy); the
-other workers are never stopped for it. A configured `requests_per_second` is the ceiling of the
-pace and the pace from the start.
+other workers are never stopped for it. A configured rate is the ceiling of the pace and the pace
+from the start.
 """
 
 from __future__ import annotations
@@ -81,9 +81,7 @@ class EvenPacing(BaseCallRatePolicy):
         self._next_slot = 0.0
         self._sent: deque[float] = deque()
         self._lock = threading.Lock()
-        self._rate = calls_per_second
-        self._interval = 1.0 / calls_per_second
-        self._per_second = max(1, int(calls_per_second))
+        self.set_rate(calls_per_second)
 
     @property
     def rate(self) -> float:
@@ -137,8 +135,8 @@ class _Trial:
 
 
 class RateLimitPacing(BaseCallRatePolicy):
-    """The pace of one target (see the module's docstring). Its owner tells it of every answer with
-    `answered`; `rate` is None while calls are not paced."""
+    """The pace of one API, named `target` in its log lines (see the module's docstring). Its owner
+    tells it of every answer with `answered`; `rate` is None while calls are not paced."""
 
     def __init__(
         self,
@@ -165,12 +163,12 @@ class RateLimitPacing(BaseCallRatePolicy):
         # changed say nothing about the new pace.
         self._sent_in: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         self._pace_changes = 0
-        self._told_limit = self._told_sporadic = False
+        self._told: set[str] = set()
         self._lock = threading.Lock()
 
     @property
     def rate(self) -> float | None:
-        """Calls a second the target is paced at; None while it is not paced."""
+        """Calls a second the API is paced at; None while it is not paced."""
         return self._rate
 
     @property
@@ -219,11 +217,19 @@ class RateLimitPacing(BaseCallRatePolicy):
         if self._trial is not None:
             trial, self._trial = self._trial, None
             if share <= trial.share_before / 2:
-                self._tell_limit()
+                self._tell(
+                    "limit",
+                    "the API answered 429 (rate limited), and less often once slowed down: pacing its "
+                    f"requests at {self._rate or 0:.1f}/s, rising again while calls get through",
+                )
             else:
                 self._tolerated = max(self._tolerated, min(share, trial.share_before))
                 self._pace_at(trial.rate_before)
-                self._tell_sporadic()
+                self._tell(
+                    "sporadic",
+                    f"the API answers 429 to about {self._tolerated:.0%} of requests whatever the pace: "
+                    "each is retried after its Retry-After while the others go on at full speed",
+                )
             return
         excess = share - self._tolerated
         if excess > SHARE_MARGIN and excess > self._tolerated / 2:
@@ -253,18 +259,7 @@ class RateLimitPacing(BaseCallRatePolicy):
             self._schedule.set_rate(rate)
         self._rate = rate
 
-    def _tell_limit(self) -> None:
-        message = (
-            f"{self._target}: the API answered 429 (rate limited), and less often once slowed down: "
-            f"pacing its requests at {self._rate or 0:.1f}/s, rising again while calls get through"
-        )
-        self._logger.log(logging.DEBUG if self._told_limit else logging.INFO, message)
-        self._told_limit = True
-
-    def _tell_sporadic(self) -> None:
-        message = (
-            f"{self._target}: the API answers 429 to about {self._tolerated:.0%} of requests whatever "
-            "the pace: each is retried after its Retry-After while the others go on at full speed"
-        )
-        self._logger.log(logging.DEBUG if self._told_sporadic else logging.INFO, message)
-        self._told_sporadic = True
+    def _tell(self, kind: str, message: str) -> None:
+        """At INFO the first time of each kind, at DEBUG after: the log says it once."""
+        self._logger.log(logging.DEBUG if kind in self._told else logging.INFO, f"{self._target}: {message}")
+        self._told.add(kind)
