@@ -21,9 +21,14 @@ from connector_pair.mirror import (
     compare,
     custom_source_records,
 )
+from connector_pair.readings_matrix import UNLEARNABLE, covering, served, widest
 from connector_pair.sync import SyncResult, configured_catalog, discover, run_sync, write_json
 
-from contacts_sandbox.testing import SandboxProcess
+from contacts_sandbox.testing import CATALOGUE, EVERY_READING, PRESETS, SandboxProcess
+
+# Each preset for a whole run; then one run whose cycles each serve the next combination of one
+# reading per point, so that every reading of the catalogue meets churn and faults in some cycle.
+COVERING = "every-reading"
 
 
 def describe(cycle: Cycle) -> str:
@@ -39,15 +44,34 @@ def describe(cycle: Cycle) -> str:
         f"{cycle.churn_during_sync or 'none'}; attempts {cycle.attempts}; {cycle.records_read} records read",
         f"  faults: {faults}",
     ]
+    if cycle.readings:
+        # Only those other than lenient's, which is each point's first reading.
+        lenient = {point.key: point.values[0] for point in CATALOGUE}
+        changed = [f"{key}={value}" for key, value in cycle.readings.items() if lenient.get(key) != value]
+        lines.append(f"  readings: {' '.join(changed) or 'lenient'}")
     lines += [f"  {difference.details()}" for difference in cycle.differences.values()]
     return "\n".join(lines)
 
 
 @pytest.mark.fidelity_cycles
+@pytest.mark.parametrize("readings", [*PRESETS, COVERING])
 def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every_target_mirrors_the_source(
-    request: pytest.FixtureRequest, profile: str, tmp_path: Path
+    request: pytest.FixtureRequest, readings: str, tmp_path: Path
 ) -> None:
     cycles = request.config.getoption("--fidelity-cycles")
+    combinations = None
+    if readings == COVERING:
+        # The first cycle is the full sync: `cycles + 1` syncs, and enough to serve every reading.
+        cycles = max(cycles, widest(CATALOGUE) - 1)
+        combinations = covering(CATALOGUE, cycles + 1)
+        assert cycles + 1 >= widest(CATALOGUE)
+        assert served(combinations) == set(EVERY_READING)
+        assert not [
+            together
+            for together in UNLEARNABLE
+            for combination in combinations
+            if together.items() <= combination.items()
+        ]
     seed = request.config.getoption("--fidelity-seed")
     contacts = request.config.getoption("--fidelity-contacts")
     source_limit, target_limit = (
@@ -61,6 +85,7 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
         report.append(describe(cycle))
         results.write_text(json.dumps([done.as_dict() for done in run.cycles], indent=2))
 
+    profile = "lenient" if readings == COVERING else readings
     with SandboxProcess(contacts=contacts, seed=seed, profile=profile) as sandbox:
         run = FidelityRun(
             sandbox.url,
@@ -69,6 +94,7 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
             seed=seed,
             scale=contacts,
             rate_limits=RateLimits(source=source_limit, targets=target_limit),
+            readings_of_cycle=None if combinations is None else combinations.__getitem__,
         )
         done = run.run(cycles, on_cycle=record)
 
@@ -76,7 +102,7 @@ def test_given_random_churn_and_faults_when_syncing_cycle_after_cycle_then_every
     print(f"results: {results}")
     failed = [cycle for cycle in done if not cycle.ok]
     assert not failed, (
-        f"{profile} profile, seed {seed}, {contacts} contacts: "
+        f"{readings} readings, seed {seed}, {contacts} contacts: "
         f"cycle {failed[0].number} failed; logs in {tmp_path}\n" + "\n".join(report)
     )
     assert len(done) == cycles + 1

@@ -41,6 +41,7 @@ class Cycle:
     totals: dict[str, dict[str, int]] = field(default_factory=dict)
     answers: dict[str, dict[str, int]] = field(default_factory=dict)  # per API: status -> requests
     differences: dict[str, Difference] = field(default_factory=dict)
+    readings: dict[str, str] = field(default_factory=dict)  # the sandbox's, when the cycle set them
 
     @property
     def ok(self) -> bool:
@@ -59,6 +60,7 @@ class Cycle:
             "records_read": self.records_read,
             "totals": self.totals,
             "answers": self.answers,
+            "readings": self.readings,
             "checks": {target: difference.summary() for target, difference in self.differences.items()},
         }
 
@@ -143,8 +145,12 @@ class FidelityRun:
         seed: int,
         scale: int,
         rate_limits: RateLimits = RateLimits(),
+        readings_of_cycle: Callable[[int], dict[str, str]] | None = None,
     ) -> None:
         self.admin = admin
+        # The readings each cycle switches the sandbox to before it churns (None: the sandbox's own).
+        # The connectors learn readings at every sync, so a switch between syncs is theirs to meet.
+        self.readings_of_cycle = readings_of_cycle
         self.rate_limits = rate_limits
         self.work_dir = work_dir
         self.rng = random.Random(seed)
@@ -182,6 +188,8 @@ class FidelityRun:
     def cycle(self, number: int) -> Cycle:
         rng = self.rng
         cycle = Cycle(number)
+        if self.readings_of_cycle is not None:
+            cycle.readings = self.admin.set_readings(self.readings_of_cycle(number))
         if number > 0:
             cycle.churn = draw_churn(rng, self.scale)
             self.admin.churn("custom", **cycle.churn)
@@ -236,7 +244,8 @@ class FidelityRun:
     def _check(self, cycle: Cycle, unsettled: set[str]) -> None:
         source = custom_source_records(self.admin.dump("custom"))
         rejected = _read_jsonl(self.rejected_path)
+        readings = self.admin.readings()
         for target in TARGETS:
             cycle.differences[target] = compare(
-                target, source, self.admin.dump(target), rejected, unsettled=unsettled
+                target, source, self.admin.dump(target), rejected, unsettled=unsettled, readings=readings
             )

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from connector_pair.documented import BY_READING, gap_reason
+
 MARKER = re.compile(r"\[source-id:([^\]]+)\]")
 
 
@@ -135,9 +137,10 @@ class Difference:
     duplicates: dict[str, list[str]] = field(default_factory=dict)
     unreported_rejections: list[str] = field(default_factory=list)
     unfounded_rejections: list[str] = field(default_factory=list)
-    # Stale fields of a kind the destination is known not to write yet (see KNOWN_GAPS): shown,
+    # Stale fields the destination documents it cannot write (see `documented`), with why: shown,
     # and not counted against `ok`, so every other difference still fails a comparison.
     known_gaps: dict[str, dict[str, tuple[str | None, str | None]]] = field(default_factory=dict)
+    gap_reasons: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -186,7 +189,7 @@ class Difference:
             lines.append(f"  duplicated {key}: documents {', '.join(ids)}")
         for key, fields in list(self.known_gaps.items())[:limit]:
             shown = "; ".join(
-                f"{name}: held {held!r}, source {want!r} ({KNOWN_GAPS[self.target][name]})"
+                f"{name}: held {held!r}, source {want!r} ({self.gap_reasons[name]})"
                 for name, (held, want) in fields.items()
             )
             lines.append(f"  known gap {key}: {shown}")
@@ -201,6 +204,7 @@ def compare(
     exempt: Iterable[str] = (),
     unsettled: Iterable[str] = (),
     key_prefix: str = "",
+    readings: Mapping[str, str] | None = None,
 ) -> Difference:
     """Compare one target's dump with the source's live records (source id -> record).
 
@@ -210,7 +214,8 @@ def compare(
     Contacts API reports no deletions, so an incremental sync cannot carry them). `unsettled` keys
     changed while the sync ran, so it may or may not carry them: they are left out of this check
     but for duplicates. `key_prefix` is the destination's: documents store `<prefix><source id>`,
-    and those under another prefix belong to another source and are left out.
+    and those under another prefix belong to another source and are left out. `readings` are the
+    sandbox's in force: under some, the destination documents that a target holds another value.
     """
     shape = TARGETS[target]
     difference = Difference(target)
@@ -242,10 +247,16 @@ def compare(
             continue
         want = shape.expected(record)
         have = shape.stored(documents_of_key[0])
+        documented = BY_READING[target](readings or {}, record, documents_of_key[0], want, have)
         changed = {
             name: (have.get(name), value) for name, value in want.items() if _differs(have.get(name), value)
         }
-        gaps = {name: values for name, values in changed.items() if _known_gap(target, name, *values)}
+        gaps = {}
+        for name, values in changed.items():
+            reason = gap_reason(target, name, *values, documented)
+            if reason is not None:
+                gaps[name] = values
+                difference.gap_reasons[name] = reason
         if gaps:
             difference.known_gaps[key] = gaps
         if len(gaps) < len(changed):
@@ -262,18 +273,6 @@ def compare(
         keys.sort(key=_numeric_first)
     difference.unfounded_rejections.sort(key=_numeric_first)
     return difference
-
-
-# Target -> field -> why. A field the source emptied that the destination leaves as it was, as its
-# README documents and its totals count (`not_cleared`): the APIs' documents give no way to empty it.
-KNOWN_GAPS: dict[str, dict[str, str]] = {
-    "crm": {"phone": "the CRM's edit types phone and takes no null: it cannot be emptied"},
-    "client_contacts": {"email": "email is typed as an address and takes no null: it cannot be emptied"},
-}
-
-
-def _known_gap(target: str, name: str, held: str | None, want: str | None) -> bool:
-    return want is None and held is not None and name in KNOWN_GAPS.get(target, {})
 
 
 def _differs(held: str | None, want: str | None) -> bool:
