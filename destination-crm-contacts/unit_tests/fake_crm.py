@@ -153,8 +153,7 @@ class FakeCrm(FakeApi):
         if spelling is None:
             if self.readings["other_spelling"] == "ignored":
                 return {"id": ""}
-            context.status_code = 400
-            return {"error": f"{spellings[0][0]} is required"}
+            return self._refuse(context, f"{spellings[0][0]} is required")
         contact = self.contacts.get(body.get(spelling[0]))
         if contact is None:
             context.status_code = 404
@@ -182,8 +181,7 @@ class FakeCrm(FakeApi):
         in_query = (request.qs.get("contact_id") or [None])[0]
         contact_id = {"body": in_body, "query": in_query}.get(place, in_query or in_body)
         if not contact_id:
-            context.status_code = 400
-            return json.dumps({"error": "contact_id is required"})
+            return json.dumps(self._refuse(context, "contact_id is required"))
         return self._delete_id(contact_id, context)
 
     def _delete_by_path(self, request: Any, context: Any) -> str:

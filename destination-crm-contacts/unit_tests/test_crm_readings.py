@@ -89,6 +89,21 @@ class TestEditSpelling:
         # The first edit learnt the spelling; the others used it.
         assert crm.count("POST", "/contacts/edit") == 21
 
+    @pytest.mark.parametrize("taken", ["table", "example"])
+    def test_given_a_crm_refusing_the_other_spelling_with_a_bare_500_when_contacts_change_then_all_land(
+        self, http: requests_mock.Mocker, taken: str, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        # The spelling not read is refused as an unhandled error would be: it is tried once only.
+        crm = FakeCrm(http, readings={"edit_spelling": taken, "refusal": "500"})
+        ids = [str(n) for n in range(20)]
+        sync(ids)
+
+        sync(ids, first_name="Augusta")
+
+        held_once(crm, ids, first_name="Augusta")
+        assert totals_of(log_records)["crm"]["updated"] == 20
+        assert crm.count("POST", "/contacts/edit") == 20 + (taken == "example")
+
     def test_given_the_table_spelling_pinned_on_a_crm_ignoring_it_then_no_edit_is_counted_nor_state_sent(
         self, http: requests_mock.Mocker
     ) -> None:
@@ -140,6 +155,23 @@ class TestEveryExampleAtOnce:
 
         held_once(crm, ids[2:], first_name="Augusta")
         assert totals_of(log_records)["crm"]["deleted"] == 2
+
+
+class TestDeletePlace:
+    @pytest.mark.parametrize("place", ["query", "path"])
+    def test_given_a_crm_refusing_other_places_with_a_bare_500_when_contacts_are_deleted_then_all_go(
+        self, http: requests_mock.Mocker, place: str, log_records: pytest.LogCaptureFixture
+    ) -> None:
+        # A delete without the id where this CRM reads it is refused as an unhandled error would
+        # be: that form is tried once only, and the next one deletes.
+        crm = FakeCrm(http, readings={"delete_id_in": place, "refusal": "500"})
+        ids = [str(n) for n in range(5)]
+        sync(ids)
+
+        write(crm_config(), catalog(), [*(tombstone(key) for key in ids), state(2)])
+
+        assert crm.contacts == {}
+        assert totals_of(log_records)["crm"]["deleted"] == 5
 
 
 class TestRequestsPerRecord:

@@ -198,10 +198,15 @@ class TargetHttp:
         return response
 
     def send_once(
-        self, method: str, path: str, *, json: Mapping[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Mapping[str, Any] | None = None,
     ) -> requests.Response | None:
         """A request that must not be repeated blindly: None when its answer was lost."""
-        return self._send(self._once, method, path, None, json)
+        return self._send(self._once, method, path, params, json)
 
     def _send(
         self,

@@ -10,6 +10,7 @@ learnt, so concurrent writes learn it once."""
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -173,11 +174,23 @@ class CrmClient:
         spellings = self.readings.edit_spellings()
         refused: list[str] = []
         ignored: list[str] = []
-        for spelling in spellings:
+        # While the spelling is unknown, each is sent once before any is retried: a CRM may answer
+        # the spelling it does not read with a bare 500, and waiting out the retries of that one
+        # would never reach the other. An edit not taken changes nothing, so trying on is safe.
+        tries = deque((spelling, len(spellings) > 1) for spelling in spellings)
+        while tries:
+            spelling, once = tries.popleft()
             id_name, fields_name = EDIT_SPELLINGS[spelling]
             body = {id_name: contact_id, fields_name: changes}
             try:
-                response = self._http.send("POST", self._config.edit_path, json=body)
+                if once:
+                    answer = self._http.send_once("POST", self._config.edit_path, json=body)
+                    if answer is None or answer.status_code >= 500:
+                        tries.append((spelling, False))
+                        continue
+                    response = answer
+                else:
+                    response = self._http.send("POST", self._config.edit_path, json=body)
             except StillFailingError as error:
                 raise StillFailingError(f"{error}{_phone_hint(changes)}") from error
             if response.status_code in _GONE:

@@ -5,6 +5,7 @@ the one that deletes is kept; a refused or unrouted form deletes nothing."""
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 
 import requests
@@ -48,8 +49,17 @@ class CrmDeletes:
         DELETE without it): every place is tried, and the contact is gone when none deletes it and
         one says so."""
         answers, gone = [], False
-        for place in self.readings.delete_places():
-            response = self._delete_at(place, contact_id)
+        places = self.readings.delete_places()
+        # While the place is unknown, each is sent once before any is retried: a CRM may answer a
+        # form it does not read with a bare 500, and waiting out the retries of that one would
+        # never reach the form it reads. A form not read deletes nothing, so trying on is safe.
+        tries = deque((place, len(places) > 1) for place in places)
+        while tries:
+            place, once = tries.popleft()
+            response = self._delete_at(place, contact_id, once)
+            if response is None or (once and response.status_code >= 500):
+                tries.append((place, False))
+                continue
             if response.ok:
                 self._proven.add(self._config.contacts_path)
                 self.readings.learn_delete(place)
@@ -68,10 +78,12 @@ class CrmDeletes:
             FailureType.config_error,
         )
 
-    def _delete_at(self, place: str, contact_id: str) -> requests.Response:
+    def _delete_at(self, place: str, contact_id: str, once: bool) -> requests.Response | None:
+        """The delete's answer; None when it was sent `once` and its answer was lost."""
+        send = self._http.send_once if once else self._http.send
         path = self._config.contacts_path
         if place == "path":
-            return self._http.send("DELETE", f"{path}/{contact_id}")
+            return send("DELETE", f"{path}/{contact_id}")
         if place == "query":
-            return self._http.send("DELETE", path, params={"contact_id": contact_id})
-        return self._http.send("DELETE", path, json={"contact_id": contact_id})
+            return send("DELETE", path, params={"contact_id": contact_id})
+        return send("DELETE", path, json={"contact_id": contact_id})
