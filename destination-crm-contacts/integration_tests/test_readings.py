@@ -157,3 +157,43 @@ class TestWhatIsProven:
         assert (run.returncode, run.states) == (1, [])
         [trace] = [m["trace"]["error"]["message"] for m in run.messages if m["type"] == "TRACE"]
         assert "crm.base_url and crm.contacts_path" in trace
+
+
+class TestWhatCannotBeLearnt:
+    """A CRM typing the phone Integer that answers a text phone with a bare 500: the answer names no
+    type and is what a failing server answers too, so the destination does not guess."""
+
+    def test_given_an_integer_phone_refused_with_a_bare_500_when_checked_then_it_fails_naming_the_setting(
+        self, sandbox_process: SandboxProcess, tmp_path: Path
+    ) -> None:
+        sandbox_process.admin.reset(
+            profile="lenient", readings={"crm.phone": "integer", "crm.refusal": "500"}
+        )
+
+        run = check(tmp_path, config_for(sandbox_process))
+
+        assert run.status["status"] == "FAILED", run.status
+        assert "set crm.phone_as to integer" in run.status["message"]
+        assert sandbox_process.admin.dump("crm") == []
+
+    def test_given_an_integer_phone_refused_with_a_bare_500_when_synced_then_each_phone_is_rejected_naming_it(
+        self, sandbox_process: SandboxProcess, tmp_path: Path
+    ) -> None:
+        sandbox_process.admin.reset(
+            profile="lenient", readings={"crm.phone": "integer", "crm.refusal": "500"}
+        )
+        contacts = [
+            c
+            for c in sandbox_process.admin.dump("custom")["contacts"][:30]
+            if c["emails"] and c["first_name"]
+        ]
+        config = {**config_for(sandbox_process, max_retries=1), "client_contacts": {"enabled": False}}
+
+        run = write(tmp_path, config, sync_lines(contacts))
+
+        assert len(run.states) == 1
+        held = {contact["email"] for contact in sandbox_process.admin.dump("crm")}
+        assert held == {c["emails"][0]["email"] for c in contacts if not c["phones"]}
+        rejections = run.totals["targets"]["crm"]
+        assert rejections["rejected"] == sum(1 for c in contacts if c["phones"])
+        assert all("set crm.phone_as to integer" in line for line in run.logs("WARN") if "rejected" in line)

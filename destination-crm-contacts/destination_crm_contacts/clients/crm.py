@@ -120,7 +120,11 @@ class CrmClient:
         """The new contact's id. None when the answer was lost or failed, so the create may or may
         not have happened: the caller looks the contact up before trying again."""
         body = phone_form(self.readings, contact)
-        response = self._http.send_once("POST", self._config.contacts_path, json=body)
+        try:
+            response = self._http.send_once("POST", self._config.contacts_path, json=body)
+        except StillFailingError as error:
+            # `check` fails on its first 5xx: it names the phone's form too.
+            raise StillFailingError(f"{error}{_phone_hint(body)}") from error
         if response is None:
             return None
         if response.status_code >= 500:
