@@ -7,7 +7,8 @@ its code, so a mapping bug shows up as a stale contact:
   Company Contacts API its `phone_number`, else `phone_number_lid`), and the marker
   `[source-id:<id>]` in `notes`. The CRM edits only name, email and phone, so those are the fields
   an update must carry; the CRM requires `first_name` and `email`, so a contact without them is a
-  rejected record. The CRM splits an edited name at its first space, so the full name is compared.
+  rejected record. The CRM splits an edited name at its first space, so the full name is compared
+  (unless a reading in force says otherwise: see `documented`).
 - Client Contacts: `name` (first and last name), `email`, `phone1`/`phone2` (the first two phones;
   for the Company Contacts API `phone_number` and `phone_number_lid`), `cover_photo` (the Company
   Contacts API's `profile_picture`), and the source id in `integration_meta.external_id`.
