@@ -178,20 +178,20 @@ class CrmClient:
         spellings = self.readings.edit_spellings()
         refused: list[str] = []
         ignored: list[str] = []
-        # While the spelling is unknown, each is sent once before any is retried: a CRM may answer
-        # the spelling it does not read with a bare 500, and waiting out the retries of that one
-        # would never reach the other. An edit not taken changes nothing, so trying on is safe.
+        # While the spelling is unknown, one answered with a bare 500 is retried only after the
+        # others were tried: a CRM may refuse the spelling it does not read so, and waiting out the
+        # retries of that one would never reach the other. An edit not taken changes nothing.
         tries = deque((spelling, len(spellings) > 1) for spelling in spellings)
         while tries:
             spelling, once = tries.popleft()
             id_name, fields_name = EDIT_SPELLINGS[spelling]
             body = {id_name: contact_id, fields_name: changes}
             try:
-                if once:
-                    answer = self._http.send_once("POST", self._config.edit_path, json=body)
-                    if answer is None or answer.status_code >= 500:
-                        tries.append((spelling, False))
-                        continue
+                answer = self._http.send_once("POST", self._config.edit_path, json=body) if once else None
+                if answer is not None and answer.status_code == 500:
+                    tries.append((spelling, False))
+                    continue
+                if answer is not None and answer.status_code < 500:
                     response = answer
                 else:
                     response = self._http.send("POST", self._config.edit_path, json=body)

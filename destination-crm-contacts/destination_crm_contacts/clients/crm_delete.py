@@ -50,16 +50,22 @@ class CrmDeletes:
         one says so."""
         answers, gone = [], False
         places = self.readings.delete_places()
-        # While the place is unknown, each is sent once before any is retried: a CRM may answer a
-        # form it does not read with a bare 500, and waiting out the retries of that one would
-        # never reach the form it reads. A form not read deletes nothing, so trying on is safe.
+        # While the place is unknown, a form answered with a bare 500 is retried only after the
+        # others were tried: a CRM may refuse a delete without the id where it looks for it so,
+        # and waiting out the retries of that form would never reach the one it reads.
         tries = deque((place, len(places) > 1) for place in places)
         while tries:
             place, once = tries.popleft()
-            response = self._delete_at(place, contact_id, once)
-            if response is None or (once and response.status_code >= 500):
+            if gone and not once:
+                break  # a form that read the id found no contact: the one answering 500 did not read it
+            answer = self._http_delete(place, contact_id, once=True) if once else None
+            if answer is not None and answer.status_code == 500:
                 tries.append((place, False))
                 continue
+            if answer is not None and answer.status_code < 500:
+                response = answer
+            else:
+                response = self._delete_at(place, contact_id)
             if response.ok:
                 self._proven.add(self._config.contacts_path)
                 self.readings.learn_delete(place)
@@ -78,10 +84,16 @@ class CrmDeletes:
             FailureType.config_error,
         )
 
-    def _delete_at(self, place: str, contact_id: str, once: bool) -> requests.Response | None:
+    def _delete_at(self, place: str, contact_id: str) -> requests.Response:
+        """The delete's answer, retried on transient errors."""
+        response = self._http_delete(place, contact_id, once=False)
+        assert response is not None  # only a request sent once hands back a lost answer
+        return response
+
+    def _http_delete(self, place: str, contact_id: str, once: bool) -> requests.Response | None:
         """The delete's answer; None when it was sent `once` and its answer was lost."""
-        send = self._http.send_once if once else self._http.send
         path = self._config.contacts_path
+        send = self._http.send_once if once else self._http.send
         if place == "path":
             return send("DELETE", f"{path}/{contact_id}")
         if place == "query":
