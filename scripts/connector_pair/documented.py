@@ -1,13 +1,16 @@
 """What a target holds for a source record where the destination documents that it cannot hold the
 source's value: as a gap it always has, or as what one reading of the target's API makes of it
 (the destination README, "What the destination needs from a server"). Each is written from those
-documents, not imported from the destination's code, and applies only to the reading in force.
+documents, not imported from the destination's code, and applies only where a reading it names
+was in force when the targets were written: `written_under` holds every set of readings the
+sandbox served them under (one for a run under a preset; one a cycle for a run that switches),
+since a contact keeps what the reading it was last written under made of it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 Fields = dict[str, str | None]
@@ -29,25 +32,30 @@ def integer_phone(phone: str | None) -> str | None:
     return str(int(digits)) if digits else None
 
 
+def _served(written_under: Iterable[Mapping[str, str]], key: str, value: str) -> bool:
+    return any(readings.get(key) == value for readings in written_under)
+
+
 def _text(value: Any) -> str | None:
     text = None if value is None else str(value).strip()
     return text or None
 
 
 def crm_by_reading(
-    readings: Mapping[str, str],
+    written_under: Sequence[Mapping[str, str]],
     record: Mapping[str, Any],
     document: Mapping[str, Any],
     want: Fields,
     have: Fields,
 ) -> dict[str, str]:
-    """Adjusts the CRM's expected and held fields to the readings in force; answers the fields
-    whose difference the destination documents under them, with why."""
+    """Adjusts the CRM's expected and held fields to the readings it was written under; answers
+    the fields whose difference the destination documents under them, with why."""
     gaps: dict[str, str] = {}
-    if readings.get("crm.phone") == "integer":
-        # Held phones written as text under another reading compare by the same digits.
+    if _served(written_under, "crm.phone", "integer"):
+        # Phones written as text under another reading, or as digits under this one, compare by
+        # the digits.
         want["phone"], have["phone"] = integer_phone(want["phone"]), integer_phone(have["phone"])
-    if readings.get("crm.edit_name") == "first_name":
+    if _served(written_under, "crm.edit_name", "first_name"):
         del want["name"], have["name"]
         for name in ("first_name", "last_name"):
             want[name], have[name] = _text(record.get(name)), _text(document.get(name))
@@ -56,16 +64,17 @@ def crm_by_reading(
 
 
 def client_contacts_by_reading(
-    readings: Mapping[str, str],
+    written_under: Sequence[Mapping[str, str]],
     record: Mapping[str, Any],
     document: Mapping[str, Any],
     want: Fields,
     have: Fields,
 ) -> dict[str, str]:
-    cannot_clear = (
+    cannot_clear = any(
         readings.get("client_contacts.empty_strings") == "refused"
         and readings.get("client_contacts.nulls") == "refused"
         and readings.get("client_contacts.put") == "merges"
+        for readings in written_under
     )
     return {name: NOT_CLEARED for name in want} if cannot_clear else {}
 

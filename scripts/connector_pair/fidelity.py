@@ -151,6 +151,8 @@ class FidelityRun:
         # The readings each cycle switches the sandbox to before it churns (None: the sandbox's own).
         # The connectors learn readings at every sync, so a switch between syncs is theirs to meet.
         self.readings_of_cycle = readings_of_cycle
+        # Every set of readings the targets were written under, for the comparison.
+        self.written_under: list[dict[str, str]] = []
         self.rate_limits = rate_limits
         self.work_dir = work_dir
         self.rng = random.Random(seed)
@@ -245,7 +247,14 @@ class FidelityRun:
         source = custom_source_records(self.admin.dump("custom"))
         rejected = _read_jsonl(self.rejected_path)
         readings = self.admin.readings()
+        if readings not in self.written_under:
+            self.written_under.append(readings)
         for target in TARGETS:
             cycle.differences[target] = compare(
-                target, source, self.admin.dump(target), rejected, unsettled=unsettled, readings=readings
+                target,
+                source,
+                self.admin.dump(target),
+                rejected,
+                unsettled=unsettled,
+                written_under=self.written_under,
             )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,7 +205,7 @@ def compare(
     exempt: Iterable[str] = (),
     unsettled: Iterable[str] = (),
     key_prefix: str = "",
-    readings: Mapping[str, str] | None = None,
+    written_under: Sequence[Mapping[str, str]] = (),
 ) -> Difference:
     """Compare one target's dump with the source's live records (source id -> record).
 
@@ -215,8 +215,9 @@ def compare(
     Contacts API reports no deletions, so an incremental sync cannot carry them). `unsettled` keys
     changed while the sync ran, so it may or may not carry them: they are left out of this check
     but for duplicates. `key_prefix` is the destination's: documents store `<prefix><source id>`,
-    and those under another prefix belong to another source and are left out. `readings` are the
-    sandbox's in force: under some, the destination documents that a target holds another value.
+    and those under another prefix belong to another source and are left out. `written_under`: every
+    set of readings the sandbox served while the targets were written; under some, the
+    destination documents that a target holds another value (see `documented`).
     """
     shape = TARGETS[target]
     difference = Difference(target)
@@ -248,7 +249,7 @@ def compare(
             continue
         want = shape.expected(record)
         have = shape.stored(documents_of_key[0])
-        documented = BY_READING[target](readings or {}, record, documents_of_key[0], want, have)
+        documented = BY_READING[target](written_under, record, documents_of_key[0], want, have)
         changed = {
             name: (have.get(name), value) for name, value in want.items() if _differs(have.get(name), value)
         }
