@@ -208,6 +208,24 @@ class TargetHttp:
         """A request that must not be repeated blindly: None when its answer was lost."""
         return self._send(self._once, method, path, params, json)
 
+    def send_while_learning(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Mapping[str, Any] | None = None,
+    ) -> requests.Response | None:
+        """A request of a form being learnt: its answer, sent again (up to 3 times in all) past a
+        lost answer or a 5xx other than 500, and never retried past a 500, which may be the refusal
+        of a form the server does not read. None when every try was lost."""
+        answer = None
+        for _ in range(3):
+            answer = self._send(self._once, method, path, params, json)
+            if answer is not None and answer.status_code <= 500:
+                return answer
+        return answer
+
     def _send(
         self,
         client: HttpClient,

@@ -187,7 +187,11 @@ class CrmClient:
             id_name, fields_name = EDIT_SPELLINGS[spelling]
             body = {id_name: contact_id, fields_name: changes}
             try:
-                answer = self._http.send_once("POST", self._config.edit_path, json=body) if once else None
+                answer = (
+                    self._http.send_while_learning("POST", self._config.edit_path, json=body)
+                    if once
+                    else None
+                )
                 if answer is not None and answer.status_code == 500:
                     tries.append((spelling, False))
                     continue

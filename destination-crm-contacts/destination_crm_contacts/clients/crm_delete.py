@@ -93,7 +93,7 @@ class CrmDeletes:
     def _http_delete(self, place: str, contact_id: str, once: bool) -> requests.Response | None:
         """The delete's answer; None when it was sent `once` and its answer was lost."""
         path = self._config.contacts_path
-        send = self._http.send_once if once else self._http.send
+        send = self._http.send_while_learning if once else self._http.send
         if place == "path":
             return send("DELETE", f"{path}/{contact_id}")
         if place == "query":
