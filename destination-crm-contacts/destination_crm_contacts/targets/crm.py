@@ -155,12 +155,8 @@ class CrmTarget(CrmListing, Target[Known]):
         return created
 
     def delete(self, key: str) -> Outcome:
-        if self._index is not None:
-            with self._lock:
-                known = self._index.get(key)
-            found = [known.id] if known else []
-        else:
-            found = [contact.id for contact in self._search_marker(key)]
+        known = self._listed_as(key)
+        found = [known.id] if known else [contact.id for contact in self._search_marker(key)]
         if not found:
             if not self._dry_run:
                 # "No such contact" from a path that has only ever answered 404 proves nothing.
@@ -182,15 +178,23 @@ class CrmTarget(CrmListing, Target[Known]):
         )
 
     def _find(self, key: str) -> Known | None:
-        if self._index is not None:
-            with self._lock:
-                return self._index.get(key)
+        listed = self._listed_as(key)
+        if listed is not None:
+            return listed
         found = self._search_marker(key)
         if not found:
             return None
         entry = kept(found[0])
         self._note_marked(key, entry)
         return entry
+
+    def _listed_as(self, key: str) -> Known | None:
+        """The contact the listing shows for this key. A key the listing lacks is searched for all
+        the same: a CRM may cap its answers silently, and a capped listing looks whole."""
+        if self._index is None:
+            return None
+        with self._lock:
+            return self._index.get(key)
 
     def _search_marker(self, key: str) -> list[CrmContact]:
         answer = self._client.search(self._config.identity_field, marker(key))
