@@ -62,11 +62,10 @@ def readmes() -> list[Path]:
     return [REPO_ROOT / "README.md", *folders]
 
 
-def fenced_blocks(path: Path) -> tuple[list[Block], list[int]]:
-    """The README's fenced blocks of code or of no language (blocks of data, JSON or text, are
-    left out), and the lines of markings that stand before no fence."""
-    lines = path.read_text().splitlines()
-    name = path.relative_to(REPO_ROOT).as_posix()
+def fenced_blocks(name: str, markdown: str) -> tuple[list[Block], list[int]]:
+    """The fenced blocks of code or of no language (blocks of data, JSON or text, are left out),
+    and the lines of markings that stand before no fence."""
+    lines = markdown.splitlines()
     blocks: list[Block] = []
     stray_markings: list[int] = []
     index = 0
@@ -95,7 +94,31 @@ def is_marking(line: str) -> bool:
     return line == RUN or line.startswith("<!-- not run by make test")
 
 
-BLOCKS = [block for path in readmes() for block in fenced_blocks(path)[0]]
+def readme_blocks() -> tuple[list[Block], list[str]]:
+    """Every README's blocks, and where its stray markings are."""
+    blocks: list[Block] = []
+    stray: list[str] = []
+    for path in readmes():
+        name = path.relative_to(REPO_ROOT).as_posix()
+        found, stray_lines = fenced_blocks(name, path.read_text())
+        blocks += found
+        stray += [f"{name}:{line}" for line in stray_lines]
+    return blocks, stray
+
+
+def refusal(block: Block) -> str | None:
+    """Why a block that is not marked as not run cannot be run either: nobody decided about it."""
+    if not block.language:
+        return f"{block.id}: the block names no language (python, bash, or text for output)"
+    if block.language in SHELL and block.marking != RUN:
+        return (
+            f"{block.id}: a shell block says on the line before its fence whether make test runs it: "
+            f"{RUN} or <!-- not run by make test: <reason> -->"
+        )
+    return None
+
+
+BLOCKS, STRAY_MARKINGS = readme_blocks()
 
 
 @contextmanager
@@ -135,12 +158,8 @@ def test_given_a_readme_code_block_when_run_as_written_then_it_succeeds(block: B
     reason = block.not_run_because()
     if reason is not None:
         pytest.skip(f"{block.id} not run by make test: {reason}")
-    assert block.language, f"{block.id}: the block names no language (python, bash, or text for output)"
-    if block.language in SHELL:
-        assert block.marking == RUN, (
-            f"{block.id}: a shell block says on the line before its fence whether make test runs it: "
-            f"{RUN} or <!-- not run by make test: <reason> -->"
-        )
+    problem = refusal(block)
+    assert problem is None, problem
     script = tmp_path / ("block.py" if block.language in PYTHON else "block.sh")
     script.write_text(block.code)
     with readme_folder(tmp_path, block) as folder:
@@ -165,5 +184,62 @@ def test_given_a_readme_code_block_when_run_as_written_then_it_succeeds(block: B
 
 
 def test_given_the_readmes_when_read_then_every_marking_stands_on_the_line_before_a_fence() -> None:
-    stray = [f"{path.relative_to(REPO_ROOT)}:{line}" for path in readmes() for line in fenced_blocks(path)[1]]
-    assert not stray, f"markings that stand before no code block: {stray}"
+    assert not STRAY_MARKINGS, f"markings that stand before no code block: {STRAY_MARKINGS}"
+
+
+SAMPLE = """# Sample
+```bash
+make bench
+```
+<!-- not run by make test: takes long -->
+```bash
+make bench
+```
+<!-- run by make test -->
+```bash
+true
+```
+```
+plain
+```
+```json
+{}
+```
+1. A step:
+
+   ```python
+   print("indented")
+   ```
+<!-- run by make test -->
+Text, and no fence.
+"""
+
+
+def test_given_a_readme_with_every_kind_of_block_when_judged_then_only_the_undecided_ones_are_refused() -> (
+    None
+):
+    blocks, stray = fenced_blocks("SAMPLE.md", SAMPLE)
+
+    assert [(block.line, block.language) for block in blocks] == [
+        (2, "bash"),
+        (6, "bash"),
+        (10, "bash"),
+        (13, ""),
+        (21, "python"),
+    ]
+    assert [block.line for block in blocks if refusal(block) and not block.not_run_because()] == [2, 13]
+    assert blocks[1].not_run_because() == "takes long"
+    assert blocks[4].code == 'print("indented")\n'
+    assert stray == [24]
+
+
+def test_given_output_with_a_failed_check_when_read_then_its_message_is_reported() -> None:
+    passed = json.dumps({"type": "CONNECTION_STATUS", "connectionStatus": {"status": "SUCCEEDED"}})
+    failed = json.dumps(
+        {
+            "type": "CONNECTION_STATUS",
+            "connectionStatus": {"status": "FAILED", "message": "check api.base_url"},
+        }
+    )
+
+    assert failed_checks(f"a log line\n{passed}\n{failed}\n") == ["check api.base_url"]
