@@ -372,6 +372,7 @@ DESTINATION_CONFIG_CASES = [
     destination_check("concurrency-zero", targets({"max_concurrent_requests": 0}), "max_concurrent_requests"),
     destination_check("rate-negative", targets({"requests_per_second": -1}), "requests_per_second"),
     destination_check("rejected-share-2", targets(max_rejected_share=2), "max_rejected_share"),
+    destination_check("sweep-share-2", targets(max_sweep_share=2), "max_sweep_share"),
     destination_check("timeout-zero", targets(request_timeout_seconds=0), "request_timeout_seconds"),
     destination_check("key-prefix-spaces", targets(key_prefix="my prefix"), "key_prefix"),
     destination_check(

@@ -155,6 +155,15 @@ def test_given_the_destination_spec_then_it_supports_every_mode_a_contacts_mirro
     assert {"append", "append_dedup", "overwrite"} <= set(spec["supported_destination_sync_modes"])
 
 
+def test_given_the_destination_metadata_then_it_declares_refreshes_as_airbyte_reads_them() -> None:
+    """Airbyte's registry reads `data.supportsRefreshes`; without it a connection offers no refresh and
+    its generation ids stay 0, so a truncate refresh never reaches the destination."""
+    metadata = MetadataFile.from_file(metadata_path("destination-crm-contacts"))
+
+    assert (metadata.data.model_extra or {}).get("supportsRefreshes") is True
+    assert raw_metadata("destination-crm-contacts")["data"]["supportsRefreshes"] is True
+
+
 @pytest.mark.parametrize(
     ("config_name", "streams"),
     [

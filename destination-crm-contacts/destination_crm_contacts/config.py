@@ -80,6 +80,8 @@ class WriteOptions:
     rejected_records_path: str = ""
     max_rejected_share: float = 0.2
     rejected_share_min_records: int = 100
+    max_sweep_share: float = 0.2
+    sweep_share_min_contacts: int = 100
     ignored_streams: tuple[str, ...] = ("contact_tags",)
     dry_run: bool = False
     key_prefix: str = ""
@@ -179,6 +181,9 @@ def _write_options(config: Mapping[str, Any]) -> WriteOptions:
     share = float(config.get("max_rejected_share", defaults.max_rejected_share))
     if not 0 <= share <= 1:
         raise ConfigError(f"max_rejected_share must be between 0 and 1, not {share}.")
+    sweep_share = float(config.get("max_sweep_share", defaults.max_sweep_share))
+    if not 0 <= sweep_share <= 1:
+        raise ConfigError(f"max_sweep_share must be between 0 and 1, not {sweep_share}.")
     timeout = float(config.get("request_timeout_seconds", defaults.request_timeout_seconds))
     if timeout <= 0:
         raise ConfigError(f"request_timeout_seconds must be positive, not {timeout}.")
@@ -198,6 +203,10 @@ def _write_options(config: Mapping[str, Any]) -> WriteOptions:
         max_rejected_share=share,
         rejected_share_min_records=max(
             1, int(config.get("rejected_share_min_records", defaults.rejected_share_min_records))
+        ),
+        max_sweep_share=sweep_share,
+        sweep_share_min_contacts=max(
+            0, int(config.get("sweep_share_min_contacts", defaults.sweep_share_min_contacts))
         ),
         ignored_streams=tuple(config.get("ignored_streams", defaults.ignored_streams)),
         dry_run=bool(config.get("dry_run", False)),

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from airbyte_cdk.destinations import Destination
+from airbyte_cdk.exception_handler import init_uncaught_exception_handler
 from airbyte_cdk.models import (
     AirbyteConnectionStatus,
     AirbyteMessage,
@@ -27,6 +28,8 @@ from destination_crm_contacts.clients.crm import CrmClient
 from destination_crm_contacts.config import ConfigError, DestinationConfig
 from destination_crm_contacts.cpu import keep_on_one_core
 from destination_crm_contacts.input import InputMessages
+from destination_crm_contacts.rejected import open_store, storage_problem, sync_folder
+from destination_crm_contacts.rejected.settings import s3_settings
 from destination_crm_contacts.settings import (
     CATALOG_FIX,
     CONFIG_FIX,
@@ -37,7 +40,8 @@ from destination_crm_contacts.settings import (
 from destination_crm_contacts.targets.base import CreateRetry, Target, TargetError
 from destination_crm_contacts.targets.client_contacts import ClientContactsTarget
 from destination_crm_contacts.targets.crm import CrmTarget
-from destination_crm_contacts.writers.rejections import RejectedRecords, unwritable
+from destination_crm_contacts.writers.rejections import RejectedRecords
+from destination_crm_contacts.writers.state_counts import serialized
 from destination_crm_contacts.writers.writer import ContactWriter
 
 # `check` answers within 10 s whatever the hosts do: its requests wait at most this long each and
@@ -112,6 +116,7 @@ def concurrency_of(config: DestinationConfig) -> dict[str, int]:
 
 def read_config(config: Mapping[str, Any]) -> DestinationConfig:
     try:
+        s3_settings(config)
         return DestinationConfig.from_mapping(config)
     except ConfigError as error:
         raise SettingsError(str(error)) from None
@@ -120,12 +125,12 @@ def read_config(config: Mapping[str, Any]) -> DestinationConfig:
 class DestinationCrmContacts(Destination):
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         try:
-            parsed = DestinationConfig.from_mapping(config)
-        except ConfigError as error:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=f"Invalid config: {error}")
-        problem = unwritable(parsed.options.rejected_records_path)
+            parsed = read_config(config)
+        except SettingsError as error:
+            return AirbyteConnectionStatus(status=Status.FAILED, message=f"Invalid config: {error.message}")
+        problem = storage_problem(config, parsed.options.rejected_records_path)
         if problem is not None:
-            return AirbyteConnectionStatus(status=Status.FAILED, message=f"Invalid config: {problem}")
+            return AirbyteConnectionStatus(status=Status.FAILED, message=problem)
         targets = build_targets(parsed, logger, for_check=True)
         with ThreadPoolExecutor(len(targets), thread_name_prefix="check") as pool:
             failures = [failure for failure in pool.map(_check_one, targets) if failure]
@@ -145,7 +150,8 @@ class DestinationCrmContacts(Destination):
         if parsed.options.single_core:
             # Before the writer starts its threads: they inherit the core.
             keep_on_one_core(logger)
-        rejected = RejectedRecords(parsed.options.rejected_records_path, logger)
+        store = open_store(config, parsed.options.rejected_records_path, sync_folder(configured_catalog))
+        rejected = RejectedRecords(store, logger)
         traffic: dict[str, Callable[[], Traffic]] = {}
         targets = build_targets(parsed, logger, traffic=traffic)
         writer = ContactWriter(
@@ -163,10 +169,13 @@ class DestinationCrmContacts(Destination):
             rejected.close()
 
     def run(self, args: list[str]) -> None:
-        """The CDK's `run`; a file or config it cannot use is one trace message and exit code 1,
-        without the stack trace the CDK's handler of uncaught errors would log."""
+        """The CDK's `run`, but each message is written by `serialized`, which keeps the STATE's
+        rejectedRecordCount the CDK's serializer drops; a file or config it cannot use is one trace
+        message and exit code 1, without the stack trace the CDK's handler of uncaught errors would log."""
+        init_uncaught_exception_handler(logging.getLogger("airbyte"))
         try:
-            super().run(args)
+            for message in self.run_cmd(self.parse_args(args)):
+                print(serialized(message))
         except SettingsError as error:
             error.emit_message()
             sys.exit(1)

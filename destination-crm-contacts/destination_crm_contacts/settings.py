@@ -56,13 +56,36 @@ def spec_problem(config: Any, schema: Mapping[str, Any]) -> str | None:
     if not isinstance(config, Mapping):
         return f"The config is not a JSON object. {CONFIG_FIX}"
     error = best_match(Draft7Validator(schema).iter_errors(config))
-    return None if error is None else _sentence(error)
+    return None if error is None else _sentence(_of_chosen_branch(error))
+
+
+def _of_chosen_branch(error: ValidationError) -> ValidationError:
+    """In a `oneOf` of objects told apart by a `const` field (`storage_type`), the error of the
+    branch the config chose, rather than the const of another; the `oneOf` itself when the config
+    chose none."""
+    parent = error.parent
+    if parent is None or parent.validator != "oneOf":
+        return error
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in parent.context or []:
+        branches.setdefault(sub.schema_path[0], []).append(sub)
+    chosen = [subs for subs in branches.values() if not any(sub.validator == "const" for sub in subs)]
+    if len(chosen) == 1:
+        return best_match(chosen[0])
+    return parent
 
 
 def _sentence(error: ValidationError) -> str:
     path = ".".join(str(step) for step in error.absolute_path)
     where = f"Config field {path}" if path else "The config"
     expected = error.validator_value
+    if error.validator == "oneOf":
+        consts = [sub for sub in error.context or [] if sub.validator == "const"]
+        if not consts:
+            return f"{where} fits none of its choices: correct its value."
+        field = ".".join(str(step) for step in consts[0].absolute_path)
+        choices = ", ".join(str(sub.validator_value) for sub in consts)
+        return f"Config field {field} must be one of {choices}: choose one of them."
     if error.validator == "required":
         missing = next((name for name in expected if name not in (error.instance or {})), expected[0])
         field = f"{path}.{missing}" if path else missing
@@ -71,6 +94,8 @@ def _sentence(error: ValidationError) -> str:
         return f"{where} must be {_a(expected)}: correct its value."
     if error.validator == "enum":
         return f"{where} must be one of {', '.join(map(str, expected))}: choose one of them."
+    if error.validator == "minLength" and expected == 1:
+        return f"{where} is empty: give it a value."
     if error.validator == "pattern" and expected == "^https?://":
         return f"{where} must start with http:// or https://: correct its value."
     if error.validator == "pattern":

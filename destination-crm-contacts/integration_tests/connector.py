@@ -34,7 +34,12 @@ def config_for(sandbox: SandboxProcess, **options: Any) -> dict[str, Any]:
     }
 
 
-def catalog_for(mode: str = "append_dedup") -> dict[str, Any]:
+def catalog_for(mode: str = "append_dedup", generations: tuple[int, int] | None = None) -> dict[str, Any]:
+    """One `contacts` stream in `mode`; `generations`: its (generation_id, minimum_generation_id),
+    as Airbyte sends them on a refresh."""
+    ids: dict[str, int] = {}
+    if generations is not None:
+        ids = {"generation_id": generations[0], "minimum_generation_id": generations[1], "sync_id": 812}
     return {
         "streams": [
             {
@@ -47,6 +52,7 @@ def catalog_for(mode: str = "append_dedup") -> dict[str, Any]:
                 "sync_mode": "incremental",
                 "destination_sync_mode": mode,
                 "primary_key": [["id"]],
+                **ids,
             }
         ]
     }
@@ -63,6 +69,20 @@ def state_line(cursor: int) -> str:
             "state": {
                 "type": "STREAM",
                 "stream": {"stream_descriptor": {"name": "contacts"}, "stream_state": {"cursor": cursor}},
+            },
+        }
+    )
+
+
+def status_line(status: str = "COMPLETE") -> str:
+    """The stream status a source sends, COMPLETE once it has read the stream to its end."""
+    return json.dumps(
+        {
+            "type": "TRACE",
+            "trace": {
+                "type": "STREAM_STATUS",
+                "emitted_at": 1,
+                "stream_status": {"stream_descriptor": {"name": "contacts"}, "status": status},
             },
         }
     )
@@ -103,11 +123,15 @@ class WriteRun:
 
 
 def write(
-    tmp_path: Path, config: Mapping[str, Any], lines: Iterable[str], mode: str = "append_dedup"
+    tmp_path: Path,
+    config: Mapping[str, Any],
+    lines: Iterable[str],
+    mode: str = "append_dedup",
+    generations: tuple[int, int] | None = None,
 ) -> WriteRun:
     config_path, catalog_path = tmp_path / "config.json", tmp_path / "catalog.json"
     config_path.write_text(json.dumps(config))
-    catalog_path.write_text(json.dumps(catalog_for(mode)))
+    catalog_path.write_text(json.dumps(catalog_for(mode, generations)))
     done = subprocess.run(
         [COMMAND, "write", "--config", str(config_path), "--catalog", str(catalog_path)],
         input="".join(f"{line}\n" for line in lines),
@@ -148,10 +172,15 @@ def check(tmp_path: Path, config: Mapping[str, Any]) -> CheckRun:
     return CheckRun(done.returncode, status, seconds)
 
 
-def write_in_process(config: Mapping[str, Any], lines: Iterable[str], mode: str = "append_dedup") -> WriteRun:
+def write_in_process(
+    config: Mapping[str, Any],
+    lines: Iterable[str],
+    mode: str = "append_dedup",
+    generations: tuple[int, int] | None = None,
+) -> WriteRun:
     """The same write through the connector's code in this process: no start-up cost, for the
     tests that are about what lands in the targets rather than about the command line."""
-    catalog = ConfiguredAirbyteCatalogSerializer.load(catalog_for(mode))
+    catalog = ConfiguredAirbyteCatalogSerializer.load(catalog_for(mode, generations))
     messages = InputMessages([line.encode() for line in lines])
     output = DestinationCrmContacts().write(config, catalog, messages)
     return WriteRun(0, [AirbyteMessageSerializer.dump(message) for message in output], "")

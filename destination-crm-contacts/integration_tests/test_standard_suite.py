@@ -9,8 +9,8 @@ from airbyte_cdk.test.models import ConnectorTestScenario
 from airbyte_cdk.test.standard_tests import DestinationTestSuiteBase
 
 from contacts_sandbox.acceptance import destination_acceptance_configs
+from contacts_sandbox.pytest_plugin import shared_sandbox
 from destination_crm_contacts.destination import DestinationCrmContacts
-from integration_tests.conftest import shared_sandbox
 
 
 class TestDestinationStandardSuite(DestinationTestSuiteBase):

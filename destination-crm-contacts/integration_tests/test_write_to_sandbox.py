@@ -60,6 +60,9 @@ class TestFullWrite:
 
         assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
         assert [s["destinationStats"]["recordCount"] for s in first.states] == [float(len(contacts))]
+        # Records the CRM refuses (no email); Client Contacts takes every one.
+        rejected = len(contacts) - len(expected_crm(contacts))
+        assert [s["destinationStats"]["rejectedRecordCount"] for s in first.states] == [float(rejected)]
         assert_targets_hold(sandbox, contacts)
         assert (sandbox.admin.dump("crm"), sandbox.admin.dump("client_contacts")) == after_first
         assert writes_in(sandbox.admin.stats(), "client_contacts") == 0

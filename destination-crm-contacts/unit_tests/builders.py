@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from airbyte_cdk.models import (
+    AirbyteErrorTraceMessage,
     AirbyteGlobalState,
     AirbyteMessage,
     AirbyteRecordMessage,
@@ -18,6 +19,7 @@ from airbyte_cdk.models import (
     AirbyteTraceMessage,
     ConfiguredAirbyteCatalog,
     ConfiguredAirbyteCatalogSerializer,
+    FailureType,
     StreamDescriptor,
     TraceType,
     Type,
@@ -65,9 +67,17 @@ class ConfigBuilder:
         return copy.deepcopy(self._config)
 
 
-def catalog(*streams: tuple[str, str]) -> ConfiguredAirbyteCatalog:
-    """Streams as (name, destination sync mode); default one `contacts` stream in append_dedup."""
+def catalog(
+    *streams: tuple[str, str], generations: tuple[int, int, int] | None = None
+) -> ConfiguredAirbyteCatalog:
+    """Streams as (name, destination sync mode); default one `contacts` stream in append_dedup.
+    `generations`: (generation_id, minimum_generation_id, sync_id) of every stream, as Airbyte
+    sends them; none by default."""
     streams = streams or (("contacts", "append_dedup"),)
+    ids = {}
+    if generations is not None:
+        generation, minimum, sync_id = generations
+        ids = {"generation_id": generation, "minimum_generation_id": minimum, "sync_id": sync_id}
     return ConfiguredAirbyteCatalogSerializer.load(
         {
             "streams": [
@@ -81,11 +91,22 @@ def catalog(*streams: tuple[str, str]) -> ConfiguredAirbyteCatalog:
                     "sync_mode": "incremental" if mode == "append_dedup" else "full_refresh",
                     "destination_sync_mode": mode,
                     "primary_key": [["id"]],
+                    **ids,
                 }
                 for name, mode in streams
             ]
         }
     )
+
+
+def truncate_refresh(mode: str = "append_dedup", generation: int = 4) -> ConfiguredAirbyteCatalog:
+    """One `contacts` stream in `mode`, refreshed with "Refresh and remove records"."""
+    return catalog(("contacts", mode), generations=(generation, generation, 812))
+
+
+def merge_refresh(mode: str = "append_dedup", generation: int = 4) -> ConfiguredAirbyteCatalog:
+    """One `contacts` stream in `mode`, refreshed with "Refresh and retain records"."""
+    return catalog(("contacts", mode), generations=(generation, 0, 812))
 
 
 def custom_contact(contact_id: str, **overrides: Any) -> dict[str, Any]:
@@ -166,5 +187,17 @@ def stream_status(status: AirbyteStreamStatus, stream: str = "contacts") -> Airb
             stream_status=AirbyteStreamStatusTraceMessage(
                 stream_descriptor=StreamDescriptor(name=stream), status=status
             ),
+        ),
+    )
+
+
+def source_error(message: str = "the source failed") -> AirbyteMessage:
+    """The error trace a source sends when its read fails."""
+    return AirbyteMessage(
+        type=Type.TRACE,
+        trace=AirbyteTraceMessage(
+            type=TraceType.ERROR,
+            emitted_at=1,
+            error=AirbyteErrorTraceMessage(message=message, failure_type=FailureType.system_error),
         ),
     )

@@ -94,3 +94,13 @@ class TestConfig:
         config = ConfigBuilder().with_client_contacts(match_key="integration meta").build()
         with pytest.raises(ConfigError, match=r"client_contacts\.match_key 'integration meta'"):
             DestinationConfig.from_mapping(config)
+
+    def test_given_no_sweep_settings_then_a_sweep_of_a_fifth_is_allowed_from_100_contacts(self) -> None:
+        options = DestinationConfig.from_mapping(ConfigBuilder().build()).options
+
+        assert (options.max_sweep_share, options.sweep_share_min_contacts) == (0.2, 100)
+
+    @pytest.mark.parametrize("share", [-0.1, 1.5])
+    def test_given_a_sweep_share_outside_0_and_1_then_the_error_names_it(self, share: float) -> None:
+        with pytest.raises(ConfigError, match=r"max_sweep_share must be between 0 and 1"):
+            DestinationConfig.from_mapping(ConfigBuilder().with_option(max_sweep_share=share).build())

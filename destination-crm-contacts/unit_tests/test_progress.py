@@ -51,7 +51,7 @@ def write_batches(
         concurrency_of(parsed),
         catalog(),
         parsed.options,
-        RejectedRecords("", LOGGER),
+        RejectedRecords(None, LOGGER),
         LOGGER,
         clock=clock,
         traffic=traffic,
@@ -134,8 +134,9 @@ class TestRejectionsInTheLog:
         assert all(re.match(shape, line) for line in one_by_one)
         assert warnings[-1] == (
             f"{count} records were rejected in all; the first {LOGGED_ONE_BY_ONE} are logged above with "
-            "their reasons, 5 more are not (set rejected_records_path to keep every one in a file, when "
-            "the connector runs outside Airbyte)"
+            "their reasons, 5 more are not (set rejected_records_storage to keep every one with its "
+            "record in S3-compatible storage, or rejected_records_path in a file when the connector runs "
+            "outside Airbyte)"
         )
         assert not any("Ada" in line or "Lovelace" in line for line in warnings)
 

@@ -60,6 +60,21 @@ class TestConfigShape:
                 {},
                 "Config field crm.field_mapping.0.record_field is",
             ),
+            (
+                {},
+                {"rejected_records_storage": {"storage_type": "s3"}},
+                "Config field rejected_records_storage.bucket is missing: add it to the config.",
+            ),
+            (
+                {},
+                {"rejected_records_storage": {"storage_type": "s3", "bucket": ""}},
+                "Config field rejected_records_storage.bucket is empty: give it a value.",
+            ),
+            (
+                {},
+                {"rejected_records_storage": {"storage_type": "gcs"}},
+                "Config field rejected_records_storage.storage_type must be one of none, s3: choose one",
+            ),
         ],
     )
     def test_given_a_config_that_breaks_the_spec_then_check_names_the_field_and_never_the_secret(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 from airbyte_cdk.models import AirbyteMessage, AirbyteStateBlob, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+from airbyte_protocol.models import AirbyteMessage as ProtocolMessage
 
 from destination_crm_contacts.destination import DestinationCrmContacts
+from destination_crm_contacts.writers.state_counts import serialized
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, global_state, record, state
 from unit_tests.conftest import states_of, write
 from unit_tests.fakes import FakeClientContacts, FakeCrm
@@ -94,3 +97,55 @@ class TestStateOrdering:
             )
 
         assert states_of(output) == []
+
+
+class TestRejectedRecordCount:
+    def test_given_records_a_target_refuses_then_the_state_counts_each_once_as_rejected(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        messages = [
+            record(custom_contact("1", emails=[])),  # the CRM needs an email
+            record(custom_contact("2", first_name=None, last_name=None, emails=[])),  # refused by both
+            record(custom_contact("3")),
+            record({"id": "4"}, stream="not_configured"),
+            state(1),
+            record(custom_contact("5")),
+            state(2),
+        ]
+
+        output = write(ConfigBuilder().build(), catalog(), messages)
+
+        stats = [m.state.destinationStats for m in states_of(output)]
+        assert [(s.recordCount, s.rejectedRecordCount) for s in stats] == [(3.0, 2.0), (1.0, 0.0)]
+
+    def test_given_a_global_state_then_it_counts_the_rejected_records_of_every_stream(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        messages = [
+            record(custom_contact("1", emails=[])),
+            record({"id": "4"}, stream="other"),
+            global_state(1),
+        ]
+
+        output = write(ConfigBuilder().build(), catalog(), messages)
+
+        assert [m.state.destinationStats.rejectedRecordCount for m in states_of(output)] == [2.0]
+
+    def test_given_a_state_when_serialized_then_the_line_holds_both_counts_as_the_protocol_names_them(
+        self, crm: FakeCrm, client_contacts: FakeClientContacts
+    ) -> None:
+        output = write(ConfigBuilder().build(), catalog(), [record(custom_contact("1", emails=[])), state(1)])
+
+        [line] = [serialized(message) for message in states_of(output)]
+
+        parsed = ProtocolMessage.model_validate_json(line)
+        assert parsed.state is not None
+        assert parsed.state.destinationStats is not None
+        assert (
+            parsed.state.destinationStats.recordCount,
+            parsed.state.destinationStats.rejectedRecordCount,
+        ) == (
+            1.0,
+            1.0,
+        )
+        assert json.loads(line)["state"]["stream"]["stream_state"] == {"cursor": 1}

@@ -5,14 +5,17 @@ one folder of a suite only, import the fixtures by name in that folder's conftes
 `pytest_plugins` from a root conftest alone). Every test that uses `sandbox` runs twice, once per
 profile (test ids `[lenient]` and `[strict]`).
 
+Each test process has one sandbox per profile it asks for (`shared_sandbox`), so that under
+pytest-xdist every worker has its own and tests switch data and readings through admin, never by
+starting a server. A suite whose scenarios need an address while pytest collects (the CDK's
+standard tests) calls `shared_sandbox` then.
+
 `PRESETS` (every preset, `examples` included) and `CATALOGUE` (every open point and its readings)
 are here too, for suites that parametrise over every preset or every reading: `EVERY_READING`
 holds each (point, value) pair, to apply with `sandbox.admin.set_readings({point: value})`.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 
@@ -26,14 +29,24 @@ __all__ = [
     "sandbox",
     "sandbox_process",
     "sandbox_profile",
+    "shared_sandbox",
 ]
+
+_shared: dict[str, SandboxProcess] = {}
+
+
+def shared_sandbox(profile: str = "lenient") -> SandboxProcess:
+    """This process's sandbox started under `profile` (200 contacts, seed 42), started on first use;
+    it stops when the process exits, however the session ends."""
+    if profile not in _shared:
+        _shared[profile] = SandboxProcess(contacts=200, seed=42, profile=profile).start()
+    return _shared[profile]
 
 
 @pytest.fixture(scope="session")
-def sandbox_process() -> Iterator[SandboxProcess]:
-    """One sandbox for the whole session (200 contacts, seed 42); stopped even when tests fail."""
-    with SandboxProcess(contacts=200, seed=42) as process:
-        yield process
+def sandbox_process() -> SandboxProcess:
+    """The session's sandbox: the one the process shares (`shared_sandbox`)."""
+    return shared_sandbox()
 
 
 @pytest.fixture(params=PROFILES, ids=PROFILES)

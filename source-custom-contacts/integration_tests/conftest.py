@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import shutil
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from contacts_sandbox.acceptance import (
-    CONFIGS,
-    source_acceptance_configs,
-    source_company_config,
-    source_custom_config,
-    write_configs,
-)
+from contacts_sandbox.acceptance import source_company_config, source_custom_config
 
 # The sandbox's fixtures are imported here, not named in the root conftest's `pytest_plugins`, so
 # that unit tests neither import nor start a sandbox; pytest refuses `pytest_plugins` in a conftest
@@ -24,10 +15,6 @@ from contacts_sandbox.acceptance import (
 from contacts_sandbox.pytest_plugin import sandbox, sandbox_process, sandbox_profile  # noqa: F401
 from contacts_sandbox.testing import SandboxProcess
 from source_custom_contacts.client import ApiClient, JsonAnswer
-
-CONNECTOR_ROOT = Path(__file__).resolve().parent.parent
-# acceptance-test-config.yml names these paths; they are git-ignored.
-SANDBOX_CONFIGS = CONNECTOR_ROOT / CONFIGS
 
 
 def custom_config(sandbox: SandboxProcess, **overrides: Any) -> dict[str, Any]:
@@ -38,15 +25,6 @@ def company_config(
     sandbox: SandboxProcess, api_key: str = "company-a-key", **overrides: Any
 ) -> dict[str, Any]:
     return source_company_config(sandbox.url, api_key, **overrides)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def acceptance_configs(sandbox_process: SandboxProcess) -> Iterator[Path]:
-    """Writes the configs acceptance-test-config.yml names, pointing at this session's sandbox."""
-    yield write_configs(CONNECTOR_ROOT, source_acceptance_configs(sandbox_process.url))
-    shutil.rmtree(SANDBOX_CONFIGS, ignore_errors=True)
-    with contextlib.suppress(OSError):  # secrets/ may hold the user's own configs: only an empty one goes
-        SANDBOX_CONFIGS.parent.rmdir()
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, discover
 
+from contacts_sandbox.acceptance import source_acceptance_configs
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.helpers import final_states, read_source
 from source_custom_contacts import SourceCustomContacts
@@ -44,7 +45,9 @@ def _incremental_entries() -> list[dict[str, Any]]:
 
 @pytest.fixture(params=_incremental_entries(), ids=lambda entry: Path(entry["config_path"]).stem)
 def entry(request: pytest.FixtureRequest, sandbox: SandboxProcess) -> dict[str, Any]:
-    return dict(request.param)
+    """The acceptance file's entry, with the config it names made for this process's sandbox."""
+    configs = source_acceptance_configs(sandbox.url)
+    return {**request.param, "config": configs[Path(request.param["config_path"]).name]}
 
 
 def _json(path: str) -> Any:
@@ -52,7 +55,7 @@ def _json(path: str) -> Any:
 
 
 def _config(entry: dict[str, Any]) -> dict[str, Any]:
-    config: dict[str, Any] = _json(entry["config_path"])
+    config: dict[str, Any] = entry["config"]
     return config
 
 

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from airbyte_cdk.models import SyncMode
 
+from contacts_sandbox.acceptance import source_acceptance_configs
 from contacts_sandbox.testing import SandboxProcess
-from integration_tests.conftest import SANDBOX_CONFIGS
 from integration_tests.helpers import catalog, read_source
 
 HERE = Path(__file__).resolve().parent
@@ -36,9 +36,9 @@ RECORDINGS = {
 IGNORED_FIELDS = {"custom-api.json": {"contacts": ("_ab_cdc_updated_at",)}}
 
 
-def _read(config_name: str) -> list[dict[str, Any]]:
+def _read(config_name: str, sandbox: SandboxProcess) -> list[dict[str, Any]]:
     streams, _ = RECORDINGS[config_name]
-    config = json.loads((SANDBOX_CONFIGS / config_name).read_text())
+    config = source_acceptance_configs(sandbox.url)[config_name]
     output = read_source(config, catalog(*((name, SyncMode.full_refresh) for name in streams)))
     return [{"stream": m.record.stream, "data": m.record.data} for m in output.records]
 
@@ -58,7 +58,7 @@ def _comparable(config_name: str, records: Iterable[Mapping[str, Any]]) -> list[
 def test_given_the_seeded_sandbox_when_read_in_full_then_the_records_are_the_recorded_ones(
     config_name: str, sandbox: SandboxProcess
 ) -> None:
-    records = _read(config_name)
+    records = _read(config_name, sandbox)
     _, recording = RECORDINGS[config_name]
     if os.environ.get("UPDATE_EXPECTED_RECORDS"):
         recording.write_text("".join(line + "\n" for line in _comparable(config_name, records)))
@@ -75,8 +75,8 @@ def test_given_the_seeded_sandbox_when_read_in_full_then_the_records_are_the_rec
 def test_given_no_change_when_read_in_full_twice_then_both_reads_give_the_same_records(
     config_name: str, sandbox: SandboxProcess
 ) -> None:
-    first = _comparable(config_name, _read(config_name))
-    second = _comparable(config_name, _read(config_name))
+    first = _comparable(config_name, _read(config_name, sandbox))
+    second = _comparable(config_name, _read(config_name, sandbox))
 
     assert first
     assert first == second

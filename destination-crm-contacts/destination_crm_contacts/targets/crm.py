@@ -166,12 +166,13 @@ class CrmTarget(Target[Known]):
     def _cannot_mirror(self, reason: str, written: bool = False) -> str:
         done = "Its records were written; nothing was deleted." if written else "Nothing was written."
         return (
-            f"crm: overwrite needs the contacts this connection manages, and this CRM cannot list them: "
-            f"a search for {MARKER_PREFIX!r} in {self._config.identity_field} answered {reason}, so "
-            f"overwrite could not tell which contacts to delete. {done} Use the "
-            "append_dedup sync mode for this connection (the source's deletions still delete), or "
-            "leave the CRM out of it (crm.enabled: false). If the CRM does list its contacts but "
-            "holds none of this connection's yet, run the first sync in append_dedup."
+            f"crm: overwrite needs the contacts this connection manages, as does a truncate refresh "
+            f"(Refresh and remove records), and this CRM cannot list them: a search for "
+            f"{MARKER_PREFIX!r} in {self._config.identity_field} answered {reason}, so the sync could "
+            f"not tell which contacts to delete. {done} Use the append_dedup sync mode for this "
+            "connection and refresh it with Refresh and retain records (the source's deletions still "
+            "delete), or leave the CRM out of it (crm.enabled: false). If the CRM does list its "
+            "contacts but holds none of this connection's yet, run the first sync in append_dedup."
         )
 
     def desired(self, contact: Contact) -> dict[str, str]:

@@ -1,12 +1,9 @@
-"""Counts of what happened, per target, for the final totals and the rejection threshold."""
+"""Counts of what happened, per target, for the sync's report and the rejection threshold."""
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping
-
-import orjson
+from collections.abc import Iterable
 
 from destination_crm_contacts.targets.base import Outcome
 
@@ -41,25 +38,3 @@ class Totals:
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {target: self.of(target) for target in self._counts}
-
-
-def log_totals(
-    logger: logging.Logger, totals: Totals, ignored_streams: Mapping[str, int], dry_run: bool
-) -> None:
-    """The sync's totals: one line per target a person reads, then one JSON line for tools."""
-    targets = totals.as_dict()
-    verb = "would be" if dry_run else "were"
-    for target, counts in targets.items():
-        logger.info(
-            f"{target}: {counts['created']} {verb} created, {counts['updated']} updated, "
-            f"{counts['unchanged']} unchanged, {counts['deleted']} deleted "
-            f"({counts['already_gone']} already gone), {counts['rejected']} rejected, "
-            f"{counts['ignored']} ignored, {counts['not_cleared']} kept values the source emptied"
-        )
-    summary = {
-        "event": "crm_contacts_totals",
-        "dry_run": dry_run,
-        "targets": targets,
-        "ignored_streams": dict(ignored_streams),
-    }
-    logger.info(orjson.dumps(summary).decode())

@@ -24,11 +24,9 @@ import orjson
 from airbyte_cdk.models import (
     AirbyteMessage,
     AirbyteRecordMessage,
-    AirbyteStateMessage,
-    AirbyteStateStats,
-    AirbyteStateType,
     ConfiguredAirbyteCatalog,
     DestinationSyncMode,
+    FailureType,
     Type,
 )
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -44,12 +42,15 @@ from destination_crm_contacts.targets.base import (
     Written,
 )
 from destination_crm_contacts.writers.buffer import Batch, Change
-from destination_crm_contacts.writers.overwrite import Overwrite
 from destination_crm_contacts.writers.progress import Progress, Traffic
 from destination_crm_contacts.writers.rejection_policy import RejectionPolicy
 from destination_crm_contacts.writers.rejections import RejectedRecords
-from destination_crm_contacts.writers.stats import Totals, log_totals
+from destination_crm_contacts.writers.report import log_report, sync_report
+from destination_crm_contacts.writers.state_counts import StateCounts
+from destination_crm_contacts.writers.stats import Totals
 from destination_crm_contacts.writers.streams import plan_streams, stream_name
+from destination_crm_contacts.writers.sweep import Sweep
+from destination_crm_contacts.writers.sweep_guard import SweepGuard
 
 BATCHES_IN_FLIGHT = 2
 
@@ -85,10 +86,11 @@ class ContactWriter:
         )
         self._totals = Totals(target.name for target in targets)
         self._policy = RejectionPolicy([target.name for target in targets], self._totals, rejected, options)
-        self._overwrite = Overwrite(self._plans, options.key_prefix, logger)
+        self._sweep = Sweep(self._plans, options.key_prefix, logger)
+        self._guard = SweepGuard(options.max_sweep_share, options.sweep_share_min_contacts, self._sweep.label)
         self._progress = Progress(self._totals, traffic or {}, logger, clock, options.dry_run)
         self._pools: dict[str, ThreadPoolExecutor] = {}
-        self._since_state: Counter[str] = Counter()
+        self._counts = StateCounts()
         self._ignored_streams: Counter[str] = Counter()
         self._writing: list[_Writing] = []
 
@@ -108,6 +110,7 @@ class ContactWriter:
                     self._concurrency[target.name], thread_name_prefix=f"{target.name}-writer"
                 )
                 self._pools[target.name] = stack.enter_context(pool)
+            completed = False
             try:
                 for message in messages:
                     if message.type == Type.RECORD and message.record is not None:
@@ -115,28 +118,39 @@ class ContactWriter:
                     elif message.type == Type.STATE and message.state is not None:
                         self._flush()
                         self._settle(0)
-                        yield self._confirmed(message.state)
+                        # Rejections outside any batch (an unknown stream) are stored before it too.
+                        self._rejected.flush()
+                        yield self._counts.confirm(message.state)
                     elif message.type == Type.TRACE and message.trace is not None:
-                        self._overwrite.note_trace(message.trace)
+                        self._sweep.note_trace(message.trace)
                     if self._batch.is_full:
                         self._flush()
                 self._flush()
                 self._settle(0)
-                self._mirror_overwrite()
-            finally:
+                self._run_sweep()
                 self._rejected.flush()
-                self._rejected.summarize()
-                log_totals(self._logger, self._totals, self._ignored_streams, self._options.dry_run)
+                completed = True
+            finally:
+                if not completed:
+                    self._rejected.flush_after_failure()
+                self._report()
+
+    def _report(self) -> None:
+        """The sync's report, in the log and beside the rejected records."""
+        self._rejected.summarize()
+        report = sync_report(
+            self._totals, self._ignored_streams, self._rejected.reasons(), self._options.dry_run
+        )
+        kept_in = self._rejected.put_report(orjson.dumps(report, option=orjson.OPT_INDENT_2))
+        log_report(self._logger, report, self._rejected.stored, kept_in)
 
     def _take(self, record: AirbyteRecordMessage) -> None:
         stream = stream_name(record.namespace, record.stream)
-        self._since_state[stream] += 1
+        self._counts.record(stream)
         plan = self._plans.get(stream)
         data = record.data if isinstance(record.data, Mapping) else {}
         if plan is None:
-            self._policy.reject_everywhere(
-                stream, None, f"stream {stream!r} is not in the configured catalog", data
-            )
+            self._reject_everywhere(stream, None, f"stream {stream!r} is not in the configured catalog", data)
             return
         if plan.ignored:
             self._ignored_streams[stream] += 1
@@ -144,23 +158,27 @@ class ContactWriter:
         try:
             key = self._options.key_prefix + primary_key_of(data, plan.primary_key)
         except InvalidRecordError as error:
-            self._policy.reject_everywhere(stream, None, str(error), data)
+            self._reject_everywhere(stream, None, str(error), data)
             return
         try:
             deleted = is_tombstone(data)
         except InvalidRecordError as error:
-            self._policy.reject_everywhere(stream, key, str(error), data)
+            self._reject_everywhere(stream, key, str(error), data)
             return
         if deleted and plan.mode == DestinationSyncMode.append:
             # `append` only creates: a tombstone has nothing to create.
             for target in self._targets:
                 self._totals.ignored(target.name)
             return
-        if plan.mode == DestinationSyncMode.overwrite:
-            self._overwrite.sent(key)
+        if plan.sweep:
+            self._sweep.sent(key)
         self._batch.add(
             Change(stream, key, data, deleted, plan.mode), size=len(orjson.dumps(data, default=str))
         )
+
+    def _reject_everywhere(self, stream: str, key: str | None, reason: str, data: Mapping[str, Any]) -> None:
+        self._counts.rejected(stream)
+        self._policy.reject_everywhere(stream, key, reason, data)
 
     def _flush(self) -> None:
         """Start writing the batch, once the batches it must not overtake are written."""
@@ -174,7 +192,7 @@ class ContactWriter:
             self._settle(BATCHES_IN_FLIGHT - 1)
         self._run(
             {
-                self._pools[target.name].submit(target.prepare, self._overwrite.mirrors): (target, None)
+                self._pools[target.name].submit(target.prepare, self._sweep.mirrors): (target, None)
                 for target in self._targets
             }
         )
@@ -213,6 +231,8 @@ class ContactWriter:
     def _run(self, futures: Mapping[Future[Any], tuple[Target, Change | None]]) -> None:
         """Wait for every write; count outcomes and rejections; fail on the first target error."""
         failure: TargetError | None = None
+        # A record refused by both targets is one rejected record.
+        refused: dict[int, Change] = {}
         for future in as_completed(futures):
             target, change = futures[future]
             try:
@@ -223,6 +243,7 @@ class ContactWriter:
                 if change is None:
                     raise
                 self._policy.reject(target.name, change, error)
+                refused[id(change)] = change
                 continue
             except TargetError as error:
                 if failure is None:
@@ -234,6 +255,8 @@ class ContactWriter:
                 self._totals.outcome(target.name, outcome.outcome, len(outcome.not_cleared))
             elif isinstance(outcome, Outcome):
                 self._totals.outcome(target.name, outcome)
+        for change in refused.values():
+            self._counts.rejected(change.stream)
         if failure is not None:
             raise AirbyteTracedException(
                 message=str(failure),
@@ -242,26 +265,23 @@ class ContactWriter:
                 exception=failure,
             )
 
-    def _confirmed(self, state: AirbyteStateMessage) -> AirbyteMessage:
-        """The state, with the count of records it confirms (Airbyte and PyAirbyte read it)."""
-        if state.type == AirbyteStateType.STREAM and state.stream is not None:
-            descriptor = state.stream.stream_descriptor
-            count = self._since_state.pop(stream_name(descriptor.namespace, descriptor.name), 0)
-        else:
-            count = sum(self._since_state.values())
-            self._since_state.clear()
-        state.destinationStats = AirbyteStateStats(recordCount=float(count))
-        return AirbyteMessage(type=Type.STATE, state=state)
-
-    def _mirror_overwrite(self) -> None:
-        """In `overwrite`, once the read was whole, delete what this sync did not send."""
-        if not self._overwrite.read_whole():
+    def _run_sweep(self) -> None:
+        """Once a sweeping stream was read whole, delete what this sync did not send; a sweep the
+        guard refuses on any target deletes nothing anywhere and fails the sync."""
+        if not self._sweep.read_whole():
             return
-        for target in self._targets:
-            stale = self._overwrite.stale(target)
+        stale = [self._sweep.stale(target) for target in self._targets]
+        refusals = [refusal for refusal in map(self._guard.refusal, stale) if refusal]
+        if refusals:
+            message = " ".join(refusals)
+            raise AirbyteTracedException(
+                message=message, internal_message=message, failure_type=FailureType.config_error
+            )
+        for each in stale:
+            target = each.target
             self._run(
                 {
                     self._pools[target.name].submit(target.delete, change.key): (target, change)
-                    for change in stale
+                    for change in self._sweep.deletions(each)
                 }
             )
