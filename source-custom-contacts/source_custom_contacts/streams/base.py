@@ -25,8 +25,8 @@ from airbyte_cdk.sources.streams.core import StreamData
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.pagination import EmptyPageLoopError
-from source_custom_contacts.progress import ReadProgress
+from source_custom_contacts.reading.pages import EmptyPageLoopError
+from source_custom_contacts.reading.progress import ReadProgress
 
 
 @cache

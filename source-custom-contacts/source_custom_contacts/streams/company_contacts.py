@@ -23,14 +23,14 @@ from airbyte_cdk.sources.streams.core import StreamData
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.dates import less_lookback, parse_time, rfc3339
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.progress import ReadProgress
+from source_custom_contacts.reading.company_moves import EnvelopeMoves
+from source_custom_contacts.reading.emitted import PageRuns
+from source_custom_contacts.reading.page_size import ServedPageSize
+from source_custom_contacts.reading.passes import read_with_shift_repair
+from source_custom_contacts.reading.progress import ReadProgress
+from source_custom_contacts.reading.saved_state import MILLISECONDS_FROM, unreadable_state, warn_if_ahead
 from source_custom_contacts.streams.base import SyncStartStateStream, page_messages, row_estimate
-from source_custom_contacts.streams.company_moves import EnvelopeMoves
 from source_custom_contacts.streams.company_pages import company_pages
-from source_custom_contacts.streams.emitted import PageRuns
-from source_custom_contacts.streams.saved_state import MILLISECONDS_FROM, unreadable_state, warn_if_ahead
-from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 
 CURSOR = "updated_at"
 

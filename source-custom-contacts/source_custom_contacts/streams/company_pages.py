@@ -12,8 +12,8 @@ from typing import Any
 
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.errors import malformed_response
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.pagination import Page, fetch_pages_in_order
+from source_custom_contacts.reading.page_size import ServedPageSize
+from source_custom_contacts.reading.pages import Page, fetch_pages_in_order
 
 ENVELOPE = '{"data": [...], "currentPage": n, "totalPages": n}'
 

@@ -10,8 +10,8 @@ from airbyte_cdk.sources.streams.core import StreamData
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.progress import ReadProgress
+from source_custom_contacts.reading.page_size import ServedPageSize
+from source_custom_contacts.reading.progress import ReadProgress
 from source_custom_contacts.streams.base import SchemaFileStream, page_messages, row_estimate
 from source_custom_contacts.streams.company_pages import company_pages
 

@@ -21,16 +21,16 @@ from airbyte_cdk.models import AirbyteMessage, SyncMode
 from source_custom_contacts.dates import from_unix, less_lookback, rfc3339
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page, tombstone
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.pagination import Page, fetch_pages_in_order
-from source_custom_contacts.progress import ReadProgress
+from source_custom_contacts.reading.creations import ListEnd, Tally, largest
+from source_custom_contacts.reading.delta_moves import Changes, DeltaItems, DeltaMoves, changed, changes_of
+from source_custom_contacts.reading.emitted import EmittedIds, EveryId, PageRuns
+from source_custom_contacts.reading.list_order import ListOrder
+from source_custom_contacts.reading.page_size import ServedPageSize
+from source_custom_contacts.reading.pages import Page, fetch_pages_in_order
+from source_custom_contacts.reading.passes import read_with_shift_repair
+from source_custom_contacts.reading.progress import ReadProgress
+from source_custom_contacts.reading.saved_state import unix_seconds, warn_if_ahead
 from source_custom_contacts.streams.base import SyncStartStateStream, now_millis, record_message
-from source_custom_contacts.streams.creations import ListEnd, Tally, largest
-from source_custom_contacts.streams.delta_moves import Changes, DeltaItems, DeltaMoves, changed, changes_of
-from source_custom_contacts.streams.emitted import EmittedIds, EveryId, PageRuns
-from source_custom_contacts.streams.list_order import ListOrder
-from source_custom_contacts.streams.saved_state import unix_seconds, warn_if_ahead
-from source_custom_contacts.streams.shift_repair import read_with_shift_repair
 
 STATE_KEY = "timestamp"
 # A page's warning names at most this many ids: the log stays readable on a page of a thousand.

@@ -20,7 +20,7 @@ from airbyte_cdk.models import AirbyteMessage, Type
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.failures import Answers
-from source_custom_contacts.pagination import Page
+from source_custom_contacts.reading.pages import Page
 
 PROGRESS_INTERVAL_SECONDS = 10.0
 

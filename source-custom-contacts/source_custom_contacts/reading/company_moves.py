@@ -29,9 +29,9 @@ from typing import Any
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.dates import from_unix, parse_time
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.pagination import Page
-from source_custom_contacts.streams.emitted import EmittedIds
+from source_custom_contacts.reading.emitted import EmittedIds
+from source_custom_contacts.reading.page_size import ServedPageSize
+from source_custom_contacts.reading.pages import Page
 
 
 @dataclass(eq=False)

@@ -28,10 +28,10 @@ from typing import Any
 import orjson
 
 from source_custom_contacts.auth import Clock
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.pagination import Page
-from source_custom_contacts.streams.emitted import EmittedIds
-from source_custom_contacts.streams.list_order import ListOrder
+from source_custom_contacts.reading.emitted import EmittedIds
+from source_custom_contacts.reading.list_order import ListOrder
+from source_custom_contacts.reading.page_size import ServedPageSize
+from source_custom_contacts.reading.pages import Page
 
 DeltaItems = tuple[list[Any], list[Any]]
 DELETED = b""  # what a deleted id is remembered by, where an updated one keeps its content

@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from source_custom_contacts.failures import Answers
-from source_custom_contacts.pagination import Page
-from source_custom_contacts.progress import ReadProgress, duration
+from source_custom_contacts.reading.pages import Page
+from source_custom_contacts.reading.progress import ReadProgress, duration
 
 
 class _Clock:
