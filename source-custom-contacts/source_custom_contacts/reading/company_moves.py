@@ -29,6 +29,7 @@ from typing import Any
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.dates import from_unix, parse_time
+from source_custom_contacts.reading.delta_moves import earliest
 from source_custom_contacts.reading.emitted import EmittedIds
 from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.pages import Page
@@ -44,6 +45,9 @@ class EnvelopeMoves:
     clock: Clock
     logger: logging.Logger
 
+    # The page to read again from after this pass, found at a checkpoint or kept by one.
+    pending: int | None = None
+
     def __post_init__(self) -> None:
         # Server time from which a change counts against the current pass; the next pass's
         # window starts at the last answer of this one.
@@ -58,6 +62,8 @@ class EnvelopeMoves:
         self._repaired: dict[str, str] = {}
         self._first_page = 1
         self._pages = 0
+        # A resumed attempt: its first page, and the server time of the checkpoint it resumed from.
+        self._resumed: tuple[int, datetime] | None = None
 
     def pass_began(self, first_page: int) -> None:
         self._first_page, self._pages = first_page, 0
@@ -90,22 +96,55 @@ class EnvelopeMoves:
         if is_updated and not is_new:
             self._updated[contact_id] = (page, str(contact.get("updated_at")))
 
+    def resumed(self, window: float, listed: int | None, checked: float, first_page: int) -> None:
+        """Takes up the pass a checkpoint kept: moves count from its `window`, the list held
+        `listed` contacts then, and a moved contact this attempt did not read was read by an
+        earlier one: on a page before `first_page` if it moved after the checkpoint, anywhere
+        before it if it moved before."""
+        self._next_window_start = from_unix(window)
+        self._count_before = listed
+        self._resumed = (first_page, from_unix(checked))
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """Server times: from which moves count in this pass, and of its latest answer."""
+        start, latest = self._window_start, self._next_window_start
+        now = self.clock()
+        return (now if start is None else start.timestamp(), now if latest is None else latest.timestamp())
+
+    @property
+    def listed(self) -> int | None:
+        """How many contacts the list held when this pass began, where it says."""
+        counts = self._counts
+        return self._count_before if self._count_before is not None or not counts else counts[min(counts)]
+
+    def check_now(self) -> None:
+        """At a checkpoint: what moved so far becomes a page to read again after this pass."""
+        counts = self._counts
+        if counts:
+            self.pending = earliest(self.pending, self._shifted(self.listed, counts[max(counts)]))
+
     def first_shifted_page(self) -> int | None:
-        count_before, counts = self._count_before, self._counts
+        count_before, counts = self.listed, self._counts
+        last = None
         if counts:
             last = counts[max(counts)]
-            if count_before is None:
-                count_before = counts[min(counts)]
             self._count_before = last
-        if self._first_page == 1 and self._pages <= 1:
+        if self._first_page == 1 and self._pages <= 1 and self.pending is None:
             return None  # the whole list came in one answer: nothing could slip between pages
         if self._uncounted:
+            last = None
             self.logger.warning(
                 "The Company Contacts API's pages carry no totalRecords, so a contact deleted during "
                 "this read could not be noticed; if one was, a later one may have been missed."
             )
             self._uncounted = False
-        elif counts and count_before is not None and count_before + self._joined_now - last > 0:
+        shifted = earliest(self.pending, self._shifted(count_before, last))
+        self.pending = None
+        return shifted
+
+    def _shifted(self, count_before: int | None, last: int | None) -> int | None:
+        if last is not None and count_before is not None and count_before + self._joined_now - last > 0:
             return 1  # more left than joined: deletions, from places unknown
         moved = {
             contact_id: page
@@ -113,6 +152,11 @@ class EnvelopeMoves:
             if self._repaired.get(contact_id) != updated_at
         }
         first = self.emitted.first_pages(moved)
+        if self._resumed is not None:
+            first_page, checked = self._resumed
+            for contact_id in moved.keys() - first.keys():
+                updated = parse_time(self._updated[contact_id][1])
+                first[contact_id] = first_page if updated is not None and updated >= checked else 1
         earlier = [number for contact_id, number in first.items() if number < moved[contact_id]]
         for contact_id in first:
             self._repaired[contact_id] = self._updated[contact_id][1]

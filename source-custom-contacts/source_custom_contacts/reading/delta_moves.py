@@ -91,6 +91,10 @@ class DeltaMoves:
     clock: Clock
     # A full read's list, which a server may reshuffle (see `list_order.py`); None for a delta.
     order: ListOrder | None = None
+    # The page to read again from after this pass, found at a checkpoint or kept by one.
+    pending: int | None = None
+    # The first page of a resumed attempt (see `_check`); None for a read from page 1.
+    unknown_page: int | None = None
 
     def __post_init__(self) -> None:
         # Server time from which a move counts against the current pass.
@@ -100,6 +104,7 @@ class DeltaMoves:
         self._pages = 0
         self._seen_again: set[str] = set()
         self._pass_ids: set[str] = set()
+        self.gap: set[str] = set()  # what moved between the attempts of a resumed read
 
     def pass_began(self, first_page: int) -> None:
         self._first_page, self._pages = first_page, 0
@@ -127,10 +132,39 @@ class DeltaMoves:
         self._pages += 1
 
     def first_shifted_page(self) -> int | None:
-        if self._first_page == 1 and self._pages <= 1:
+        """After a pass: the page to read again from, for what moved during it or was found at a
+        checkpoint (`check_now`)."""
+        if self._first_page == 1 and self._pages <= 1 and self.pending is None:
             return None  # the whole list came in one answer: nothing could slip between pages
+        shifted = earliest(self.pending, self._check())
+        self.pending = None
+        return shifted
+
+    def check_now(self) -> None:
+        """At a checkpoint: what moved so far becomes a page to read again after this pass, and
+        moves count from now, so that a resumed read asks only for what moved since."""
+        self.pending = earliest(self.pending, self._check())
+
+    @property
+    def window_start(self) -> float:
+        return self.clock() if self._window_start is None else self._window_start
+
+    def resumed(self, window: float, page: int, margin: int) -> int:
+        """The page to resume on, for a read that had read every page before `page` by `window`
+        (server time): each contact that left its place since moved the later ones back a place,
+        so the read goes back that many places (and `margin` more) before `page`."""
         asked_at = self.clock()
-        since = int(self.clock() if self._window_start is None else self._window_start) - 1
+        changes = self.changes_since(int(window) - 1)
+        self._window_start = asked_at if changes.served_at is None else changes.served_at
+        self._repaired.update(changes.moved)
+        self.gap = set(changes.moved)
+        if not changes.moved:
+            return page
+        return max(1, page - -(-(len(changes.moved) + margin) // self.page_size.size))
+
+    def _check(self) -> int | None:
+        asked_at = self.clock()
+        since = int(self.window_start) - 1
         changes = self.changes_since(since)
         self._window_start = asked_at if changes.served_at is None else changes.served_at
         new = {i: became for i, became in changes.moved.items() if self._repaired.get(i) != became}
@@ -142,7 +176,15 @@ class DeltaMoves:
         if new and self.order is not None and self.order.reshuffled(changes.moved.keys()):
             return 1  # a change not seen before reshuffled the list
         first = self.emitted.first_pages(new)
+        if self.unknown_page is not None:
+            # A resumed read does not know where an earlier attempt emitted a contact: it may be
+            # any page before this attempt's first.
+            first.update({i: self.unknown_page for i in new if i not in first})
         if not first:
             return None
         pages_back = -(-len(self._repaired) // self.page_size.size)
         return max(1, min(first.values()) - pages_back)
+
+
+def earliest(*pages: int | None) -> int | None:
+    return min((page for page in pages if page is not None), default=None)

@@ -12,7 +12,7 @@ CDK's retry messages say why. Requests count every answer, token requests and re
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from source_custom_contacts.reading.pages import Page
 PROGRESS_INTERVAL_SECONDS = 10.0
 
 M = TypeVar("M")
+R = TypeVar("R")
 
 
 @dataclass(eq=False)
@@ -42,10 +43,17 @@ class ReadProgress:
         self._started = self._last_line = self.clock()
         self._answered_before = self.answers.answered
 
-    def counted(self, messages: Iterable[M]) -> Iterator[M]:
-        """Passes every message on, and counts the records among them."""
-        for message in messages:
-            if not isinstance(message, AirbyteMessage) or message.type == Type.RECORD:
+    def counted(self, messages: Generator[M, None, R]) -> Generator[M, None, R]:
+        """Passes every message on, counts the records among them, and returns what `messages`
+        returns."""
+        while True:
+            try:
+                message = next(messages)
+            except StopIteration as end:
+                return end.value
+            if isinstance(message, Mapping) or (
+                isinstance(message, AirbyteMessage) and message.type == Type.RECORD
+            ):
                 self._records += 1
             yield message
 
