@@ -154,7 +154,8 @@ class EnvelopeMoves:
         first = self.emitted.first_pages(moved)
         if self._resumed is not None:
             first_page, checked = self._resumed
-            for contact_id in moved.keys() - first.keys():
+            # Read by this attempt only where it moved to: where it was is the earlier attempt's.
+            for contact_id in [i for i, page in moved.items() if first.get(i, page) >= page]:
                 updated = parse_time(self._updated[contact_id][1])
                 first[contact_id] = first_page if updated is not None and updated >= checked else 1
         earlier = [number for contact_id, number in first.items() if number < moved[contact_id]]

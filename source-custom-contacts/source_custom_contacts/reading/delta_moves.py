@@ -176,10 +176,10 @@ class DeltaMoves:
         if new and self.order is not None and self.order.reshuffled(changes.moved.keys()):
             return 1  # a change not seen before reshuffled the list
         first = self.emitted.first_pages(new)
-        if self.unknown_page is not None:
-            # A resumed read does not know where an earlier attempt emitted a contact: it may be
-            # any page before this attempt's first.
-            first.update({i: self.unknown_page for i in new if i not in first})
+        if self.unknown_page is not None and new:
+            # A resumed attempt cannot tell a contact it read before it moved from one an earlier
+            # attempt read: either may have left its place anywhere from this attempt's first page.
+            first = {i: self.unknown_page for i in new}
         if not first:
             return None
         pages_back = -(-len(self._repaired) // self.page_size.size)
