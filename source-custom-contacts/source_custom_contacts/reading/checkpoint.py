@@ -43,8 +43,9 @@ class Cadence:
     """Says at the end of each page whether a checkpoint is due."""
 
     clock: Clock
-    records: int = CHECKPOINT_RECORDS
-    seconds: float = CHECKPOINT_SECONDS
+    # Read when a read begins, so that a test can checkpoint a small read often.
+    records: int = field(default_factory=lambda: CHECKPOINT_RECORDS)
+    seconds: float = field(default_factory=lambda: CHECKPOINT_SECONDS)
     _since_last: int = field(default=0, init=False)
     _last_at: float | None = field(default=None, init=False)
 

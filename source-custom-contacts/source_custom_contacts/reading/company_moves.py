@@ -35,6 +35,43 @@ from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.pages import Page
 
 
+@dataclass
+class _Gap:
+    """The first pass of a resumed attempt: the list's size at the checkpoint, and the contacts
+    that joined it between the attempts and during this one."""
+
+    listed: int
+    checked: datetime
+    first_page: int  # this attempt's
+    kept_page: int  # the checkpoint's
+    resumed_at: datetime | None = None  # server time of this attempt's first answer
+    joined_between: int = 0
+    joined_during: int = 0
+
+    def joined(self, at: datetime) -> None:
+        if at < self.checked:
+            return  # joined before the checkpoint: the earlier attempt counted it
+        if self.resumed_at is None or at < self.resumed_at:
+            self.joined_between += 1
+        else:
+            self.joined_during += 1
+
+    def between(self, at: datetime) -> bool:
+        return self.checked <= at and (self.resumed_at is None or at < self.resumed_at)
+
+    def first_shifted_page(self, now: int, last: int, page_size: int, moved_between: int = 0) -> int | None:
+        """Contacts that left between the attempts (deleted, or `moved_between` to the end by an
+        update) moved the later ones back across the page the checkpoint kept, by as many places;
+        ones that left during this attempt, across its first page."""
+        between = self.listed + self.joined_between - now + moved_between
+        during = now + self.joined_during - last
+        if during > 0:
+            return max(1, self.first_page - -(-(max(0, between) + during) // page_size))
+        if between > (self.kept_page - self.first_page) * page_size:
+            return max(1, self.kept_page - -(-between // page_size))
+        return None
+
+
 @dataclass(eq=False)
 class EnvelopeMoves:
     """Told of each pass, page and contact, says after a pass from which page to read again."""
@@ -64,6 +101,7 @@ class EnvelopeMoves:
         self._pages = 0
         # A resumed attempt: its first page, and the server time of the checkpoint it resumed from.
         self._resumed: tuple[int, datetime] | None = None
+        self._gap: _Gap | None = None
 
     def pass_began(self, first_page: int) -> None:
         self._first_page, self._pages = first_page, 0
@@ -76,6 +114,8 @@ class EnvelopeMoves:
             self._window_start = served
         if self._next_window_start is None or served > self._next_window_start:
             self._next_window_start = served
+        if self._gap is not None and self._gap.resumed_at is None:
+            self._gap.resumed_at = served
         if page.total_items is None:
             self._uncounted = True
         else:
@@ -93,17 +133,22 @@ class EnvelopeMoves:
         if (is_new or (self.searching and is_updated)) and contact_id not in self._joined:
             self._joined.add(contact_id)
             self._joined_now += 1
+            if self._gap is not None:
+                self._gap.joined((created if is_new else updated) or since)
         if is_updated and not is_new:
             self._updated[contact_id] = (page, str(contact.get("updated_at")))
 
-    def resumed(self, window: float, listed: int | None, checked: float, first_page: int) -> None:
+    def resumed(
+        self, window: float, listed: int | None, checked: float, first_page: int, kept_page: int
+    ) -> None:
         """Takes up the pass a checkpoint kept: moves count from its `window`, the list held
         `listed` contacts then, and a moved contact this attempt did not read was read by an
         earlier one: on a page before `first_page` if it moved after the checkpoint, anywhere
         before it if it moved before."""
         self._next_window_start = from_unix(window)
-        self._count_before = listed
         self._resumed = (first_page, from_unix(checked))
+        if listed is not None:
+            self._gap = _Gap(listed, from_unix(checked), first_page, kept_page)
 
     @property
     def window(self) -> tuple[float, float]:
@@ -111,6 +156,11 @@ class EnvelopeMoves:
         start, latest = self._window_start, self._next_window_start
         now = self.clock()
         return (now if start is None else start.timestamp(), now if latest is None else latest.timestamp())
+
+    @property
+    def latest_count(self) -> int | None:
+        """How many contacts the list held at its latest answer, where it says."""
+        return self._counts[max(self._counts)] if self._counts else None
 
     @property
     def listed(self) -> int | None:
@@ -121,8 +171,14 @@ class EnvelopeMoves:
     def check_now(self) -> None:
         """At a checkpoint: what moved so far becomes a page to read again after this pass."""
         counts = self._counts
-        if counts:
-            self.pending = earliest(self.pending, self._shifted(self.listed, counts[max(counts)]))
+        if not counts:
+            return
+        latest = counts[max(counts)]
+        if self._gap is None:
+            self.pending = earliest(self.pending, self._shifted(self.listed, latest))
+            return
+        found = self._gap.first_shifted_page(counts[min(counts)], latest, self.page_size.size)
+        self.pending = earliest(self.pending, found, self._shifted(None, latest))
 
     def first_shifted_page(self) -> int | None:
         count_before, counts = self.listed, self._counts
@@ -139,6 +195,22 @@ class EnvelopeMoves:
                 "this read could not be noticed; if one was, a later one may have been missed."
             )
             self._uncounted = False
+        gap, self._gap = self._gap, None
+        if gap is not None and counts and last is not None:
+            # The count told the checkpoint what left before it; what left since is the gap's, and
+            # so are the contacts updated between the attempts, which this one read only at the end.
+            seen_first = self.emitted.first_pages(self._updated)
+            moved_between = [
+                contact_id
+                for contact_id, (page, updated_at) in self._updated.items()
+                if seen_first.get(contact_id, page) >= page
+                and gap.between(parse_time(updated_at) or gap.checked)
+            ]
+            for contact_id in moved_between:
+                self._repaired[contact_id] = self._updated[contact_id][1]
+            found = gap.first_shifted_page(counts[min(counts)], last, self.page_size.size, len(moved_between))
+            self.pending = earliest(self.pending, found)
+            count_before = None
         shifted = earliest(self.pending, self._shifted(count_before, last))
         self.pending = None
         return shifted

@@ -53,7 +53,7 @@ def read_company_pages(
     if resume is not None:
         first = max(1, resume.page - 1)
         moves.pending = resume.repair_from
-        moves.resumed(resume.window, resume.listed, resume.checked or resume.window, first)
+        moves.resumed(resume.window, resume.listed, resume.checked or resume.window, first, resume.page)
     estimate_due = estimate
 
     def read_pass(first_page: int) -> Iterator[ReadItem]:
@@ -84,7 +84,7 @@ def read_company_pages(
                     page=number + 1,
                     page_size=api.served.size,
                     repair_from=moves.pending,
-                    listed=moves.listed,
+                    listed=moves.latest_count,
                     checked=checked,
                 )
                 yield Checkpoint(position.as_state(**run.around))
