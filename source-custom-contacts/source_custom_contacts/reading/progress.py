@@ -51,9 +51,9 @@ class ReadProgress:
                 message = next(messages)
             except StopIteration as end:
                 return end.value
-            if isinstance(message, Mapping) or (
-                isinstance(message, AirbyteMessage) and message.type == Type.RECORD
-            ):
+            if isinstance(message, AirbyteMessage):
+                self._records += message.type == Type.RECORD
+            elif isinstance(message, Mapping):
                 self._records += 1
             yield message
 
