@@ -18,6 +18,10 @@ updated since the pass began counts as one that may have joined.
 
 Time is the server's: the `Date` header of its answers, or this machine's clock when it sends
 none. A move that shows again, unchanged, in the next pass was already repaired.
+
+A resumed attempt goes on from its checkpoint (`resumed`): the pass's window and the list's size
+at the checkpoint, the contacts that joined or moved between the attempts, told from those of
+this attempt by the server time of its first answer (see `_Gap`).
 """
 
 from __future__ import annotations

@@ -13,6 +13,12 @@ before they were). So a change counts only where it differs from what the pass r
 the pass read the same contact twice (it moved during the pass, to a page read later). Without
 this, every change made in the second before a delta read would send it back to page 1.
 
+A long pass is checked at each checkpoint too (`check_now`): what moved so far becomes a page to
+read again after the pass, kept in the checkpoint, and the next check asks only from then. An
+attempt resumed from a checkpoint asks what moved since it (`resumed`), and, not knowing where an
+earlier attempt emitted a contact, takes any contact that moves during it for one that may have
+left a hole from its first page on.
+
 Time is the server's: the `Date` header of its answers, or this machine's clock when it sends
 none. The delta's timestamp is in whole seconds, and a server may read "since" as after that whole
 second, so a check asks from the second before the pass began; a move it reports again, unchanged,
