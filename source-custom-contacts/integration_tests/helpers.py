@@ -25,9 +25,11 @@ def read_source(
     configured_catalog: ConfiguredAirbyteCatalog,
     state: list[AirbyteStateMessage] | None = None,
     expecting_failure: bool = False,
+    source: SourceCustomContacts | None = None,
 ) -> EntrypointOutput:
     outcome = ExpectedOutcome.EXPECT_EXCEPTION if expecting_failure else ExpectedOutcome.EXPECT_SUCCESS
-    return read(SourceCustomContacts(), config, configured_catalog, state, expected_outcome=outcome)
+    source = SourceCustomContacts() if source is None else source
+    return read(source, config, configured_catalog, state, expected_outcome=outcome)
 
 
 def final_states(output: EntrypointOutput) -> list[AirbyteStateMessage]:

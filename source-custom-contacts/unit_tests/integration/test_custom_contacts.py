@@ -11,7 +11,7 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 from airbyte_cdk.test.mock_http.response_builder import FieldPath, RecordBuilder
 
-from source_custom_contacts.pagination import MAX_EMPTY_PAGES_IN_A_ROW
+from source_custom_contacts.reading.pages import MAX_EMPTY_PAGES_IN_A_ROW
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
     LOOKBACK,
