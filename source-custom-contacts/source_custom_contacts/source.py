@@ -37,7 +37,7 @@ from source_custom_contacts.entrypoint import ReadableInputFiles
 from source_custom_contacts.failures import sync_failed
 from source_custom_contacts.reading.checkpoint import feeds_sweep
 from source_custom_contacts.streams import CompanyContacts, ContactTags, CustomContacts
-from source_custom_contacts.transport.budget import PacedBudget
+from source_custom_contacts.transport.calls import PacedBudget
 
 
 class SourceCustomContacts(ReadableInputFiles, AbstractSource):

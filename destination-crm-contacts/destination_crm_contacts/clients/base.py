@@ -14,7 +14,7 @@ one record; any other (404 on a create, 405, ...) says the settings do not lead 
 fails the sync before its state is confirmed. So does a request that fails after its retries, with
 a message naming the host and the setting to look at (`request_timeout_seconds` for a timeout).
 
-A 429 is retried by the CDK (`RATE_LIMITED`) after its Retry-After (`transport.retry_after`),
+A 429 is retried by the CDK (`RATE_LIMITED`) after its Retry-After (`transport.calls`),
 by the request that got it alone; the target's pace (`transport.pacing`, in the session's
 `APIBudget`) slows down only when that makes the 429s rarer, so a sustained limit makes the sync
 slower, not failed, and sporadic 429s do not slow it at all.
@@ -43,12 +43,15 @@ from destination_crm_contacts.clients.http_logs import quiet_http_logs
 from destination_crm_contacts.clients.session import build_session
 from destination_crm_contacts.config import TargetLimits
 from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, TargetError
-from destination_crm_contacts.transport.budget import paced_budget
-from destination_crm_contacts.transport.failure import Cause, Last, RecordingErrorHandler, what_failed
-from destination_crm_contacts.transport.retry_after import (
+from destination_crm_contacts.transport.calls import (
     MAX_WAIT_SECONDS,
+    Cause,
+    Last,
+    RecordingErrorHandler,
     RetryAfterBackoff,
     RetryAfterWaitExceeded,
+    paced_budget,
+    what_failed,
 )
 
 _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (

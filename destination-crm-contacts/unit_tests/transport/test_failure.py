@@ -7,7 +7,7 @@ import logging
 import pytest
 import requests
 
-from destination_crm_contacts.transport.failure import (
+from destination_crm_contacts.transport.calls import (
     Cause,
     Failure,
     RecordingErrorHandler,
