@@ -118,17 +118,20 @@ def given_token(http_mocker: HttpMocker, *tokens: str) -> HttpRequest:
     return request
 
 
-def given_contact_pages(http_mocker: HttpMocker, *pages: Sequence[str], first: int = 1) -> None:
+def given_contact_pages(http_mocker: HttpMocker, *pages: Sequence[str], first: int = 1) -> list[HttpRequest]:
     """The full read answers `pages` of contact ids from page `first` on, each but the last saying
-    there is more."""
+    there is more. Returns the pages' requests, which the mocker counts by identity."""
     last = first + len(pages) - 1
+    requests = []
     for number, ids in enumerate(pages, start=first):
         page = ContactsPage()
         for contact_id in ids:
             page.with_record(contact(contact_id))
         if number < last:
             page.with_more()
-        http_mocker.get(RequestBuilder.contacts(page=number).build(), page.build())
+        requests.append(RequestBuilder.contacts(page=number).build())
+        http_mocker.get(requests[-1], page.build())
+    return requests
 
 
 def given_delta_pages(http_mocker: HttpMocker, timestamp: int, *pages: DeltaPage) -> None:
