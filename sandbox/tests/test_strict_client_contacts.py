@@ -7,15 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import (
-    CLIENT_CONTACTS,
-    client_contact_names,
-    create_client_contact,
-    epoch_ms,
-)
-from tests.helpers import (
-    CLIENT_CONTACTS_PATH as CONTACTS,
-)
+from tests.helpers import CLIENT_CONTACTS, client_contact_names, create_client_contact, epoch_ms
+from tests.helpers import CLIENT_CONTACTS_PATH as CONTACTS
 
 
 class TestWrites:

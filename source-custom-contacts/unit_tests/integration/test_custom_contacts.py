@@ -29,13 +29,7 @@ from unit_tests.integration.helpers import (
     unreadable_state,
 )
 from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import (
-    ContactsPage,
-    DeltaPage,
-    contact,
-    error_response,
-    jwt,
-)
+from unit_tests.integration.response_builder import ContactsPage, DeltaPage, contact, error_response, jwt
 
 _STREAM = "contacts"
 _SEEN_AT = "2027-01-15T08:00:00Z"  # NOW as RFC 3339

@@ -13,12 +13,7 @@ from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import given_tag_pages, given_token, read_from_state, read_stream
 from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import (
-    CompanyPage,
-    ContactsPage,
-    company_contact,
-    contact,
-)
+from unit_tests.integration.response_builder import CompanyPage, ContactsPage, company_contact, contact
 
 
 def _estimates(output: EntrypointOutput) -> list[tuple[str, int | None]]:
