@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -40,11 +41,18 @@ def reason_lines(log_records: pytest.LogCaptureFixture) -> list[str]:
     return [r.message for r in log_records.records if " rejected because " in r.message]
 
 
+def _crm_storing_in_a_new_bucket(s3_server: S3Server, **options: Any) -> tuple[str, dict[str, Any]]:
+    """A new bucket, and the settings of a sync to the CRM alone that stores its rejected records
+    there."""
+    bucket = s3_server.new_bucket()
+    storage = s3_server.storage(bucket)
+    return bucket, ConfigBuilder().only_crm().with_option(rejected_records_storage=storage, **options).build()
+
+
 class TestReportWithStorage:
+    @pytest.mark.usefixtures("crm", "client_contacts")
     def test_given_two_reasons_then_each_has_its_count_and_the_objects_of_its_records(
         self,
-        crm: FakeCrm,
-        client_contacts: FakeClientContacts,
         s3_server: S3Server,
         log_records: pytest.LogCaptureFixture,
     ) -> None:
@@ -70,21 +78,13 @@ class TestReportWithStorage:
         assert stored["targets"]["crm"]["rejected"] == 3
         assert f"This report is also kept in s3://{bucket}/{report_key}" in log_records.text
 
+    @pytest.mark.usefixtures("crm", "client_contacts")
     def test_given_more_objects_than_the_log_names_then_the_log_counts_the_rest_and_the_report_has_all(
         self,
-        crm: FakeCrm,
-        client_contacts: FakeClientContacts,
         s3_server: S3Server,
         log_records: pytest.LogCaptureFixture,
     ) -> None:
-        bucket = s3_server.new_bucket()
-        storage = s3_server.storage(bucket)
-        config = (
-            ConfigBuilder()
-            .only_crm()
-            .with_option(rejected_records_storage=storage, batch_max_records=1, max_rejected_share=1.0)
-            .build()
-        )
+        bucket, config = _crm_storing_in_a_new_bucket(s3_server, batch_max_records=1, max_rejected_share=1.0)
         count = LOGGED_PLACES + 2
 
         write(
@@ -102,15 +102,8 @@ class TestReportWithStorage:
     def test_given_too_many_rejections_then_the_sync_fails_and_its_records_and_report_are_still_kept(
         self, crm: FakeCrm, s3_server: S3Server, log_records: pytest.LogCaptureFixture
     ) -> None:
-        bucket = s3_server.new_bucket()
-        storage = s3_server.storage(bucket)
-        config = (
-            ConfigBuilder()
-            .only_crm()
-            .with_option(
-                rejected_records_storage=storage, max_rejected_share=0.1, rejected_share_min_records=2
-            )
-            .build()
+        bucket, config = _crm_storing_in_a_new_bucket(
+            s3_server, max_rejected_share=0.1, rejected_share_min_records=2
         )
 
         with pytest.raises(AirbyteTracedException):
@@ -133,10 +126,9 @@ class TestReportWithoutStorage:
         ) in reason_lines(log_records)
         assert "This report is also kept" not in log_records.text
 
+    @pytest.mark.usefixtures("crm", "client_contacts")
     def test_given_a_local_file_then_each_reason_names_the_file(
         self,
-        crm: FakeCrm,
-        client_contacts: FakeClientContacts,
         log_records: pytest.LogCaptureFixture,
         tmp_path: Path,
     ) -> None:
