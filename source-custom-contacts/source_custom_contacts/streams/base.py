@@ -13,7 +13,7 @@ from typing import Any
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.reading.checkpoint import Cadence, ReadRun
+from source_custom_contacts.reading.checkpoint import Cadence, Position, ReadRun
 from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.progress import ReadProgress
 from source_custom_contacts.reading.stream import CheckpointedStream
@@ -56,9 +56,13 @@ class ApiStream(CheckpointedStream):
         progress = ReadProgress(self.name, self._client.answers, self.clock, self.logger)
         return ReadRun(started, seen_at, progress, Cadence(self.clock), around)
 
-    def _page_size_from(self, size: int) -> None:
-        """A resumed read asks pages of the size its first attempt asked: they are numbered in it."""
-        self.served = ServedPageSize(size, self._client.api_name, self.logger)
+    def _started(self, resume: Position | None) -> float:
+        """When the read began: now, or when the attempt it resumes began. A resumed read asks
+        pages of the size its first attempt asked: they are numbered in it."""
+        if resume is None:
+            return self.clock()
+        self.served = ServedPageSize(resume.page_size, self._client.api_name, self.logger)
+        return resume.started
 
     # The base class caches this per instance with lru_cache; load_schema already reads each file once.
     def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]

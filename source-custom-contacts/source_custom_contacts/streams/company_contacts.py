@@ -88,9 +88,7 @@ class CompanyContacts(ApiStream):
             yield Checkpoint(COMPLETE, final=True)  # read whole by an earlier attempt
             return
         resume = Position.of(self._state)
-        if resume is not None:
-            self._page_size_from(resume.page_size)
-        started = self.clock() if resume is None else resume.started
+        started = self._started(resume)
         next_start = less_lookback(started, self._lookback)
         since = self._since if incremental else None
         kept = {CURSOR: self._state[CURSOR]} if since is not None else {}

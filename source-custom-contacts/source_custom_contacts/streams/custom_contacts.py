@@ -56,9 +56,7 @@ class CustomContacts(ApiStream):
             yield Checkpoint(COMPLETE, final=True)  # read whole by an earlier attempt
             return
         resume = None if incremental and self._since is not None else Position.of(self._state)
-        if resume is not None:
-            self._page_size_from(resume.page_size)
-        started = self.clock() if resume is None else resume.started
+        started = self._started(resume)
         next_start = less_lookback(started, self._lookback)
         run = self._run(started, rfc3339(started))
         if incremental and self._since is not None:
