@@ -12,14 +12,7 @@ from airbyte_cdk.models import SyncMode
 
 from contacts_sandbox.testing import CATALOGUE, PRESETS, SandboxProcess
 from integration_tests.conftest import company_config, custom_config
-from integration_tests.helpers import (
-    apply_to_mirror,
-    catalog,
-    comparable,
-    final_states,
-    read_source,
-    records_of,
-)
+from integration_tests.helpers import catalog, comparable, final_states, mirrored, read_source, records_of
 from source_custom_contacts.dates import parse_time
 
 _INCREMENTAL = catalog(("contacts", SyncMode.incremental))
@@ -59,12 +52,8 @@ def _synced_twice(
 
     churn_between_pages(path, churn)
     first = read_source(config, _INCREMENTAL)
-    mirror: dict[str, dict[str, Any]] = {}
-    apply_to_mirror(mirror, records_of(first))
     churn(4)
-    second = read_source(config, _INCREMENTAL, final_states(first))
-    apply_to_mirror(mirror, records_of(second))
-    return mirror
+    return mirrored(first, read_source(config, _INCREMENTAL, final_states(first)))
 
 
 @pytest.mark.parametrize(("preset", "readings"), _readings("custom"))
