@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import requests_mock
 from airbyte_cdk.models import (
     AirbyteErrorTraceMessage,
     AirbyteGlobalState,
@@ -25,7 +26,14 @@ from airbyte_cdk.models import (
     Type,
 )
 
-from unit_tests.fakes import CLIENT_CONTACTS_KEY, CLIENT_CONTACTS_URL, CRM_KEY, CRM_URL
+from unit_tests.fakes import (
+    CLIENT_CONTACTS_KEY,
+    CLIENT_CONTACTS_URL,
+    CRM_KEY,
+    CRM_URL,
+    WRONG_CRM_URL,
+    answer_everything_under,
+)
 
 DELETED_AT = "2026-11-25T10:00:00Z"
 
@@ -201,3 +209,9 @@ def source_error(message: str = "the source failed") -> AirbyteMessage:
             error=AirbyteErrorTraceMessage(message=message, failure_type=FailureType.system_error),
         ),
     )
+
+
+def crm_at_a_wrong_path(http: requests_mock.Mocker) -> dict[str, Any]:
+    """Settings of the CRM alone at a base URL where its API is not: every request there gets 404."""
+    answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
+    return ConfigBuilder().only_crm().with_crm(base_url=WRONG_CRM_URL).build()
