@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 BASIC = ("test_id", "test_secret")
@@ -80,3 +81,17 @@ def client_contact_names(client: TestClient, **params: Any) -> list[str]:
 
 def epoch_ms(iso: str) -> int:
     return int(datetime.fromisoformat(iso).timestamp() * 1000)
+
+
+def each_reading(point: str, names: tuple[str, ...], cases: list[Any]) -> pytest.MarkDecorator:
+    """Runs a test once per case: a reading of `point`, which the `client` fixture serves, then
+    the values of the test's parameters `names` (a case is the reading alone when `names` is empty)."""
+    readings = [case if isinstance(case, tuple) else (case,) for case in cases]
+    return pytest.mark.parametrize(
+        ("client", *names),
+        [
+            pytest.param({point: reading}, *rest, id="-".join(map(str, (reading, *rest))))
+            for reading, *rest in readings
+        ],
+        indirect=["client"],
+    )
