@@ -34,6 +34,7 @@ from unit_tests.fakes import (
     WRONG_CRM_URL,
     answer_everything_under,
 )
+from unit_tests.s3_storage import S3Server
 
 DELETED_AT = "2026-11-25T10:00:00Z"
 
@@ -215,3 +216,14 @@ def crm_at_a_wrong_path(http: requests_mock.Mocker) -> dict[str, Any]:
     """Settings of the CRM alone at a base URL where its API is not: every request there gets 404."""
     answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
     return ConfigBuilder().only_crm().with_crm(base_url=WRONG_CRM_URL).build()
+
+
+def storing_in_a_new_bucket(
+    s3_server: S3Server, builder: ConfigBuilder | None = None, **options: Any
+) -> tuple[str, dict[str, Any]]:
+    """A new bucket, and the settings of `builder` (both targets by default), with `options`, that
+    store rejected records in it."""
+    bucket = s3_server.new_bucket()
+    storage = s3_server.storage(bucket)
+    builder = ConfigBuilder() if builder is None else builder
+    return bucket, builder.with_option(rejected_records_storage=storage, **options).build()

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.writers.report import LOGGED_PLACES
-from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
+from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, storing_in_a_new_bucket
 from unit_tests.conftest import write
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 from unit_tests.s3_storage import S3Server
@@ -41,14 +40,6 @@ def reason_lines(log_records: pytest.LogCaptureFixture) -> list[str]:
     return [r.message for r in log_records.records if " rejected because " in r.message]
 
 
-def _crm_storing_in_a_new_bucket(s3_server: S3Server, **options: Any) -> tuple[str, dict[str, Any]]:
-    """A new bucket, and the settings of a sync to the CRM alone that stores its rejected records
-    there."""
-    bucket = s3_server.new_bucket()
-    storage = s3_server.storage(bucket)
-    return bucket, ConfigBuilder().only_crm().with_option(rejected_records_storage=storage, **options).build()
-
-
 class TestReportWithStorage:
     @pytest.mark.usefixtures("crm", "client_contacts")
     def test_given_two_reasons_then_each_has_its_count_and_the_objects_of_its_records(
@@ -56,8 +47,7 @@ class TestReportWithStorage:
         s3_server: S3Server,
         log_records: pytest.LogCaptureFixture,
     ) -> None:
-        bucket = s3_server.new_bucket()
-        config = ConfigBuilder().with_option(rejected_records_storage=s3_server.storage(bucket)).build()
+        bucket, config = storing_in_a_new_bucket(s3_server)
 
         write(config, SYNC_812, two_reasons())
 
@@ -84,7 +74,9 @@ class TestReportWithStorage:
         s3_server: S3Server,
         log_records: pytest.LogCaptureFixture,
     ) -> None:
-        bucket, config = _crm_storing_in_a_new_bucket(s3_server, batch_max_records=1, max_rejected_share=1.0)
+        bucket, config = storing_in_a_new_bucket(
+            s3_server, ConfigBuilder().only_crm(), batch_max_records=1, max_rejected_share=1.0
+        )
         count = LOGGED_PLACES + 2
 
         write(
@@ -102,8 +94,8 @@ class TestReportWithStorage:
     def test_given_too_many_rejections_then_the_sync_fails_and_its_records_and_report_are_still_kept(
         self, crm: FakeCrm, s3_server: S3Server, log_records: pytest.LogCaptureFixture
     ) -> None:
-        bucket, config = _crm_storing_in_a_new_bucket(
-            s3_server, max_rejected_share=0.1, rejected_share_min_records=2
+        bucket, config = storing_in_a_new_bucket(
+            s3_server, ConfigBuilder().only_crm(), max_rejected_share=0.1, rejected_share_min_records=2
         )
 
         with pytest.raises(AirbyteTracedException):
