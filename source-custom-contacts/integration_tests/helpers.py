@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from airbyte_cdk.models import AirbyteStateMessage, ConfiguredAirbyteCatalog, SyncMode
@@ -42,13 +41,17 @@ def records_of(output: EntrypointOutput, stream: str = "contacts") -> list[dict[
     return [m.record.data for m in output.records if m.record.stream == stream]
 
 
-def apply_to_mirror(mirror: dict[str, dict[str, Any]], records: Iterable[dict[str, Any]]) -> None:
-    """What a destination in append-dedup mode does: last version wins, tombstones delete."""
-    for record in records:
-        if record.get("_ab_cdc_deleted_at"):
-            mirror.pop(record["id"], None)
-        else:
-            mirror[record["id"]] = record
+def mirrored(*outputs: EntrypointOutput) -> dict[str, dict[str, Any]]:
+    """What a destination in append-dedup mode holds after the reads' contacts, in order: last
+    version wins, tombstones delete."""
+    mirror: dict[str, dict[str, Any]] = {}
+    for output in outputs:
+        for record in records_of(output):
+            if record.get("_ab_cdc_deleted_at"):
+                mirror.pop(record["id"], None)
+            else:
+                mirror[record["id"]] = record
+    return mirror
 
 
 def comparable(contact: dict[str, Any]) -> tuple[Any, ...]:

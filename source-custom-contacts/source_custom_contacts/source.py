@@ -37,7 +37,8 @@ from source_custom_contacts.entrypoint import ReadableInputFiles
 from source_custom_contacts.failures import sync_failed
 from source_custom_contacts.reading.checkpoint import feeds_sweep
 from source_custom_contacts.streams import CompanyContacts, ContactTags, CustomContacts
-from source_custom_contacts.transport.budget import PacedBudget
+from source_custom_contacts.streams.base import Paging
+from source_custom_contacts.transport.calls import PacedBudget
 
 
 class SourceCustomContacts(ReadableInputFiles, AbstractSource):
@@ -132,33 +133,24 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 probe=probe,
                 stream_name=CustomContacts.name,
             )
-            return [
-                CustomContacts(
-                    client,
-                    api.page_size,
-                    api.lookback_window_seconds,
-                    http.concurrent_requests,
-                    self._clock,
-                    CustomContacts.name in self._restarting,
-                )
-            ]
+            paging = Paging(
+                client,
+                api.page_size,
+                http.concurrent_requests,
+                self._clock,
+                CustomContacts.name in self._restarting,
+            )
+            return [CustomContacts(paging, api.lookback_window_seconds)]
         assert isinstance(api, CompanyApiConfig)
         budget = self._budget(http, COMPANY_API_NAME)
+
+        def company_paging(name: str) -> Paging:
+            client = company_api_client(api, http, logger, budget, name, self._max_retries, probe)
+            return Paging(
+                client, api.page_size, http.concurrent_requests, self._clock, name in self._restarting
+            )
+
         return [
-            CompanyContacts(
-                company_api_client(api, http, logger, budget, CompanyContacts.name, self._max_retries, probe),
-                api.page_size,
-                api.search,
-                api.lookback_window_seconds,
-                http.concurrent_requests,
-                self._clock,
-                CompanyContacts.name in self._restarting,
-            ),
-            ContactTags(
-                company_api_client(api, http, logger, budget, ContactTags.name, self._max_retries, probe),
-                api.page_size,
-                http.concurrent_requests,
-                self._clock,
-                ContactTags.name in self._restarting,
-            ),
+            CompanyContacts(company_paging(CompanyContacts.name), api.search, api.lookback_window_seconds),
+            ContactTags(company_paging(ContactTags.name)),
         ]

@@ -10,30 +10,20 @@ pages are read again from the first.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import Any, Protocol
 
-from source_custom_contacts.auth import Clock
 from source_custom_contacts.reading.checkpoint import Checkpoint, Position, ReadRun
 from source_custom_contacts.reading.company_moves import EnvelopeMoves
 from source_custom_contacts.reading.emitted import PageRuns
 from source_custom_contacts.reading.messages import page_messages, row_estimate
-from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.pages import Page, fetch_pages_in_order
 from source_custom_contacts.reading.passes import read_with_shift_repair
-from source_custom_contacts.reading.stream import ReadItem
+from source_custom_contacts.reading.stream import PagedStream, ReadItem
 
 
-class CompanyPages(Protocol):
-    name: str
-    served: ServedPageSize
-    clock: Clock
-    max_in_flight: int
+class CompanyPages(PagedStream, Protocol):
     searching: bool
-
-    @property
-    def logger(self) -> logging.Logger: ...
 
     def list_page(self, number: int) -> Page[list[Any]]: ...
 

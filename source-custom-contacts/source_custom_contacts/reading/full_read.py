@@ -12,33 +12,22 @@ it kept; where one does not, the list was reshuffled and is read again from page
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Generator, Iterator
 from typing import Any, Protocol
 
-from source_custom_contacts.auth import Clock
 from source_custom_contacts.reading.checkpoint import Checkpoint, Position, ReadRun
 from source_custom_contacts.reading.creations import ListEnd, Tally, numeric
 from source_custom_contacts.reading.delta_moves import Changes, DeltaItems, DeltaMoves
 from source_custom_contacts.reading.emitted import PageRuns
 from source_custom_contacts.reading.list_order import ListOrder
 from source_custom_contacts.reading.messages import now_millis, record_message
-from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.pages import Page, fetch_pages_in_order
 from source_custom_contacts.reading.passes import read_with_shift_repair
-from source_custom_contacts.reading.stream import ReadItem
+from source_custom_contacts.reading.stream import PagedStream, ReadItem
 
 
-class CustomPages(Protocol):
+class CustomPages(PagedStream, Protocol):
     """What the stream tells the read of its endpoints."""
-
-    name: str
-    served: ServedPageSize
-    clock: Clock
-    max_in_flight: int
-
-    @property
-    def logger(self) -> logging.Logger: ...
 
     def contacts_page(self, number: int) -> Page[list[Any]]: ...
 

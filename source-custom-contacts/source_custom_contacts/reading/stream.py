@@ -10,17 +10,32 @@ until its state says the read is complete.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from typing import Any
+from typing import Any, Protocol
 
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.sources.streams import CheckpointMixin, Stream
 from airbyte_cdk.sources.streams.core import StreamData
 
+from source_custom_contacts.auth import Clock
 from source_custom_contacts.reading.checkpoint import COMPLETE, RESUME_KEY, Checkpoint
+from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.pages import EmptyPageLoopError
 
 ReadItem = StreamData | Checkpoint
+
+
+class PagedStream(Protocol):
+    """What every read is told of its stream, besides how to fetch its pages."""
+
+    name: str
+    served: ServedPageSize
+    clock: Clock
+    max_in_flight: int
+
+    @property
+    def logger(self) -> logging.Logger: ...
 
 
 class CheckpointedStream(Stream, CheckpointMixin):

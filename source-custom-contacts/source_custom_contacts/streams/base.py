@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.reading.checkpoint import Cadence, ReadRun
+from source_custom_contacts.reading.checkpoint import Cadence, Position, ReadRun
 from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.progress import ReadProgress
 from source_custom_contacts.reading.stream import CheckpointedStream
@@ -26,33 +27,42 @@ def load_schema(name: str) -> Mapping[str, Any]:
     return schema
 
 
+@dataclass(frozen=True)
+class Paging:
+    """How a stream reads its API's list: through `client`, in pages of `page_size`, up to
+    `max_in_flight` at once; `restart`: from the start, whatever an earlier attempt kept."""
+
+    client: ApiClient
+    page_size: int
+    max_in_flight: int
+    clock: Clock = time.time
+    restart: bool = False
+
+
 class ApiStream(CheckpointedStream):
-    """A stream of one API's list, read in pages of `page_size`, up to `max_in_flight` at once."""
+    """A stream of one API's list, read as its `Paging` says."""
 
     schema_file: str
 
-    def __init__(
-        self,
-        client: ApiClient,
-        page_size: int,
-        max_in_flight: int,
-        clock: Clock = time.time,
-        restart: bool = False,
-    ) -> None:
-        super().__init__(restart)
-        self._client = client
-        self._page_size = page_size
-        self.max_in_flight = max_in_flight
-        self.clock = clock
-        self.served = ServedPageSize(page_size, client.api_name, self.logger)
+    def __init__(self, paging: Paging) -> None:
+        super().__init__(paging.restart)
+        self._client = paging.client
+        self._page_size = paging.page_size
+        self.max_in_flight = paging.max_in_flight
+        self.clock = paging.clock
+        self.served = ServedPageSize(paging.page_size, paging.client.api_name, self.logger)
 
     def _run(self, started: float, seen_at: str, **around: Any) -> ReadRun:
         progress = ReadProgress(self.name, self._client.answers, self.clock, self.logger)
         return ReadRun(started, seen_at, progress, Cadence(self.clock), around)
 
-    def _page_size_from(self, size: int) -> None:
-        """A resumed read asks pages of the size its first attempt asked: they are numbered in it."""
-        self.served = ServedPageSize(size, self._client.api_name, self.logger)
+    def _started(self, resume: Position | None) -> float:
+        """When the read began: now, or when the attempt it resumes began. A resumed read asks
+        pages of the size its first attempt asked: they are numbered in it."""
+        if resume is None:
+            return self.clock()
+        self.served = ServedPageSize(resume.page_size, self._client.api_name, self.logger)
+        return resume.started
 
     # The base class caches this per instance with lru_cache; load_schema already reads each file once.
     def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]

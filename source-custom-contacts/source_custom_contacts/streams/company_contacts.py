@@ -11,14 +11,12 @@ no deletions, so incremental cannot carry them. The read is in `reading/company_
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from datetime import datetime
 from typing import Any
 
 from airbyte_cdk.models import SyncMode
 
-from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.dates import less_lookback, parse_time, rfc3339
 from source_custom_contacts.errors import malformed_response
@@ -28,7 +26,7 @@ from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.pages import Page
 from source_custom_contacts.reading.saved_state import MILLISECONDS_FROM, unreadable_state, warn_if_ahead
 from source_custom_contacts.reading.stream import ReadItem
-from source_custom_contacts.streams.base import ApiStream
+from source_custom_contacts.streams.base import ApiStream, Paging
 
 CURSOR = "updated_at"
 ENVELOPE = '{"data": [...], "currentPage": n, "totalPages": n}'
@@ -67,17 +65,8 @@ class CompanyContacts(ApiStream):
     schema_file = "company_contacts"
     path = "/api/v1/contacts"
 
-    def __init__(
-        self,
-        client: ApiClient,
-        page_size: int,
-        search: str | None,
-        lookback_window_seconds: int,
-        max_in_flight: int,
-        clock: Clock = time.time,
-        restart: bool = False,
-    ) -> None:
-        super().__init__(client, page_size, max_in_flight, clock, restart)
+    def __init__(self, paging: Paging, search: str | None, lookback_window_seconds: int) -> None:
+        super().__init__(paging)
         self._search = search
         self.searching = bool(search)
         self._lookback = lookback_window_seconds
@@ -99,9 +88,7 @@ class CompanyContacts(ApiStream):
             yield Checkpoint(COMPLETE, final=True)  # read whole by an earlier attempt
             return
         resume = Position.of(self._state)
-        if resume is not None:
-            self._page_size_from(resume.page_size)
-        started = self.clock() if resume is None else resume.started
+        started = self._started(resume)
         next_start = less_lookback(started, self._lookback)
         since = self._since if incremental else None
         kept = {CURSOR: self._state[CURSOR]} if since is not None else {}

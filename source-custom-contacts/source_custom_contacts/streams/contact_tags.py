@@ -29,9 +29,7 @@ class ContactTags(ApiStream):
 
     def _read_items(self, sync_mode: SyncMode) -> Iterator[ReadItem]:
         resume = Position.of(self._state)
-        if resume is not None:
-            self._page_size_from(resume.page_size)
-        started = self.clock() if resume is None else resume.started
+        started = self._started(resume)
         run = self._run(started, "")
         yield from run.progress.counted(read_company_pages(self, run, resume, list, estimate=True))
         run.progress.finished()

@@ -9,14 +9,11 @@ began less the lookback window, with what `reading/creations.py` keeps of the li
 
 from __future__ import annotations
 
-import time
 from collections.abc import Generator, Iterator, MutableMapping
 from typing import Any
 
 from airbyte_cdk.models import SyncMode
 
-from source_custom_contacts.auth import Clock
-from source_custom_contacts.client import ApiClient
 from source_custom_contacts.dates import from_unix, less_lookback, rfc3339
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page
@@ -28,7 +25,7 @@ from source_custom_contacts.reading.full_read import read_every_page
 from source_custom_contacts.reading.pages import Page
 from source_custom_contacts.reading.saved_state import unix_seconds, warn_if_ahead
 from source_custom_contacts.reading.stream import ReadItem
-from source_custom_contacts.streams.base import ApiStream
+from source_custom_contacts.streams.base import ApiStream, Paging
 
 STATE_KEY = "timestamp"
 # A page's warning names at most this many ids: the log stays readable on a page of a thousand.
@@ -41,16 +38,8 @@ class CustomContacts(ApiStream):
     cursor_field = UPDATED_AT
     schema_file = "custom_contacts"
 
-    def __init__(
-        self,
-        client: ApiClient,
-        page_size: int,
-        lookback_window_seconds: int,
-        max_in_flight: int,
-        clock: Clock = time.time,
-        restart: bool = False,
-    ) -> None:
-        super().__init__(client, page_size, max_in_flight, clock, restart)
+    def __init__(self, paging: Paging, lookback_window_seconds: int) -> None:
+        super().__init__(paging)
         self._lookback = lookback_window_seconds
         self._since: int | None = None
 
@@ -67,9 +56,7 @@ class CustomContacts(ApiStream):
             yield Checkpoint(COMPLETE, final=True)  # read whole by an earlier attempt
             return
         resume = None if incremental and self._since is not None else Position.of(self._state)
-        if resume is not None:
-            self._page_size_from(resume.page_size)
-        started = self.clock() if resume is None else resume.started
+        started = self._started(resume)
         next_start = less_lookback(started, self._lookback)
         run = self._run(started, rfc3339(started))
         if incremental and self._since is not None:

@@ -5,34 +5,19 @@ from __future__ import annotations
 from typing import Any
 from unittest import TestCase
 
-import pytest
 from airbyte_cdk.models import DestinationSyncMode, SyncMode
-from airbyte_cdk.test.catalog_builder import CatalogBuilder
-from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
+from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker
 from airbyte_cdk.test.state_builder import StateBuilder
 
-from contacts_sandbox.fakes import FakeTime, library_sleeps_on
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import NOW, read_stream, record_ids, source
-from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import CompanyPage, contact_tag
+from unit_tests.integration.helpers import NOW, given_tag_pages, read_stream, record_ids
 
 
 class TestFullRefresh(TestCase):
     @HttpMocker()
     def test_given_two_pages_of_tags_when_read_then_every_tag_is_emitted_once(self, http_mocker: HttpMocker):
-        http_mocker.get(
-            RequestBuilder.company_tags(1).build(),
-            CompanyPage(1, total_pages=2, total_records=3)
-            .with_record(contact_tag("42"))
-            .with_record(contact_tag("57"))
-            .build(),
-        )
-        http_mocker.get(
-            RequestBuilder.company_tags(2).build(),
-            CompanyPage(2, total_pages=2, total_records=3).with_record(contact_tag("60")).build(),
-        )
+        given_tag_pages(http_mocker, 3, ["42", "57"], ["60"])
 
         output = read_stream(ConfigBuilder.company().build(), "contact_tags", SyncMode.full_refresh)
 
@@ -42,13 +27,11 @@ class TestFullRefresh(TestCase):
 
 def _read_into_append(state: dict[str, Any]) -> EntrypointOutput:
     """A full refresh into a destination that keeps what it has (no sweep): a read that resumes."""
-    catalog = CatalogBuilder().with_stream("contact_tags", SyncMode.full_refresh).build()
-    catalog.streams[0].destination_sync_mode = DestinationSyncMode.append
     messages = StateBuilder().with_stream_state("contact_tags", state).build()
-    with pytest.MonkeyPatch.context() as patch:
-        fake = FakeTime(NOW)
-        library_sleeps_on(fake, patch)
-        return read(source(fake), ConfigBuilder.company().build(), catalog, messages)
+    config = ConfigBuilder.company().build()
+    return read_stream(
+        config, "contact_tags", SyncMode.full_refresh, messages, into=DestinationSyncMode.append
+    )
 
 
 class TestResumableFullRefresh(TestCase):
@@ -56,17 +39,7 @@ class TestResumableFullRefresh(TestCase):
     def test_given_a_checkpoint_kept_at_page_3_when_read_then_it_goes_on_a_page_before_and_ends_complete(
         self, http_mocker: HttpMocker
     ) -> None:
-        http_mocker.get(
-            RequestBuilder.company_tags(2).build(),
-            CompanyPage(2, total_pages=3, total_records=5)
-            .with_record(contact_tag("57"))
-            .with_record(contact_tag("58"))
-            .build(),
-        )
-        http_mocker.get(
-            RequestBuilder.company_tags(3).build(),
-            CompanyPage(3, total_pages=3, total_records=5).with_record(contact_tag("60")).build(),
-        )
+        given_tag_pages(http_mocker, 5, ["57", "58"], ["60"], first=2)
         resume = {"started": NOW, "window": NOW, "page": 3, "page_size": 2, "listed": 5, "checked": NOW}
 
         output = _read_into_append({"resume": resume})

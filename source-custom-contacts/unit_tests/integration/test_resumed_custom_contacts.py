@@ -5,16 +5,13 @@ from __future__ import annotations
 from typing import Any
 from unittest import TestCase
 
-import pytest
 from airbyte_cdk.models import DestinationSyncMode, SyncMode
-from airbyte_cdk.test.catalog_builder import CatalogBuilder
-from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
+from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker
 from airbyte_cdk.test.state_builder import StateBuilder
 
-from contacts_sandbox.fakes import FakeTime, library_sleeps_on
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import LOOKBACK, NOW, given_token, record_ids, source
+from unit_tests.integration.helpers import LOOKBACK, NOW, given_token, read_stream, record_ids
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import ContactsPage, DeltaPage, contact
 
@@ -24,13 +21,8 @@ KEPT = {"started": STARTED, "window": WINDOW, "page": 3, "page_size": 2, "contac
 
 
 def _resumed(state: dict[str, Any], into: DestinationSyncMode) -> EntrypointOutput:
-    catalog = CatalogBuilder().with_stream("contacts", SyncMode.incremental).build()
-    catalog.streams[0].destination_sync_mode = into
     messages = StateBuilder().with_stream_state("contacts", state).build()
-    with pytest.MonkeyPatch.context() as patch:
-        fake = FakeTime(NOW)
-        library_sleeps_on(fake, patch)
-        return read(source(fake), ConfigBuilder.custom().build(), catalog, messages)
+    return read_stream(ConfigBuilder.custom().build(), "contacts", SyncMode.incremental, messages, into=into)
 
 
 class TestFirstIncrementalReadResumed(TestCase):

@@ -73,6 +73,19 @@ def _last_state(output: EntrypointOutput) -> list[AirbyteStateMessage]:
     return [output.state_messages[-1].state]
 
 
+def _resumed(
+    api: Api, mode: SyncMode, *moves: Move
+) -> tuple[ChangeOrderedContacts, EntrypointOutput, EntrypointOutput, int]:
+    """A first attempt that fails part way, `moves` on the API, then an attempt from the first's
+    last state: the API, both attempts' outputs, and how many list answers the second took."""
+    time, fake, first = _failed_first_attempt(api, mode)
+    answers_before = fake.list_answers
+    for move in moves:
+        move(fake)
+    second = _read(api, mode, time, fake, _last_state(first))
+    return fake, first, second, fake.list_answers - answers_before
+
+
 def _final(output: EntrypointOutput) -> dict[str, Any]:
     return dict(output.state_messages[-1].state.stream.stream_state.__dict__)
 
@@ -82,18 +95,13 @@ def _final(output: EntrypointOutput) -> dict[str, Any]:
 def test_given_a_failed_read_and_moves_since_when_read_from_its_state_then_every_live_contact_is_read(
     api: Api, mode: SyncMode
 ) -> None:
-    time, fake, first = _failed_first_attempt(api, mode)
-    answers_before = fake.list_answers
     # Between the attempts: one contact read already is updated, one deleted, one created.
-    for move in (update("2"), delete("4"), create()):
-        move(fake)
-
-    second = _read(api, mode, time, fake, _last_state(first))
+    fake, first, second, answers = _resumed(api, mode, update("2"), delete("4"), create())
 
     assert fake.live - set(record_ids(first)) - set(record_ids(second)) == set()
     # Pages of 2: the last ids kept (5) and the 3 moves send the Custom API's read back 4 pages
     # from page 8; the Company Contacts API's goes back a page, which the one deletion fits in.
-    assert fake.list_answers - answers_before <= _PAGES - 3
+    assert answers <= _PAGES - 3
     if mode == SyncMode.full_refresh:
         assert _final(second) == {"__ab_full_refresh_sync_complete": True}
     else:
@@ -105,24 +113,19 @@ def test_given_a_failed_read_and_moves_since_when_read_from_its_state_then_every
 def test_given_a_read_failed_part_way_when_read_from_its_last_state_then_it_reads_only_the_pages_left_and_one(
     api: Api, mode: SyncMode
 ) -> None:
-    time, fake, first = _failed_first_attempt(api, mode)
-    answers_before = fake.list_answers
-
-    second = _read(api, mode, time, fake, _last_state(first))
+    fake, first, second, answers = _resumed(api, mode)
 
     assert set(record_ids(first)) | set(record_ids(second)) == fake.live
     # The last checkpoint kept page 8 (after 7 good answers): pages 8 to 10, one page before for
     # the Company Contacts API.
-    assert fake.list_answers - answers_before == (3 if api == ConfigBuilder.custom else 4)
+    assert answers == (3 if api == ConfigBuilder.custom else 4)
 
 
 @_APIS
 def test_given_a_first_incremental_read_resumed_when_it_ends_then_its_cursor_is_the_start_of_the_whole_read(
     api: Api,
 ) -> None:
-    time, fake, first = _failed_first_attempt(api, SyncMode.incremental)
-
-    second = _read(api, SyncMode.incremental, time, fake, _last_state(first))
+    _, _, second, _ = _resumed(api, SyncMode.incremental)
 
     final = _final(second)
     # The first attempt began at NOW, the second 9 minutes later; the lookback is a minute.
