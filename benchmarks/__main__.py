@@ -23,7 +23,7 @@ from benchmarks.context import FULL, QUICK, Bench
 from benchmarks.paths import BENCHMARKS, REPO
 from benchmarks.results import Figure, Section, at_most
 from benchmarks.sandbox import admin_client, running_sandbox
-from benchmarks.scenarios import destination, incremental, latency, memory, source_read
+from benchmarks.scenarios import checkpoints, destination, incremental, latency, memory, source_read
 
 Scenario = Callable[[Bench], tuple[Section, ...]]
 
@@ -34,6 +34,7 @@ SCENARIOS: dict[str, tuple[str, Scenario]] = {
     "incremental": ("4. Incremental cost", incremental.measure),
     "destination": ("5. Destination throughput", destination.measure),
     "memory": ("6. Memory", memory.measure),
+    "checkpoints": ("7. Checkpoints and resumed reads", checkpoints.measure),
 }
 
 

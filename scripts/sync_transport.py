@@ -1,5 +1,8 @@
 """Copies the destination's `transport/` package over the source's, so both connectors carry the
-same transport, byte for byte (see `transport/__init__.py` in either connector).
+same transport, byte for byte: Retry-After, the pace, the call budget, and what a failed request
+last met. Each connector builds into its own image from its own folder, so neither can import the
+other; what is particular to one API (which answers it retries, messages naming its settings)
+stays outside the package. Its `__init__.py` is empty, as a docstring there would only repeat this.
 
 .venv/bin/python scripts/sync_transport.py            # copy; edit the destination's copy only
 .venv/bin/python scripts/sync_transport.py --check    # exit 1, naming the files, when they differ

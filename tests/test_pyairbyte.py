@@ -1,6 +1,11 @@
 """The connectors driven from PyAirbyte, as its users do: the source into PyAirbyte's local DuckDB
 cache (a full read, then incremental ones that carry the churn), and the destination fed from the
-source through PyAirbyte's destination API."""
+source through PyAirbyte's destination API.
+
+The README's PyAirbyte example runs as written in test_readme_blocks.py, which proves only that it
+succeeds. These tests make the same calls and check what they did, under both sandbox profiles:
+the counts of each read and write, the cache's rows and tombstones, and that both targets mirror
+the source."""
 
 from __future__ import annotations
 

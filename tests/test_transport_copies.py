@@ -20,11 +20,11 @@ def test_given_copies_that_drifted_when_synced_then_they_match_again(tmp_path: P
     canonical.mkdir()
     copy.mkdir()
     (canonical / "pacing.py").write_text("RATE = 1\n")
-    (canonical / "budget.py").write_text("BUDGET = 1\n")
+    (canonical / "calls.py").write_text("BUDGET = 1\n")
     (copy / "pacing.py").write_text("RATE = 2\n")
     (copy / "stale.py").write_text("OLD = 1\n")
 
-    assert differences(canonical, copy) == ["budget.py", "pacing.py", "stale.py"]
-    assert sync(canonical, copy) == ["budget.py", "pacing.py", "stale.py"]
+    assert differences(canonical, copy) == ["calls.py", "pacing.py", "stale.py"]
+    assert sync(canonical, copy) == ["calls.py", "pacing.py", "stale.py"]
     assert differences(canonical, copy) == []
     assert not (copy / "stale.py").exists()

@@ -38,7 +38,7 @@ from destination_crm_contacts.settings import (
     read_json_file,
     spec_problem,
 )
-from destination_crm_contacts.targets.base import CreateRetry, Target
+from destination_crm_contacts.targets.base import CreateRetry, Target, WriteContext
 from destination_crm_contacts.targets.client_contacts import ClientContactsTarget
 from destination_crm_contacts.targets.crm import CrmTarget
 from destination_crm_contacts.writers.rejections import RejectedRecords
@@ -71,7 +71,7 @@ def build_targets(
             timeout_note="; check waits no longer, a sync waits request_timeout_seconds" if capped else "",
             fail_fast=True,
         )
-    create_retry = CreateRetry(attempts=options.max_retries + 1)
+    context = WriteContext(CreateRetry(attempts=options.max_retries + 1), logger, options.dry_run)
     targets: list[Target] = []
     if config.crm is not None:
         crm = config.crm
@@ -79,7 +79,7 @@ def build_targets(
             "crm", crm.base_url, ApiKeyAuthenticator("x-api-key", crm.api_key), crm.limits, transport, logger
         )
         traffic["crm"] = http.traffic
-        targets.append(CrmTarget(CrmClient(http, crm), crm, create_retry, logger, options.dry_run))
+        targets.append(CrmTarget(CrmClient(http, crm), crm, context))
     if config.client_contacts is not None:
         cc = config.client_contacts
         authenticator = ApiKeyAuthenticator(cc.auth_header, cc.api_key, cc.auth_scheme)
@@ -94,7 +94,7 @@ def build_targets(
         )
         traffic["client_contacts"] = http.traffic
         client = ClientContactsClient(http, cc)
-        targets.append(ClientContactsTarget(client, cc, create_retry, logger, options.dry_run))
+        targets.append(ClientContactsTarget(client, cc, context))
     return targets
 
 

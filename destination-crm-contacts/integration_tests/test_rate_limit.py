@@ -5,13 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contacts_sandbox.testing import SandboxProcess
-from integration_tests.connector import (
-    assert_targets_hold,
-    config_for,
-    expected_crm,
-    sync_lines,
-    write,
-)
+from integration_tests.connector import assert_targets_hold, config_for, expected_crm, sync_lines, write
 
 # Into a CRM that holds no managed contact yet, a new contact costs three calls (a search by its
 # marker, one by email, then the create): at four calls a second, about half a minute.

@@ -1,5 +1,5 @@
 """Rejected records of a sync run as Airbyte runs it, a fresh process of the console script that
-leaves nothing on disk, are read back from a real S3-compatible server (moto's)."""
+leaves nothing on disk, are read back from a real S3-compatible server (moto's), under each preset."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from unit_tests.s3_storage import S3Server
 
+from contacts_sandbox.pytest_plugin import every_preset  # noqa: F401
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.connector import (
     COMMAND,

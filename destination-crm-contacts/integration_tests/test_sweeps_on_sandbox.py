@@ -1,8 +1,8 @@
-"""Airbyte's refreshes and the sweep guard, against the sandbox as a real process, under each profile.
+"""Airbyte's refreshes and the sweep guard, against the sandbox as a real process, under each preset.
 
-Under `strict` the CRM answers a search with the id of one contact, so it cannot list the contacts
-the connector manages: a sweep is refused there before any write, and the sweeps themselves run on
-Client Contacts, which lists every document under each profile.
+Under `strict` and `examples` the CRM answers a search with the id of one contact, so it cannot list
+the contacts the connector manages: a sweep is refused there before any write, and the sweeps
+themselves run on Client Contacts, which lists every document under each preset.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from contacts_sandbox.pytest_plugin import every_preset  # noqa: F401
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.connector import (
     assert_targets_hold,
@@ -24,6 +25,11 @@ from integration_tests.connector import (
     write_in_process,
 )
 
+
+def lists_no_crm_contacts(preset: str) -> bool:
+    return preset != "lenient"
+
+
 TRUNCATE = (5, 5)  # "Refresh and remove records": the minimum generation is this generation
 MERGE = (5, 0)  # "Refresh and retain records"
 
@@ -36,7 +42,7 @@ def source_contacts(sandbox: SandboxProcess, count: int) -> list[dict[str, Any]]
 def sweepable(sandbox: SandboxProcess, profile: str, **options: Any) -> dict[str, Any]:
     """Both targets where the CRM can list its contacts; Client Contacts alone where it cannot."""
     config = config_for(sandbox, **options)
-    if profile == "strict":
+    if lists_no_crm_contacts(profile):
         config["crm"] = {"enabled": False}
     return config
 
@@ -62,7 +68,7 @@ class TestTruncateRefresh:
         run = write_in_process(config, complete_read(contacts[:12]), mode="append", generations=TRUNCATE)
 
         assert run.returncode == 0
-        if sandbox_profile == "strict":
+        if lists_no_crm_contacts(sandbox_profile):
             assert held_client_contacts(sandbox) == expected_client_contacts(contacts[:12])
         else:
             assert_targets_hold(sandbox, contacts[:12])
@@ -75,7 +81,7 @@ class TestTruncateRefresh:
 
         run = write(tmp_path, config_for(sandbox), complete_read(contacts[:12]), generations=TRUNCATE)
 
-        if sandbox_profile == "strict":
+        if lists_no_crm_contacts(sandbox_profile):
             assert run.returncode != 0
             [error] = [m["trace"]["error"] for m in run.messages if m["type"] == "TRACE"]
             assert error["failure_type"] == "config_error"
@@ -142,7 +148,7 @@ class TestSweepGuard:
 
         assert run.returncode == 0, run.stderr
         assert run.totals["targets"]["client_contacts"]["deleted"] == 20
-        if sandbox_profile == "strict":
+        if lists_no_crm_contacts(sandbox_profile):
             assert held_client_contacts(sandbox) == expected_client_contacts(contacts[:130])
         else:
             assert_targets_hold(sandbox, contacts[:130])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import requests_mock
 from airbyte_cdk.models import (
     AirbyteErrorTraceMessage,
     AirbyteGlobalState,
@@ -25,7 +26,15 @@ from airbyte_cdk.models import (
     Type,
 )
 
-from unit_tests.fakes import CLIENT_CONTACTS_KEY, CLIENT_CONTACTS_URL, CRM_KEY, CRM_URL
+from unit_tests.fakes import (
+    CLIENT_CONTACTS_KEY,
+    CLIENT_CONTACTS_URL,
+    CRM_KEY,
+    CRM_URL,
+    WRONG_CRM_URL,
+    answer_everything_under,
+)
+from unit_tests.s3_storage import S3Server
 
 DELETED_AT = "2026-11-25T10:00:00Z"
 
@@ -201,3 +210,20 @@ def source_error(message: str = "the source failed") -> AirbyteMessage:
             error=AirbyteErrorTraceMessage(message=message, failure_type=FailureType.system_error),
         ),
     )
+
+
+def crm_at_a_wrong_path(http: requests_mock.Mocker) -> dict[str, Any]:
+    """Settings of the CRM alone at a base URL where its API is not: every request there gets 404."""
+    answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
+    return ConfigBuilder().only_crm().with_crm(base_url=WRONG_CRM_URL).build()
+
+
+def storing_in_a_new_bucket(
+    s3_server: S3Server, builder: ConfigBuilder | None = None, **options: Any
+) -> tuple[str, dict[str, Any]]:
+    """A new bucket, and the settings of `builder` (both targets by default), with `options`, that
+    store rejected records in it."""
+    bucket = s3_server.new_bucket()
+    storage = s3_server.storage(bucket)
+    builder = ConfigBuilder() if builder is None else builder
+    return bucket, builder.with_option(rejected_records_storage=storage, **options).build()

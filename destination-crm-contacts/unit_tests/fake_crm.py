@@ -29,6 +29,7 @@ LENIENT = {
     "refusal": "400",
     "delete_id_in": "any",
     "nulls": "taken",
+    "list_cap": "none",
 }
 # What `strict` changes: only what the document shows.
 STRICT = {"no_match": "not_found", "read_answer": "id", "match": "exact", "nulls": "refused"}
@@ -126,7 +127,8 @@ class FakeCrm(FakeApi):
             return self._nothing(context)
         if self.id_only or self.readings["read_answer"] == "id":
             return {"id": found[0]["id"]}
-        return found
+        cap = self.readings["list_cap"]
+        return found if cap == "none" else found[: int(cap)]
 
     def _matching(self, field: str, term: str) -> list[dict[str, Any]]:
         if self.exact or self.readings["match"] == "exact":

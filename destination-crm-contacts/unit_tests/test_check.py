@@ -9,11 +9,10 @@ import requests_mock
 from airbyte_cdk.models import Status
 
 from destination_crm_contacts.destination import CHECK_TIMEOUT_SECONDS, DestinationCrmContacts
-from unit_tests.builders import ConfigBuilder
+from unit_tests.builders import ConfigBuilder, crm_at_a_wrong_path
 from unit_tests.fakes import (
     CLIENT_CONTACTS_URL,
     CRM_URL,
-    WRONG_CRM_URL,
     FakeClientContacts,
     FakeCrm,
     answer_everything_under,
@@ -56,8 +55,7 @@ class TestCheckProvesTheApi:
     def test_given_a_crm_base_url_at_the_wrong_path_then_check_fails_naming_the_settings(
         self, http: requests_mock.Mocker, crm: FakeCrm
     ) -> None:
-        answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
-        config = ConfigBuilder().only_crm().with_crm(base_url=WRONG_CRM_URL).build()
+        config = crm_at_a_wrong_path(http)
 
         status = DestinationCrmContacts().check(LOGGER, config)
 

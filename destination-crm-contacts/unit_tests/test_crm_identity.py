@@ -197,6 +197,18 @@ class TestListingProof:
 
         assert crm.writes == 0
 
+    def test_given_a_crm_that_caps_its_lists_then_contacts_past_the_cap_are_found_not_created_again(
+        self, crm: FakeCrm
+    ) -> None:
+        crm.readings["list_cap"] = "2"
+        write_contacts("1", "2", "3", "4")
+
+        write(CRM_ONLY, catalog(), [record(custom_contact(key, first_name="Augusta")) for key in "1234"])
+        write(CRM_ONLY, catalog(), [tombstone(key) for key in "1234"] + [state(2)])
+
+        assert crm.count("POST", "/contacts/edit") == 4
+        assert crm.contacts == {}
+
     def test_given_a_listed_contact_without_a_marker_then_the_answer_is_not_taken_as_the_set(
         self, crm: FakeCrm
     ) -> None:
@@ -217,15 +229,15 @@ class TestListingProof:
 
         assert [c["notes"] for c in crm.contacts.values()] == ["[source-id:2]"]
 
-    def test_given_an_empty_crm_that_lists_then_its_first_create_proves_it_and_no_marker_search_follows(
+    def test_given_an_empty_crm_that_lists_then_its_first_create_proves_it_and_new_ones_are_still_searched(
         self, crm: FakeCrm
     ) -> None:
         write_contacts("1", "2", "3", "4", max_concurrent_requests=1)
 
         # The search for a marker no contact holds and the prefix search; for the first contact its
-        # marker, its email and the search that proves the listing; then only an email search per
-        # contact.
-        assert crm.count("GET", "/contacts") == 2 + 3 + 3
+        # marker, its email and the search that proves the listing; then, since a listing may be
+        # capped, its marker and its email for each contact the listing lacks.
+        assert crm.count("GET", "/contacts") == 2 + 3 + 3 * 2
         assert sorted(c["notes"] for c in crm.contacts.values()) == [f"[source-id:{k}]" for k in "1234"]
 
     def test_given_a_listing_proven_mid_sync_then_contacts_it_created_are_edited_not_created_again(

@@ -19,7 +19,7 @@ from destination_crm_contacts.clients.client_contacts import parse_page
 from destination_crm_contacts.clients.crm_answers import Shape, parse_contacts, shape_of
 from destination_crm_contacts.clients.session import TargetSession, build_session
 from destination_crm_contacts.config import TargetLimits
-from destination_crm_contacts.transport.budget import paced_budget
+from destination_crm_contacts.transport.calls import paced_budget
 from unit_tests.fakes import FakeTime
 
 LOGGER = logging.getLogger("test")

@@ -14,7 +14,7 @@ from airbyte_cdk.models import FailureType, Status, Type
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.destination import DestinationCrmContacts
-from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
+from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, storing_in_a_new_bucket
 from unit_tests.conftest import states_of, write
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 from unit_tests.s3_storage import S3Server
@@ -41,8 +41,7 @@ class TestRejectedRecordsInS3:
     def test_given_rejections_in_two_flushes_when_the_sync_ends_then_each_is_one_object_of_a_line_a_record(
         self, crm: FakeCrm, client_contacts: FakeClientContacts, s3_server: S3Server
     ) -> None:
-        bucket = s3_server.new_bucket()
-        config = ConfigBuilder().with_option(rejected_records_storage=s3_server.storage(bucket)).build()
+        bucket, config = storing_in_a_new_bucket(s3_server)
 
         output = write(
             config,
@@ -65,8 +64,7 @@ class TestRejectedRecordsInS3:
     def test_given_a_rejection_when_its_state_comes_out_then_its_object_is_already_stored(
         self, crm: FakeCrm, client_contacts: FakeClientContacts, s3_server: S3Server
     ) -> None:
-        bucket = s3_server.new_bucket()
-        config = ConfigBuilder().with_option(rejected_records_storage=s3_server.storage(bucket)).build()
+        bucket, config = storing_in_a_new_bucket(s3_server)
         output = DestinationCrmContacts().write(config, SYNC_812, iter([record(no_email("1")), state(1)]))
 
         first = next(message for message in output if message.type == Type.STATE)
@@ -77,8 +75,7 @@ class TestRejectedRecordsInS3:
     def test_given_records_of_a_stream_not_in_the_catalog_then_they_are_stored_before_the_state(
         self, crm: FakeCrm, client_contacts: FakeClientContacts, s3_server: S3Server
     ) -> None:
-        bucket = s3_server.new_bucket()
-        config = ConfigBuilder().with_option(rejected_records_storage=s3_server.storage(bucket)).build()
+        bucket, config = storing_in_a_new_bucket(s3_server)
         output = DestinationCrmContacts().write(
             config, SYNC_812, iter([record(custom_contact("1"), stream="people"), state(1)])
         )
@@ -121,8 +118,7 @@ class TestRejectedRecordsInS3:
     def test_given_the_bucket_deleted_after_a_state_then_the_sync_stops_before_the_next_state(
         self, crm: FakeCrm, client_contacts: FakeClientContacts, s3_server: S3Server
     ) -> None:
-        bucket = s3_server.new_bucket()
-        config = ConfigBuilder().with_option(rejected_records_storage=s3_server.storage(bucket)).build()
+        bucket, config = storing_in_a_new_bucket(s3_server)
         messages = iter([record(no_email("1")), state(1), record(no_email("2")), state(2)])
         output = DestinationCrmContacts().write(config, SYNC_812, messages)
         next(message for message in output if message.type == Type.STATE)
@@ -165,8 +161,7 @@ class TestCheck:
     def test_given_s3_storage_when_checked_then_it_succeeds_and_leaves_no_object(
         self, crm: FakeCrm, client_contacts: FakeClientContacts, s3_server: S3Server
     ) -> None:
-        bucket = s3_server.new_bucket()
-        config = ConfigBuilder().with_option(rejected_records_storage=s3_server.storage(bucket)).build()
+        bucket, config = storing_in_a_new_bucket(s3_server)
 
         status = DestinationCrmContacts().check(LOGGER, config)
 

@@ -10,7 +10,7 @@ import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.writers.report import LOGGED_PLACES
-from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
+from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, storing_in_a_new_bucket
 from unit_tests.conftest import write
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 from unit_tests.s3_storage import S3Server
@@ -41,15 +41,13 @@ def reason_lines(log_records: pytest.LogCaptureFixture) -> list[str]:
 
 
 class TestReportWithStorage:
+    @pytest.mark.usefixtures("crm", "client_contacts")
     def test_given_two_reasons_then_each_has_its_count_and_the_objects_of_its_records(
         self,
-        crm: FakeCrm,
-        client_contacts: FakeClientContacts,
         s3_server: S3Server,
         log_records: pytest.LogCaptureFixture,
     ) -> None:
-        bucket = s3_server.new_bucket()
-        config = ConfigBuilder().with_option(rejected_records_storage=s3_server.storage(bucket)).build()
+        bucket, config = storing_in_a_new_bucket(s3_server)
 
         write(config, SYNC_812, two_reasons())
 
@@ -70,20 +68,14 @@ class TestReportWithStorage:
         assert stored["targets"]["crm"]["rejected"] == 3
         assert f"This report is also kept in s3://{bucket}/{report_key}" in log_records.text
 
+    @pytest.mark.usefixtures("crm", "client_contacts")
     def test_given_more_objects_than_the_log_names_then_the_log_counts_the_rest_and_the_report_has_all(
         self,
-        crm: FakeCrm,
-        client_contacts: FakeClientContacts,
         s3_server: S3Server,
         log_records: pytest.LogCaptureFixture,
     ) -> None:
-        bucket = s3_server.new_bucket()
-        storage = s3_server.storage(bucket)
-        config = (
-            ConfigBuilder()
-            .only_crm()
-            .with_option(rejected_records_storage=storage, batch_max_records=1, max_rejected_share=1.0)
-            .build()
+        bucket, config = storing_in_a_new_bucket(
+            s3_server, ConfigBuilder().only_crm(), batch_max_records=1, max_rejected_share=1.0
         )
         count = LOGGED_PLACES + 2
 
@@ -102,15 +94,8 @@ class TestReportWithStorage:
     def test_given_too_many_rejections_then_the_sync_fails_and_its_records_and_report_are_still_kept(
         self, crm: FakeCrm, s3_server: S3Server, log_records: pytest.LogCaptureFixture
     ) -> None:
-        bucket = s3_server.new_bucket()
-        storage = s3_server.storage(bucket)
-        config = (
-            ConfigBuilder()
-            .only_crm()
-            .with_option(
-                rejected_records_storage=storage, max_rejected_share=0.1, rejected_share_min_records=2
-            )
-            .build()
+        bucket, config = storing_in_a_new_bucket(
+            s3_server, ConfigBuilder().only_crm(), max_rejected_share=0.1, rejected_share_min_records=2
         )
 
         with pytest.raises(AirbyteTracedException):
@@ -133,10 +118,9 @@ class TestReportWithoutStorage:
         ) in reason_lines(log_records)
         assert "This report is also kept" not in log_records.text
 
+    @pytest.mark.usefixtures("crm", "client_contacts")
     def test_given_a_local_file_then_each_reason_names_the_file(
         self,
-        crm: FakeCrm,
-        client_contacts: FakeClientContacts,
         log_records: pytest.LogCaptureFixture,
         tmp_path: Path,
     ) -> None:

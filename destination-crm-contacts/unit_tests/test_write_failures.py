@@ -10,16 +10,17 @@ import requests_mock
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, tombstone
-from unit_tests.conftest import states_of, totals_of, write, write_one_contact
-from unit_tests.fakes import (
-    CLIENT_CONTACTS_URL,
-    CRM_URL,
-    WRONG_CRM_URL,
-    FakeClientContacts,
-    FakeCrm,
-    answer_everything_under,
+from unit_tests.builders import (
+    ConfigBuilder,
+    catalog,
+    crm_at_a_wrong_path,
+    custom_contact,
+    record,
+    state,
+    tombstone,
 )
+from unit_tests.conftest import states_of, totals_of, write, write_one_contact
+from unit_tests.fakes import CLIENT_CONTACTS_URL, CRM_URL, FakeClientContacts, FakeCrm
 
 
 def failed_write(config: dict, messages: list) -> AirbyteTracedException:
@@ -34,8 +35,7 @@ class TestTargetFailuresFailTheSync:
     def test_given_a_crm_base_url_at_the_wrong_path_when_50_records_are_written_then_no_state_is_confirmed(
         self, http: requests_mock.Mocker
     ) -> None:
-        answer_everything_under(http, WRONG_CRM_URL, status_code=404, json={"detail": "Not Found"})
-        config = ConfigBuilder().only_crm().with_crm(base_url=WRONG_CRM_URL).build()
+        config = crm_at_a_wrong_path(http)
 
         error = failed_write(config, [record(custom_contact(str(n))) for n in range(50)] + [state(1)])
 

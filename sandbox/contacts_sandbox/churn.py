@@ -24,8 +24,10 @@ def _pick(rng: random.Random, ids: list[str], update: int, delete: int) -> tuple
     return chosen[:update], chosen[update:]
 
 
-def churn_custom(store: Store, rng: random.Random, create: int, update: int, delete: int) -> ChurnResult:
-    now = time.time()
+def churn_custom(
+    store: Store, rng: random.Random, create: int, update: int, delete: int, seconds_ago: float = 0
+) -> ChurnResult:
+    now = time.time() - seconds_ago
 
     def edit(contact_id: str) -> None:
         changed = seeding.custom_contact(rng, int(contact_id), rng.randrange(20))
@@ -47,9 +49,15 @@ def churn_custom(store: Store, rng: random.Random, create: int, update: int, del
 
 
 def churn_company(
-    store: Store, rng: random.Random, company: str, create: int, update: int, delete: int
+    store: Store,
+    rng: random.Random,
+    company: str,
+    create: int,
+    update: int,
+    delete: int,
+    seconds_ago: float = 0,
 ) -> ChurnResult:
-    now = time.time()
+    now = time.time() - seconds_ago
     tags = store.company.tag_list(company)
 
     def edit(contact_id: str) -> None:

@@ -44,6 +44,15 @@ class ApiFaults(BaseModel):
     token_ttl_seconds: int | None = Field(
         default=None, ge=0, description="Custom API only: time to live of tokens issued from now on."
     )
+    outage_from_request: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "The n-th request of that API from now on, and every one after it, is answered 503 "
+            "(an outage that stops a read part-way, the same request on every run); clearing the "
+            "faults ends it."
+        ),
+    )
     revoke_tokens_at_request: int | None = Field(
         default=None,
         ge=0,
@@ -73,6 +82,7 @@ class _ApiFaultState:
     window_start: float = 0.0
     window_count: int = 0
     token_requests: int = 0
+    requests: int = 0
 
 
 class FaultInjector:
@@ -108,6 +118,9 @@ class FaultInjector:
     def verdict(self, api: str, now: float | None = None) -> str:
         state = self._state[api]
         faults = state.faults
+        state.requests += 1
+        if faults.outage_from_request and state.requests >= faults.outage_from_request:
+            return Verdict.ERROR
         if faults.drop_rate and state.rng.random() < faults.drop_rate:
             return Verdict.DROP
         if faults.rate_limit_per_second:  # zero, like null, means no limit

@@ -26,6 +26,7 @@ __all__ = [
     "EVERY_READING",
     "PRESETS",
     "PROFILES",
+    "every_preset",
     "sandbox",
     "sandbox_process",
     "sandbox_profile",
@@ -54,6 +55,14 @@ def sandbox_profile(request: pytest.FixtureRequest) -> str:
     """The preset every API of the sandbox serves under during the test."""
     profile: str = request.param
     return profile
+
+
+@pytest.fixture(params=PRESETS, ids=PRESETS, name="sandbox_profile")
+def every_preset(request: pytest.FixtureRequest) -> str:
+    """`sandbox_profile` over every preset, `examples` included: a test module that imports it by
+    name runs each of its tests under all three."""
+    preset: str = request.param
+    return preset
 
 
 @pytest.fixture

@@ -116,8 +116,11 @@ class AdminClient:
         delete: int = 0,
         seed: int | None = None,
         company: str | None = None,
+        seconds_ago: float = 0,
     ) -> dict[str, list[str]]:
         body: dict[str, Any] = {"api": api, "create": create, "update": update, "delete": delete}
+        if seconds_ago:
+            body["seconds_ago"] = seconds_ago
         if seed is not None:
             body["seed"] = seed
         if company is not None:

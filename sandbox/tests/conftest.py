@@ -25,9 +25,11 @@ def app_client(settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def client(app_client: TestClient) -> TestClient:
-    """The in-process app with its data, faults and counters reset before the test."""
-    app_client.post("/admin/reset").raise_for_status()
+def client(app_client: TestClient, request: pytest.FixtureRequest) -> TestClient:
+    """The in-process app with its data, faults and counters reset before the test, serving the
+    readings a test parametrises it with (`tests.helpers.each_reading`)."""
+    readings = getattr(request, "param", {})
+    app_client.post("/admin/reset", json={"readings": readings}).raise_for_status()
     return app_client
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 BASIC = ("test_id", "test_secret")
@@ -14,6 +16,7 @@ CRM = {"x-api-key": "crm-test-key"}
 CLIENT_CONTACTS = {"Authorization": "Bearer client-contacts-test-key"}
 
 CRM_CONTACTS = "/crm/contacts"
+CLIENT_CONTACTS_PATH = "/client-contacts/contacts"
 JOHN = {"first_name": "John", "last_name": "Doe", "email": "johndoe@example.com", "company": "Example Inc."}
 
 
@@ -59,3 +62,36 @@ def read_as(client: TestClient, readings: dict[str, str], profile: str | None = 
     if profile is not None:
         body["profile"] = profile
     client.post("/admin/reset", json=body).raise_for_status()
+
+
+def create_client_contact(client: TestClient, name: str, **fields: Any) -> dict[str, Any]:
+    """Creates a Client Contacts contact named `name`, with `fields`, and answers its document."""
+    response = client.post(CLIENT_CONTACTS_PATH, json={"name": name, **fields}, headers=CLIENT_CONTACTS)
+    assert response.status_code == 201, response.text
+    document: dict[str, Any] = response.json()["data"]
+    return document
+
+
+def client_contact_names(client: TestClient, **params: Any) -> list[str]:
+    """The names a Client Contacts list with `params` answers, in its order."""
+    response = client.get(CLIENT_CONTACTS_PATH, params=params, headers=CLIENT_CONTACTS)
+    assert response.status_code == 200, response.text
+    return [document["name"] for document in response.json()["data"]]
+
+
+def epoch_ms(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp() * 1000)
+
+
+def each_reading(point: str, names: tuple[str, ...], cases: list[Any]) -> pytest.MarkDecorator:
+    """Runs a test once per case: a reading of `point`, which the `client` fixture serves, then
+    the values of the test's parameters `names` (a case is the reading alone when `names` is empty)."""
+    readings = [case if isinstance(case, tuple) else (case,) for case in cases]
+    return pytest.mark.parametrize(
+        ("client", *names),
+        [
+            pytest.param({point: reading}, *rest, id="-".join(map(str, (reading, *rest))))
+            for reading, *rest in readings
+        ],
+        indirect=["client"],
+    )

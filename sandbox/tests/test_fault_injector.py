@@ -86,3 +86,12 @@ def test_given_a_rate_limited_share_when_requests_come_slowly_then_that_share_is
     assert verdicts == draws(5)
     assert set(verdicts) == {Verdict.PASS, Verdict.RATE_LIMITED}
     assert 60 <= verdicts.count(Verdict.RATE_LIMITED) <= 140
+
+
+def test_given_an_outage_from_the_4th_request_when_requests_come_then_3_pass_and_every_later_fails() -> None:
+    faults = FaultInjector(seed=1)
+    faults.set("custom", ApiFaults(outage_from_request=4))
+    verdicts = [faults.verdict("custom") for _ in range(6)]
+    faults.clear()
+    assert verdicts == [Verdict.PASS] * 3 + [Verdict.ERROR] * 3
+    assert faults.verdict("custom") == Verdict.PASS

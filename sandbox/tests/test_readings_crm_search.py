@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import CRM, JOHN, create_crm_contact, crm_dump, read_as, refused, search_crm
+from tests.helpers import CRM, JOHN, create_crm_contact, crm_dump, each_reading, read_as, refused, search_crm
 from tests.helpers import CRM_CONTACTS as CONTACTS
 
 EDIT = f"{CONTACTS}/edit"
@@ -19,8 +19,9 @@ def _body_search(client: TestClient, body: dict[str, Any]) -> Any:
 
 
 class TestSearchIn:
-    @pytest.mark.parametrize(
-        ("reading", "where", "found"),
+    @each_reading(
+        "crm.search_in",
+        ("where", "found"),
         [
             ("either", "query", True),
             ("either", "body", True),
@@ -31,9 +32,8 @@ class TestSearchIn:
         ],
     )
     def test_given_a_reading_when_searching_from_one_place_then_the_filter_is_read_or_absent(
-        self, client: TestClient, reading: str, where: str, found: bool
+        self, client: TestClient, where: str, found: bool
     ) -> None:
-        read_as(client, {"crm.search_in": reading})
         contact_id = create_crm_contact(client)
         if where == "query":
             response = client.get(CONTACTS, params=BY_COMPANY, headers=CRM)
@@ -110,8 +110,9 @@ class TestReadAnswer:
 
 
 class TestMatch:
-    @pytest.mark.parametrize(
-        ("reading", "term", "found"),
+    @each_reading(
+        "crm.match",
+        ("term", "found"),
         [
             ("substring", "example", True),
             ("substring", "Example Inc.", True),
@@ -120,9 +121,8 @@ class TestMatch:
         ],
     )
     def test_given_a_reading_when_searching_a_term_then_it_matches_or_not(
-        self, client: TestClient, reading: str, term: str, found: bool
+        self, client: TestClient, term: str, found: bool
     ) -> None:
-        read_as(client, {"crm.match": reading})
         contact_id = create_crm_contact(client)
         answer = search_crm(client, "company", term).json()
         assert [contact["id"] for contact in answer] == ([contact_id] if found else [])
@@ -159,11 +159,10 @@ class TestTypes:
 
 
 class TestListCap:
-    @pytest.mark.parametrize(("reading", "count"), [("none", 51), ("50", 50)])
+    @each_reading("crm.list_cap", ("count",), [("none", 51), ("50", 50)])
     def test_given_a_reading_when_51_contacts_match_then_that_many_come_back(
-        self, client: TestClient, reading: str, count: int
+        self, client: TestClient, count: int
     ) -> None:
-        read_as(client, {"crm.list_cap": reading})
         for n in range(51):
             create_crm_contact(client, email=f"{n}@example.com")
         assert len(search_crm(client, "company", "Example").json()) == count

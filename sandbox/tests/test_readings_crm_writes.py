@@ -7,7 +7,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import CRM, JOHN, create_crm_contact, crm_dump, for_a_new_crm_contact, read_as, refused
+from tests.helpers import (
+    CRM,
+    JOHN,
+    create_crm_contact,
+    crm_dump,
+    each_reading,
+    for_a_new_crm_contact,
+    read_as,
+    refused,
+)
 from tests.helpers import CRM_CONTACTS as CONTACTS
 
 EDIT = f"{CONTACTS}/edit"
@@ -72,25 +81,27 @@ class TestEditSpelling:
         client.post(EDIT, json={id_name: contact_id, fields_name: {"email": "a@b.c"}}, headers=CRM)
         assert crm_dump(client)[0]["email"] == "a@b.c"
 
-    @pytest.mark.parametrize(("reading", "body", "named"), [
-        ("table", {"update_fields": {"email": "a@b.c"}}, "contact_id"),
-        ("example", {"updateFields": {"email": "a@b.c"}}, "contactID"),
-        ("example", {"contactID": "X"}, "updateFields"),
-    ])  # fmt: skip
+    @each_reading(
+        "crm.edit_spelling",
+        ("body", "named"),
+        [
+            ("table", {"update_fields": {"email": "a@b.c"}}, "contact_id"),
+            ("example", {"updateFields": {"email": "a@b.c"}}, "contactID"),
+            ("example", {"contactID": "X"}, "updateFields"),
+        ],
+    )
     def test_given_one_spelling_when_a_field_is_missing_then_400_naming_it_in_that_spelling(
-        self, client: TestClient, reading: str, body: dict[str, Any], named: str
+        self, client: TestClient, body: dict[str, Any], named: str
     ) -> None:
-        read_as(client, {"crm.edit_spelling": reading})
         body = for_a_new_crm_contact(client, body)
         assert f"{named} is required" in refused(client.post(EDIT, json=body, headers=CRM))
 
 
 class TestExtraFields:
-    @pytest.mark.parametrize(("reading", "status"), [("ignored", 200), ("refused", 400)])
+    @each_reading("crm.extra_fields", ("status",), [("ignored", 200), ("refused", 400)])
     def test_given_a_reading_when_an_edit_or_delete_sends_a_field_not_named_then_taken_or_refused(
-        self, client: TestClient, reading: str, status: int
+        self, client: TestClient, status: int
     ) -> None:
-        read_as(client, {"crm.extra_fields": reading})
         contact_id = create_crm_contact(client)
         edit = {"contact_id": contact_id, "update_fields": {"email": "a@b.c"}, "force": True}
         assert client.post(EDIT, json=edit, headers=CRM).status_code == status
@@ -121,13 +132,14 @@ class TestPhone:
 
 
 class TestEditName:
-    @pytest.mark.parametrize(
-        ("reading", "first", "last"), [("split", "Jane", "Mary Roe"), ("first_name", "Jane Mary Roe", "Doe")]
+    @each_reading(
+        "crm.edit_name",
+        ("first", "last"),
+        [("split", "Jane", "Mary Roe"), ("first_name", "Jane Mary Roe", "Doe")],
     )
     def test_given_a_reading_when_editing_the_name_then_first_and_last_name_as_it_says(
-        self, client: TestClient, reading: str, first: str, last: str
+        self, client: TestClient, first: str, last: str
     ) -> None:
-        read_as(client, {"crm.edit_name": reading})
         contact_id = create_crm_contact(client)
         client.post(
             EDIT, json={"contact_id": contact_id, "update_fields": {"name": "Jane Mary Roe"}}, headers=CRM
@@ -137,20 +149,18 @@ class TestEditName:
 
 
 class TestNulls:
-    @pytest.mark.parametrize(("reading", "status"), [("taken", 200), ("refused", 400)])
+    @each_reading("crm.nulls", ("status",), [("taken", 200), ("refused", 400)])
     def test_given_a_reading_when_creating_with_a_null_then_taken_or_refused(
-        self, client: TestClient, reading: str, status: int
+        self, client: TestClient, status: int
     ) -> None:
-        read_as(client, {"crm.nulls": reading})
         assert client.post(CONTACTS, json={**JOHN, "company": None}, headers=CRM).status_code == status
 
 
 class TestRefusal:
-    @pytest.mark.parametrize(("reading", "status"), [("400", 400), ("422", 422)])
+    @each_reading("crm.refusal", ("status",), [("400", 400), ("422", 422)])
     def test_given_a_status_reading_when_content_is_invalid_then_that_status_naming_the_field(
-        self, client: TestClient, reading: str, status: int
+        self, client: TestClient, status: int
     ) -> None:
-        read_as(client, {"crm.refusal": reading})
         response = client.post(CONTACTS, json={"first_name": "Ann"}, headers=CRM)
         assert (response.status_code, response.json()) == (status, {"error": "email is required"})
 
@@ -169,8 +179,9 @@ class TestRefusal:
 
 
 class TestDeleteIdIn:
-    @pytest.mark.parametrize(
-        ("reading", "where", "deleted"),
+    @each_reading(
+        "crm.delete_id_in",
+        ("where", "deleted"),
         [
             ("any", "body", True),
             ("any", "query", True),
@@ -184,9 +195,8 @@ class TestDeleteIdIn:
         ],
     )
     def test_given_a_reading_when_deleting_with_the_id_in_one_place_then_deleted_or_not(
-        self, client: TestClient, reading: str, where: str, deleted: bool
+        self, client: TestClient, where: str, deleted: bool
     ) -> None:
-        read_as(client, {"crm.delete_id_in": reading})
         contact_id = create_crm_contact(client)
         if where == "body":
             response = client.request("DELETE", CONTACTS, json={"contact_id": contact_id}, headers=CRM)
@@ -199,28 +209,27 @@ class TestDeleteIdIn:
 
 
 class TestDeleteSpelling:
-    @pytest.mark.parametrize(("reading", "status"), [("either", 200), ("contact_id", 400)])
+    @each_reading("crm.delete_spelling", ("status",), [("either", 200), ("contact_id", 400)])
     def test_given_a_reading_when_deleting_by_contact_id_in_the_edit_spelling_then_deleted_or_400(
-        self, client: TestClient, reading: str, status: int
+        self, client: TestClient, status: int
     ) -> None:
-        read_as(client, {"crm.delete_spelling": reading})
         contact_id = create_crm_contact(client)
         response = client.request("DELETE", CONTACTS, json={"contactID": contact_id}, headers=CRM)
         assert response.status_code == status
 
 
 class TestDeleteAnswer:
-    @pytest.mark.parametrize(
-        ("reading", "content_type", "text"),
+    @each_reading(
+        "crm.delete_answer",
+        ("content_type", "text"),
         [
             ("json", "application/json", '"Document deleted successfully"'),
             ("text", "text/plain", "Document deleted successfully"),
         ],
     )
     def test_given_a_reading_when_deleting_then_that_answer(
-        self, client: TestClient, reading: str, content_type: str, text: str
+        self, client: TestClient, content_type: str, text: str
     ) -> None:
-        read_as(client, {"crm.delete_answer": reading})
         contact_id = create_crm_contact(client)
         response = client.request("DELETE", CONTACTS, json={"contact_id": contact_id}, headers=CRM)
         assert response.headers["content-type"].startswith(content_type)

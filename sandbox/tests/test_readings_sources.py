@@ -13,7 +13,7 @@ from contacts_sandbox import Settings
 from contacts_sandbox.seed import EMAIL_LABELS as EMAIL
 from contacts_sandbox.seed import PHONE_LABELS as PHONE
 from contacts_sandbox.state import Sandbox
-from tests.helpers import BASIC, COMPANY_A, bearer, read_as
+from tests.helpers import BASIC, COMPANY_A, bearer, each_reading, read_as
 
 CUSTOM = "/custom/contacts"
 PHONE_LABELS, EMAIL_LABELS = set(PHONE), set(EMAIL)
@@ -105,11 +105,10 @@ class TestCustomToken:
         forged = jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
         assert client.get(CUSTOM, headers={"Authorization": f"Bearer {forged}"}).status_code == 401
 
-    @pytest.mark.parametrize(("reading", "status"), [("401", 401), ("403", 403)])
+    @each_reading("custom.expired_status", ("status",), [("401", 401), ("403", 403)])
     def test_given_a_reading_when_the_token_has_expired_then_that_status(
-        self, client: TestClient, settings: Settings, reading: str, status: int
+        self, client: TestClient, settings: Settings, status: int
     ) -> None:
-        read_as(client, {"custom.expired_status": reading})
         claims = {"sub": "test_id", "iat": int(time.time()) - 100, "exp": int(time.time()) - 10}
         expired = jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
         response = client.get(CUSTOM, headers={"Authorization": f"Bearer {expired}"})
@@ -118,11 +117,8 @@ class TestCustomToken:
 
 
 class TestCustomPaging:
-    @pytest.mark.parametrize(("reading", "count"), [("none", 60), ("50", 50)])
-    def test_given_a_reading_when_asking_60_then_that_many(
-        self, client: TestClient, reading: str, count: int
-    ) -> None:
-        read_as(client, {"custom.limit_cap": reading})
+    @each_reading("custom.limit_cap", ("count",), [("none", 60), ("50", 50)])
+    def test_given_a_reading_when_asking_60_then_that_many(self, client: TestClient, count: int) -> None:
         ids, _ = _page(client, bearer(client), 1, 60)
         assert len(ids) == count
 
@@ -147,11 +143,10 @@ class TestCustomPaging:
 
 
 class TestCustomDelta:
-    @pytest.mark.parametrize(("reading", "in_both"), [("never", False), ("sometimes", True)])
+    @each_reading("custom.updated_and_deleted", ("in_both",), [("never", False), ("sometimes", True)])
     def test_given_a_reading_when_a_contact_changed_since_is_deleted_then_in_both_lists_or_deleted_only(
-        self, client: TestClient, reading: str, in_both: bool
+        self, client: TestClient, in_both: bool
     ) -> None:
-        read_as(client, {"custom.updated_and_deleted": reading})
         (gone,) = client.post("/admin/churn", json={"api": "custom", "delete": 1, "seed": 5}).json()[
             "deleted"
         ]
@@ -159,11 +154,10 @@ class TestCustomDelta:
         assert gone in body["deleted"]
         assert (gone in [contact["id"] for contact in body["updated"]]) == in_both
 
-    @pytest.mark.parametrize(("reading", "new_listed"), [("included", True), ("excluded", False)])
+    @each_reading("custom.updated_new", ("new_listed",), [("included", True), ("excluded", False)])
     def test_given_a_reading_when_a_contact_is_created_since_then_listed_as_updated_or_not(
-        self, client: TestClient, reading: str, new_listed: bool
+        self, client: TestClient, new_listed: bool
     ) -> None:
-        read_as(client, {"custom.updated_new": reading})
         since = int(time.time()) - 1
         churned = client.post(
             "/admin/churn", json={"api": "custom", "create": 1, "update": 1, "seed": 5}
@@ -174,11 +168,10 @@ class TestCustomDelta:
 
 
 class TestCustomTimestamp:
-    @pytest.mark.parametrize(("reading", "listed"), [("at_or_after", True), ("after", False)])
+    @each_reading("custom.timestamp", ("listed",), [("at_or_after", True), ("after", False)])
     def test_given_a_reading_when_a_contact_changed_within_the_timestamps_second_then_listed_or_not(
-        self, client: TestClient, reading: str, listed: bool
+        self, client: TestClient, listed: bool
     ) -> None:
-        read_as(client, {"custom.timestamp": reading})
         store = _sandbox(client).store.custom
         changed = store.ids()[0]
         store.put(store.get(changed), CHANGED_AT)
@@ -203,22 +196,20 @@ class TestCustomLabels:
 
 
 class TestCompany:
-    @pytest.mark.parametrize(("reading", "ends_with_z"), [("zoned", True), ("naive", False)])
+    @each_reading("company.times", ("ends_with_z",), [("zoned", True), ("naive", False)])
     def test_given_a_reading_when_reading_contacts_and_tags_then_times_with_or_without_their_zone(
-        self, client: TestClient, reading: str, ends_with_z: bool
+        self, client: TestClient, ends_with_z: bool
     ) -> None:
-        read_as(client, {"company.times": reading})
         contact = client.get(COMPANY, headers=COMPANY_A).json()["data"][0]
         tag = client.get(f"{COMPANY}/tags", headers=COMPANY_A).json()["data"][0]
         for value in (contact["created_at"], contact["updated_at"], tag["created_at"]):
             assert value.endswith("Z") == ends_with_z
             assert len(value) == len("2025-08-01T10:00:00.000") + ends_with_z
 
-    @pytest.mark.parametrize(("reading", "moves"), [("stable", False), ("any", True)])
+    @each_reading("company.page_order", ("moves",), [("stable", False), ("any", True)])
     def test_given_a_reading_when_a_contact_is_updated_then_it_keeps_its_place_or_moves_to_the_end(
-        self, client: TestClient, reading: str, moves: bool
+        self, client: TestClient, moves: bool
     ) -> None:
-        read_as(client, {"company.page_order": reading})
 
         def ids() -> list[str]:
             return [
@@ -232,10 +223,9 @@ class TestCompany:
         expected = [contact_id for contact_id in before if contact_id != moved] + [moved] if moves else before
         assert ids() == expected
 
-    @pytest.mark.parametrize(("reading", "count", "pages"), [("none", 60, 1), ("50", 50, 2)])
+    @each_reading("company.limit_cap", ("count", "pages"), [("none", 60, 1), ("50", 50, 2)])
     def test_given_a_reading_when_asking_60_then_that_many_and_the_pages_counted_so(
-        self, client: TestClient, reading: str, count: int, pages: int
+        self, client: TestClient, count: int, pages: int
     ) -> None:
-        read_as(client, {"company.limit_cap": reading})
         body = client.get(COMPANY, params={"limit": 60}, headers=COMPANY_A).json()
         assert (len(body["data"]), body["totalPages"]) == (count, pages)

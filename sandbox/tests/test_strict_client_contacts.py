@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import CLIENT_CONTACTS
-
-CONTACTS = "/client-contacts/contacts"
-
-
-def _create(client: TestClient, name: str, **fields: Any) -> dict[str, Any]:
-    response = client.post(CONTACTS, json={"name": name, **fields}, headers=CLIENT_CONTACTS)
-    assert response.status_code == 201, response.text
-    document: dict[str, Any] = response.json()["data"]
-    return document
-
-
-def _names(client: TestClient, **params: Any) -> list[str]:
-    response = client.get(CONTACTS, params=params, headers=CLIENT_CONTACTS)
-    assert response.status_code == 200, response.text
-    return [document["name"] for document in response.json()["data"]]
-
-
-def _epoch_ms(iso: str) -> int:
-    return int(datetime.fromisoformat(iso).timestamp() * 1000)
+from tests.helpers import CLIENT_CONTACTS, client_contact_names, create_client_contact, epoch_ms
+from tests.helpers import CLIENT_CONTACTS_PATH as CONTACTS
 
 
 class TestWrites:
@@ -59,9 +40,12 @@ class TestWrites:
     def test_given_a_bad_field_when_updating_then_400_and_unchanged(
         self, strict_client: TestClient, method: str, body: dict[str, Any]
     ) -> None:
-        created = _create(strict_client, "Ann", email="ann@example.com")
+        created = create_client_contact(strict_client, "Ann", email="ann@example.com")
         response = strict_client.request(
-            method, f"{CONTACTS}/{created['_id']}", json={"name": "Ann", **body}, headers=CLIENT_CONTACTS
+            method,
+            f"{CONTACTS}/{created['_id']}",
+            json={"name": "Ann", **body},
+            headers=CLIENT_CONTACTS,
         )
         assert response.status_code == 400
         assert (
@@ -72,7 +56,7 @@ class TestWrites:
     def test_given_a_put_without_some_fields_then_they_are_cleared_or_back_to_the_create_defaults(
         self, strict_client: TestClient
     ) -> None:
-        created = _create(
+        created = create_client_contact(
             strict_client,
             "Ann",
             email="ann@example.com",
@@ -104,14 +88,16 @@ class TestWrites:
         )
 
     def test_given_a_put_without_a_name_then_400_a_contact_needs_one(self, strict_client: TestClient) -> None:
-        created = _create(strict_client, "Ann")
+        created = create_client_contact(strict_client, "Ann")
         response = strict_client.put(
-            f"{CONTACTS}/{created['_id']}", json={"email": "ann@example.com"}, headers=CLIENT_CONTACTS
+            f"{CONTACTS}/{created['_id']}",
+            json={"email": "ann@example.com"},
+            headers=CLIENT_CONTACTS,
         )
         assert response.status_code == 400
 
     def test_given_a_patch_without_some_fields_then_they_are_kept(self, strict_client: TestClient) -> None:
-        created = _create(strict_client, "Ann", email="ann@example.com", phone1="+1555")
+        created = create_client_contact(strict_client, "Ann", email="ann@example.com", phone1="+1555")
         response = strict_client.patch(
             f"{CONTACTS}/{created['_id']}", json={"phone1": "+1666"}, headers=CLIENT_CONTACTS
         )
@@ -121,7 +107,7 @@ class TestWrites:
     def test_given_the_internal_fields_sent_back_in_a_put_then_accepted_and_the_servers_kept(
         self, strict_client: TestClient
     ) -> None:
-        created = _create(strict_client, "Ann")
+        created = create_client_contact(strict_client, "Ann")
         body = {"name": "Ann", "_id": "0" * 24, "createdAt": "2023-01-15T10:30:00.000Z", "__v": 9}
         response = strict_client.put(
             f"{CONTACTS}/{created['_id']}",
@@ -141,37 +127,37 @@ class TestList:
     def test_given_an_update_when_listing_without_sort_then_the_updated_contact_comes_last(
         self, strict_client: TestClient
     ) -> None:
-        ann = _create(strict_client, "Ann")
-        _create(strict_client, "Bob")
-        _create(strict_client, "Cy")
-        assert _names(strict_client) == ["Ann", "Bob", "Cy"]
+        ann = create_client_contact(strict_client, "Ann")
+        create_client_contact(strict_client, "Bob")
+        create_client_contact(strict_client, "Cy")
+        assert client_contact_names(strict_client) == ["Ann", "Bob", "Cy"]
         strict_client.patch(f"{CONTACTS}/{ann['_id']}", json={"title": "CEO"}, headers=CLIENT_CONTACTS)
-        assert _names(strict_client) == ["Bob", "Cy", "Ann"]
-        assert _names(strict_client, per_page=2, page=2) == ["Ann"]
-        assert _names(strict_client, sort="_id") == ["Ann", "Bob", "Cy"]
+        assert client_contact_names(strict_client) == ["Bob", "Cy", "Ann"]
+        assert client_contact_names(strict_client, per_page=2, page=2) == ["Ann"]
+        assert client_contact_names(strict_client, sort="_id") == ["Ann", "Bob", "Cy"]
 
     def test_given_lenient_and_an_update_when_listing_without_sort_then_creation_order(
         self, client: TestClient
     ) -> None:
-        ann = _create(client, "Ann")
-        _create(client, "Bob")
+        ann = create_client_contact(client, "Ann")
+        create_client_contact(client, "Bob")
         client.patch(f"{CONTACTS}/{ann['_id']}", json={"title": "CEO"}, headers=CLIENT_CONTACTS)
-        assert _names(client) == ["Ann", "Bob"]
+        assert client_contact_names(client) == ["Ann", "Bob"]
 
     def test_given_a_search_when_listing_then_case_counts(self, strict_client: TestClient) -> None:
-        _create(strict_client, "Dave Smith")
-        _create(strict_client, "dave smithson")
-        assert _names(strict_client, search="Smith") == ["Dave Smith"]
+        create_client_contact(strict_client, "Dave Smith")
+        create_client_contact(strict_client, "dave smithson")
+        assert client_contact_names(strict_client, search="Smith") == ["Dave Smith"]
 
     def test_given_from_updated_at_when_listing_then_only_contacts_updated_strictly_after(
         self, strict_client: TestClient
     ) -> None:
-        ann = _create(strict_client, "Ann")
-        at = _epoch_ms(ann["updatedAt"])
-        assert "Ann" not in _names(strict_client, from_updatedAt=at)
-        assert "Ann" in _names(strict_client, from_updatedAt=at - 1)
+        ann = create_client_contact(strict_client, "Ann")
+        at = epoch_ms(ann["updatedAt"])
+        assert "Ann" not in client_contact_names(strict_client, from_updatedAt=at)
+        assert "Ann" in client_contact_names(strict_client, from_updatedAt=at - 1)
 
     def test_given_a_comma_in_ids_when_listing_then_it_is_one_id(self, strict_client: TestClient) -> None:
-        ann, bob = _create(strict_client, "Ann"), _create(strict_client, "Bob")
-        assert _names(strict_client, ids=f"{ann['_id']},{bob['_id']}") == []
-        assert sorted(_names(strict_client, ids=[ann["_id"], bob["_id"]])) == ["Ann", "Bob"]
+        ann, bob = create_client_contact(strict_client, "Ann"), create_client_contact(strict_client, "Bob")
+        assert client_contact_names(strict_client, ids=f"{ann['_id']},{bob['_id']}") == []
+        assert sorted(client_contact_names(strict_client, ids=[ann["_id"], bob["_id"]])) == ["Ann", "Bob"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from airbyte_cdk.models import AirbyteStateMessage, ConfiguredAirbyteCatalog, SyncMode
@@ -25,9 +24,11 @@ def read_source(
     configured_catalog: ConfiguredAirbyteCatalog,
     state: list[AirbyteStateMessage] | None = None,
     expecting_failure: bool = False,
+    source: SourceCustomContacts | None = None,
 ) -> EntrypointOutput:
     outcome = ExpectedOutcome.EXPECT_EXCEPTION if expecting_failure else ExpectedOutcome.EXPECT_SUCCESS
-    return read(SourceCustomContacts(), config, configured_catalog, state, expected_outcome=outcome)
+    source = SourceCustomContacts() if source is None else source
+    return read(source, config, configured_catalog, state, expected_outcome=outcome)
 
 
 def final_states(output: EntrypointOutput) -> list[AirbyteStateMessage]:
@@ -40,13 +41,17 @@ def records_of(output: EntrypointOutput, stream: str = "contacts") -> list[dict[
     return [m.record.data for m in output.records if m.record.stream == stream]
 
 
-def apply_to_mirror(mirror: dict[str, dict[str, Any]], records: Iterable[dict[str, Any]]) -> None:
-    """What a destination in append-dedup mode does: last version wins, tombstones delete."""
-    for record in records:
-        if record.get("_ab_cdc_deleted_at"):
-            mirror.pop(record["id"], None)
-        else:
-            mirror[record["id"]] = record
+def mirrored(*outputs: EntrypointOutput) -> dict[str, dict[str, Any]]:
+    """What a destination in append-dedup mode holds after the reads' contacts, in order: last
+    version wins, tombstones delete."""
+    mirror: dict[str, dict[str, Any]] = {}
+    for output in outputs:
+        for record in records_of(output):
+            if record.get("_ab_cdc_deleted_at"):
+                mirror.pop(record["id"], None)
+            else:
+                mirror[record["id"]] = record
+    return mirror
 
 
 def comparable(contact: dict[str, Any]) -> tuple[Any, ...]:

@@ -9,14 +9,7 @@ from airbyte_cdk.models import SyncMode
 
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.conftest import custom_config
-from integration_tests.helpers import (
-    apply_to_mirror,
-    catalog,
-    comparable,
-    final_states,
-    read_source,
-    records_of,
-)
+from integration_tests.helpers import catalog, comparable, final_states, mirrored, read_source, records_of
 from source_custom_contacts import SourceCustomContacts
 from source_custom_contacts.normalize import CONTACT_TYPES, EMAIL_LABELS, PHONE_LABELS
 
@@ -46,12 +39,10 @@ def test_given_churn_between_two_incremental_syncs_when_applied_then_destination
 ):
     config = custom_config(sandbox)
     first = read_source(config, _INCREMENTAL)
-    mirror: dict[str, dict] = {}
-    apply_to_mirror(mirror, records_of(first))
     churn = sandbox.admin.churn("custom", create=10, update=15, delete=10, seed=3)
 
     second = read_source(config, _INCREMENTAL, final_states(first))
-    apply_to_mirror(mirror, records_of(second))
+    mirror = mirrored(first, second)
 
     carried = {record["id"] for record in records_of(second) if not record.get("_ab_cdc_deleted_at")}
     tombstones = {record["id"] for record in records_of(second) if record.get("_ab_cdc_deleted_at")}

@@ -12,14 +12,7 @@ from airbyte_cdk.models import SyncMode
 
 from contacts_sandbox.testing import CATALOGUE, PRESETS, SandboxProcess
 from integration_tests.conftest import company_config, custom_config
-from integration_tests.helpers import (
-    apply_to_mirror,
-    catalog,
-    comparable,
-    final_states,
-    read_source,
-    records_of,
-)
+from integration_tests.helpers import catalog, comparable, final_states, mirrored, read_source, records_of
 from source_custom_contacts.dates import parse_time
 
 _INCREMENTAL = catalog(("contacts", SyncMode.incremental))
@@ -45,36 +38,31 @@ def _readings(api: str) -> list[Any]:
 
 
 def _synced_twice(
-    sandbox: SandboxProcess, churn_between_pages: Any, config: dict[str, Any], path: str, churn: Any
+    sandbox: SandboxProcess, churn_between_pages: Any, api: str, preset: str, readings: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
-    """A first incremental sync with churn between its pages, more churn, a second sync: what a
-    deduplicating destination holds after them."""
+    """Under `preset` and `readings`: a first incremental sync with churn between its pages, more
+    churn, a second sync: what a deduplicating destination holds after them."""
+    sandbox.admin.reset(contacts=_CONTACTS, profile=preset, readings=readings)
+    custom = api == "custom"
+    config = (custom_config if custom else company_config)(sandbox, page_size=60) | {"concurrent_requests": 1}
+    path, company = ("/contacts", None) if custom else ("/api/v1/contacts", _COMPANY)
+
+    def churn(seed: int) -> dict[str, list[str]]:
+        return sandbox.admin.churn(api, create=3, update=6, delete=3, seed=seed, company=company)
+
     churn_between_pages(path, churn)
     first = read_source(config, _INCREMENTAL)
-    mirror: dict[str, dict[str, Any]] = {}
-    apply_to_mirror(mirror, records_of(first))
     churn(4)
-    second = read_source(config, _INCREMENTAL, final_states(first))
-    apply_to_mirror(mirror, records_of(second))
-    return mirror
+    return mirrored(first, read_source(config, _INCREMENTAL, final_states(first)))
 
 
 @pytest.mark.parametrize(("preset", "readings"), _readings("custom"))
 def test_given_a_custom_api_reading_when_synced_twice_with_churn_then_the_destination_equals_the_api(
     sandbox_process: SandboxProcess, churn_between_pages: Any, preset: str, readings: dict[str, str]
 ) -> None:
-    sandbox_process.admin.reset(contacts=_CONTACTS, profile=preset, readings=readings)
-    admin = sandbox_process.admin
+    mirror = _synced_twice(sandbox_process, churn_between_pages, "custom", preset, readings)
 
-    mirror = _synced_twice(
-        sandbox_process,
-        churn_between_pages,
-        custom_config(sandbox_process, page_size=60) | {"concurrent_requests": 1},
-        "/contacts",
-        lambda seed: admin.churn("custom", create=3, update=6, delete=3, seed=seed),
-    )
-
-    live = {contact["id"]: contact for contact in admin.dump("custom")["contacts"]}
+    live = {contact["id"]: contact for contact in sandbox_process.admin.dump("custom")["contacts"]}
     assert sorted(mirror) == sorted(live)
     assert {i: comparable(c) for i, c in mirror.items()} == {i: comparable(c) for i, c in live.items()}
 
@@ -84,18 +72,9 @@ def test_given_a_company_api_reading_when_synced_twice_with_churn_then_every_con
     sandbox_process: SandboxProcess, churn_between_pages: Any, preset: str, readings: dict[str, str]
 ) -> None:
     # The API reports no deletions: the destination keeps deleted contacts, and holds every live one.
-    sandbox_process.admin.reset(contacts=_CONTACTS, profile=preset, readings=readings)
-    admin = sandbox_process.admin
+    mirror = _synced_twice(sandbox_process, churn_between_pages, "company", preset, readings)
 
-    mirror = _synced_twice(
-        sandbox_process,
-        churn_between_pages,
-        company_config(sandbox_process, page_size=60) | {"concurrent_requests": 1},
-        "/api/v1/contacts",
-        lambda seed: admin.churn("company", create=3, update=6, delete=3, company=_COMPANY, seed=seed),
-    )
-
-    live = {contact["id"]: contact for contact in admin.dump("company")[_COMPANY]["contacts"]}
+    live = {contact["id"]: contact for contact in sandbox_process.admin.dump("company")[_COMPANY]["contacts"]}
     assert set(live) <= set(mirror)
     # Compared as times: under `times=naive` the API answers them without their zone.
     assert all(parse_time(mirror[i]["updated_at"]) == parse_time(c["updated_at"]) for i, c in live.items())

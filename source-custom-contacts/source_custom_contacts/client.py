@@ -33,9 +33,13 @@ from source_custom_contacts.errors import (
     transport_failures,
 )
 from source_custom_contacts.failures import Answers, FailureContext, explained
-from source_custom_contacts.transport.budget import PacedBudget, paced_budget
-from source_custom_contacts.transport.failure import RecordingErrorHandler
-from source_custom_contacts.transport.retry_after import MAX_WAIT_SECONDS, RetryAfterBackoff
+from source_custom_contacts.transport.calls import (
+    MAX_WAIT_SECONDS,
+    PacedBudget,
+    RecordingErrorHandler,
+    RetryAfterBackoff,
+    paced_budget,
+)
 
 CUSTOM_API_NAME = "Custom Contact Source API"
 COMPANY_API_NAME = "Company Contacts API"

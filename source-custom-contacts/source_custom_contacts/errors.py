@@ -69,7 +69,7 @@ def error_mapping(
     """The CDK's defaults plus our own wording; 401 is the caller's choice (renew a token, or
     fail), and so are 403 (by default a config error) and transport failures (see
     `transport_failures`). A 429 keeps the CDK's `RATE_LIMITED` action: see
-    `transport/retry_after.py`."""
+    `transport/calls.py`."""
     return {
         **DEFAULT_ERROR_MAPPING,
         **transport,

@@ -20,8 +20,7 @@ from airbyte_cdk.models import AirbyteErrorTraceMessage, FailureType, StreamDesc
 from airbyte_cdk.sources.streams.http.exceptions import BaseBackoffException
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_custom_contacts.transport.failure import Cause, Last, what_failed
-from source_custom_contacts.transport.retry_after import RetryAfterWaitExceeded
+from source_custom_contacts.transport.calls import Cause, Last, RetryAfterWaitExceeded, what_failed
 
 
 @dataclass

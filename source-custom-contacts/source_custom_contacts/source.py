@@ -35,8 +35,10 @@ from source_custom_contacts.client import (
 from source_custom_contacts.config import CompanyApiConfig, CustomApiConfig, HttpSettings, parse_config
 from source_custom_contacts.entrypoint import ReadableInputFiles
 from source_custom_contacts.failures import sync_failed
+from source_custom_contacts.reading.checkpoint import feeds_sweep
 from source_custom_contacts.streams import CompanyContacts, ContactTags, CustomContacts
-from source_custom_contacts.transport.budget import PacedBudget
+from source_custom_contacts.streams.base import Paging
+from source_custom_contacts.transport.calls import PacedBudget
 
 
 class SourceCustomContacts(ReadableInputFiles, AbstractSource):
@@ -55,6 +57,7 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
         self._max_retries = max_retries
         self._sleep = sleep
         self._monotonic = monotonic
+        self._restarting: set[str] = set()
 
     def check_connection(self, logger: logging.Logger, config: Mapping[str, Any]) -> tuple[bool, Any]:
         """Reads one page of contacts: that proves the URL, the credentials and the answer's
@@ -96,6 +99,8 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
             raise AirbyteTracedException(
                 message=problem, internal_message=problem, failure_type=FailureType.config_error
             )
+        # A read that feeds a sweep starts over rather than resume (see `reading/checkpoint.py`).
+        self._restarting = {c.stream.name for c in catalog.streams if feeds_sweep(c)}
         errors: list[AirbyteErrorTraceMessage] = []
         try:
             for message in super().read(logger, config, catalog, state):
@@ -128,26 +133,24 @@ class SourceCustomContacts(ReadableInputFiles, AbstractSource):
                 probe=probe,
                 stream_name=CustomContacts.name,
             )
-            return [
-                CustomContacts(
-                    client, api.page_size, api.lookback_window_seconds, http.concurrent_requests, self._clock
-                )
-            ]
+            paging = Paging(
+                client,
+                api.page_size,
+                http.concurrent_requests,
+                self._clock,
+                CustomContacts.name in self._restarting,
+            )
+            return [CustomContacts(paging, api.lookback_window_seconds)]
         assert isinstance(api, CompanyApiConfig)
         budget = self._budget(http, COMPANY_API_NAME)
+
+        def company_paging(name: str) -> Paging:
+            client = company_api_client(api, http, logger, budget, name, self._max_retries, probe)
+            return Paging(
+                client, api.page_size, http.concurrent_requests, self._clock, name in self._restarting
+            )
+
         return [
-            CompanyContacts(
-                company_api_client(api, http, logger, budget, CompanyContacts.name, self._max_retries, probe),
-                api.page_size,
-                api.search,
-                api.lookback_window_seconds,
-                http.concurrent_requests,
-                self._clock,
-            ),
-            ContactTags(
-                company_api_client(api, http, logger, budget, ContactTags.name, self._max_retries, probe),
-                api.page_size,
-                http.concurrent_requests,
-                self._clock,
-            ),
+            CompanyContacts(company_paging(CompanyContacts.name), api.search, api.lookback_window_seconds),
+            ContactTags(company_paging(ContactTags.name)),
         ]

@@ -100,6 +100,9 @@ class ChangeOrderedContacts:
     at_or_after: bool = False
     # Company Contacts API: times written without their zone.
     naive_times: bool = False
+    # From this list answer on (counting as `schedule` does), every list answer is a 500: an
+    # outage that stops a read part-way, until a test sets it back to None.
+    fail_from: int | None = None
     changed: set[str] = field(default_factory=set)
     list_answers: int = 0
     delta_answers: int = 0
@@ -193,8 +196,16 @@ class ChangeOrderedContacts:
     def _dated(self, context: Any) -> None:
         context.headers["Date"] = formatdate(self.now, usegmt=True)
 
+    def _failing(self, context: Any) -> bool:
+        if self.fail_from is None or self.list_answers < self.fail_from:
+            return False
+        context.status_code = 500
+        return True
+
     def custom_contacts(self, request: Any, context: Any) -> dict[str, Any]:
         ordered, start, limit = self._listed(request, context)
+        if self._failing(context):
+            return {}
         if self._empty(request):
             return {"contacts": [], "has_more": True}
         return {
@@ -251,6 +262,8 @@ class ChangeOrderedContacts:
 
     def company_contacts(self, request: Any, context: Any) -> dict[str, Any]:
         ordered, start, limit = self._listed(request, context)
+        if self._failing(context):
+            return {}
         envelope = {
             "data": [self._company_contact(key) for key in ordered[start : start + limit]],
             "currentPage": int(request.qs["page"][0]),

@@ -72,46 +72,51 @@ def read_fails(api: ApiClient) -> AirbyteTracedException:
     return raised.value
 
 
-def test_given_a_renewed_token_refused_too_and_none_accepted_before_then_the_credentials_are_to_check(
+_TOKENS = [{"json": {"token": "first"}}, {"json": {"token": "second"}}]
+_REFUSED = {"status_code": 401, "json": {}}
+
+
+@pytest.mark.parametrize(
+    ("tokens", "contacts", "expected", "failure_type"),
+    [
+        pytest.param(
+            _TOKENS,
+            [_REFUSED],
+            "The Custom Contact Source API issued an access token for the client id",
+            FailureType.config_error,
+            id="renewed-token-refused-too-and-none-accepted-before",
+        ),
+        pytest.param(
+            _TOKENS,
+            [{"json": {"contacts": [], "has_more": False}}, _REFUSED],
+            "The Custom Contact Source API refused its own access tokens (HTTP 401)",
+            FailureType.transient_error,
+            id="renewed-token-refused-after-tokens-were-accepted",
+        ),
+        pytest.param(
+            [_TOKENS[0], _REFUSED],
+            [_REFUSED],
+            "The Custom Contact Source API refused the credentials (HTTP 401). "
+            "Check the client id and client secret in the configuration.",
+            FailureType.config_error,
+            id="the-renewal-itself-refused",
+        ),
+    ],
+)
+def test_given_a_token_refused_when_it_is_renewed_then_the_failure_says_what_to_check(
     client: tuple[ApiClient, requests_mock.Mocker],
+    tokens: list[dict],
+    contacts: list[dict],
+    expected: str,
+    failure_type: FailureType,
 ):
     api, mocker = client
-    mocker.get(f"{BASE}/token", [{"json": {"token": "first"}}, {"json": {"token": "second"}}])
-    mocker.get(f"{BASE}/contacts", status_code=401, json={})
+    mocker.get(f"{BASE}/token", tokens)
+    mocker.get(f"{BASE}/contacts", contacts)
+    for _accepted in contacts[:-1]:
+        api.get_json("/contacts", {"page": 1})
 
     error = read_fails(api)
 
-    assert error.message.startswith("The Custom Contact Source API issued an access token for the client id")
-    assert error.failure_type == FailureType.config_error
-
-
-def test_given_a_renewed_token_refused_after_tokens_were_accepted_then_the_failure_is_transient(
-    client: tuple[ApiClient, requests_mock.Mocker],
-):
-    api, mocker = client
-    mocker.get(f"{BASE}/token", [{"json": {"token": "first"}}, {"json": {"token": "second"}}])
-    mocker.get(
-        f"{BASE}/contacts", [{"json": {"contacts": [], "has_more": False}}, {"status_code": 401, "json": {}}]
-    )
-    api.get_json("/contacts", {"page": 1})
-
-    error = read_fails(api)
-
-    assert error.message.startswith("The Custom Contact Source API refused its own access tokens (HTTP 401)")
-    assert error.failure_type == FailureType.transient_error
-
-
-def test_given_the_renewal_itself_refused_then_the_credentials_message_stands(
-    client: tuple[ApiClient, requests_mock.Mocker],
-):
-    api, mocker = client
-    mocker.get(f"{BASE}/token", [{"json": {"token": "first"}}, {"status_code": 401, "json": {}}])
-    mocker.get(f"{BASE}/contacts", status_code=401, json={})
-
-    error = read_fails(api)
-
-    assert error.message == (
-        "The Custom Contact Source API refused the credentials (HTTP 401). "
-        "Check the client id and client secret in the configuration."
-    )
-    assert error.failure_type == FailureType.config_error
+    assert error.message.startswith(expected)
+    assert error.failure_type == failure_type

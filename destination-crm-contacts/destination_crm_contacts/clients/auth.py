@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import (
-    AbstractHeaderAuthenticator,
-)
+from airbyte_cdk.sources.streams.http.requests_native_auth.abstract_token import AbstractHeaderAuthenticator
 
 
 class ApiKeyAuthenticator(AbstractHeaderAuthenticator):

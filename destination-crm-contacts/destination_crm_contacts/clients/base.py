@@ -9,12 +9,12 @@ Every request goes through the CDK's `HttpClient`, in one of two modes:
 
 A 4xx other than 408/429 is handed back to the caller. 401 and 403 fail the sync (the key). The
 caller decides between "gone" (404 on an edit or a delete, where that is what it means) and a
-refusal (`refusal`): only an answer about the request's content (400, 409, 413, 422) rejects the
+refusal (`answers.refusal`): only an answer about the request's content (400, 409, 413, 422) rejects the
 one record; any other (404 on a create, 405, ...) says the settings do not lead to the API, and
 fails the sync before its state is confirmed. So does a request that fails after its retries, with
 a message naming the host and the setting to look at (`request_timeout_seconds` for a timeout).
 
-A 429 is retried by the CDK (`RATE_LIMITED`) after its Retry-After (`transport.retry_after`),
+A 429 is retried by the CDK (`RATE_LIMITED`) after its Retry-After (`transport.calls`),
 by the request that got it alone; the target's pace (`transport.pacing`, in the session's
 `APIBudget`) slows down only when that makes the 429s rarer, so a sustained limit makes the sync
 slower, not failed, and sporadic 429s do not slow it at all.
@@ -30,7 +30,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import orjson
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.streams.http import HttpClient
@@ -38,17 +37,21 @@ from airbyte_cdk.sources.streams.http.error_handlers import ErrorResolution, Res
 from airbyte_cdk.sources.streams.http.error_handlers.default_error_mapping import DEFAULT_ERROR_MAPPING
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from destination_crm_contacts.clients.answers import error_reason
 from destination_crm_contacts.clients.auth import ApiKeyAuthenticator
 from destination_crm_contacts.clients.http_logs import quiet_http_logs
 from destination_crm_contacts.clients.session import build_session
 from destination_crm_contacts.config import TargetLimits
-from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, TargetError
-from destination_crm_contacts.transport.budget import paced_budget
-from destination_crm_contacts.transport.failure import Cause, Last, RecordingErrorHandler, what_failed
-from destination_crm_contacts.transport.retry_after import (
+from destination_crm_contacts.errors import StillFailingError, TargetError
+from destination_crm_contacts.transport.calls import (
     MAX_WAIT_SECONDS,
+    Cause,
+    Last,
+    RecordingErrorHandler,
     RetryAfterBackoff,
     RetryAfterWaitExceeded,
+    paced_budget,
+    what_failed,
 )
 
 _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
@@ -82,27 +85,6 @@ def _error_mapping(target: str, *, retry_unsafe: bool, fail_fast: bool = False) 
     # 401 and 403 come back to `TargetHttp`, which fails with its own message: the CDK's FAIL
     # would log the request's body, a contact's personal data.
     return mapping
-
-
-# Answers that refuse what a request carries: the one record is rejected, the sync goes on.
-CONTENT_REFUSALS = frozenset({400, 409, 413, 422})
-
-
-def refusal(target: str, method: str, path: str, response: requests.Response, settings: str) -> Exception:
-    """What a 4xx answer to a write means: a rejected record when it refuses the record's content,
-    otherwise a config error naming `settings`, the ones that shape the refused request. A 2xx
-    handed here is one whose body says it failed (`success: false`): a refusal of the content."""
-    if response.status_code in CONTENT_REFUSALS or response.ok:
-        return RecordRejectedError(error_reason(response))
-    if response.status_code in (404, 405):
-        what = "no such path" if response.status_code == 404 else "method not allowed at this path"
-        problem = f"{what}, so this is not the API's {method} {path}"
-    else:
-        problem = "an answer no record's content can cause"
-    return TargetError(
-        f"{target}: {method} {path} answered {error_reason(response)} ({problem}): check {settings}.",
-        FailureType.config_error,
-    )
 
 
 @dataclass(frozen=True)
@@ -302,23 +284,3 @@ class TargetHttp:
         return TargetError(
             f"{where} failed: {error.message}", error.failure_type or FailureType.transient_error
         )
-
-
-def json_body(response: requests.Response) -> Any:
-    """The answer's JSON, or its text when it is not JSON (the CRM answers deletes in plain text)."""
-    try:
-        # orjson rather than `response.json()`: every answer is parsed, and JSON is UTF-8.
-        return orjson.loads(response.content)
-    except orjson.JSONDecodeError:
-        return response.text
-
-
-def error_reason(response: requests.Response) -> str:
-    """A short reason for a refused request, from the usual error fields or the body."""
-    body = json_body(response)
-    if isinstance(body, Mapping):
-        for key in ("error", "message", "detail", "errors"):
-            if body.get(key):
-                return f"HTTP {response.status_code}: {body[key]}"
-    text = str(body).strip()
-    return f"HTTP {response.status_code}: {text[:300]}" if text else f"HTTP {response.status_code}"

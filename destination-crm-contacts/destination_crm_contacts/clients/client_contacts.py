@@ -19,13 +19,8 @@ from typing import Any
 import requests
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.base import (
-    TargetError,
-    TargetHttp,
-    error_reason,
-    json_body,
-    refusal,
-)
+from destination_crm_contacts.clients.answers import error_reason, json_body, refusal
+from destination_crm_contacts.clients.base import TargetError, TargetHttp
 from destination_crm_contacts.config import ClientContactsConfig
 from destination_crm_contacts.errors import FailedAnswer, RecordRejectedError
 

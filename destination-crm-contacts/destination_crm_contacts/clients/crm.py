@@ -17,14 +17,8 @@ from typing import Any
 import requests
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.base import (
-    CONTENT_REFUSALS,
-    TargetError,
-    TargetHttp,
-    error_reason,
-    json_body,
-    refusal,
-)
+from destination_crm_contacts.clients.answers import CONTENT_REFUSALS, error_reason, json_body, refusal
+from destination_crm_contacts.clients.base import TargetError, TargetHttp
 from destination_crm_contacts.clients.crm_answers import (
     SearchAnswer,
     Shape,

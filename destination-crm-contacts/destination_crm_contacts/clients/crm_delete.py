@@ -11,7 +11,8 @@ from collections.abc import Callable
 import requests
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.clients.base import TargetError, TargetHttp, error_reason
+from destination_crm_contacts.clients.answers import error_reason
+from destination_crm_contacts.clients.base import TargetError, TargetHttp
 from destination_crm_contacts.clients.crm_readings import CrmReadings
 from destination_crm_contacts.config import CrmConfig
 

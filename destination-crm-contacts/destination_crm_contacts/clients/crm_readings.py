@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from destination_crm_contacts.clients.base import CONTENT_REFUSALS, error_reason
+from destination_crm_contacts.clients.answers import CONTENT_REFUSALS, error_reason
 from destination_crm_contacts.config import CrmConfig
 
 AUTO = "auto"

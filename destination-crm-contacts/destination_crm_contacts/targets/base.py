@@ -55,6 +55,16 @@ class CreateRetry:
         self._sleep(min(0.5 * 2**attempt, 10.0))
 
 
+@dataclass(frozen=True)
+class WriteContext:
+    """What every target of one sync writes with: how a create whose answer was lost is tried
+    again, where it logs, and whether it only says what it would write (`dry_run`)."""
+
+    create_retry: CreateRetry
+    logger: logging.Logger
+    dry_run: bool = False
+
+
 # What a target keeps of one contact it manages, in its index of them.
 Entry = TypeVar("Entry")
 
@@ -66,10 +76,10 @@ class Target(ABC, Generic[Entry]):
 
     name: str
 
-    def __init__(self, create_retry: CreateRetry, logger: logging.Logger, dry_run: bool = False) -> None:
-        self._create_retry = create_retry
-        self._logger = logger
-        self._dry_run = dry_run
+    def __init__(self, context: WriteContext) -> None:
+        self._create_retry = context.create_retry
+        self._logger = context.logger
+        self._dry_run = context.dry_run
         self._lock = threading.Lock()
         self._index: KeyIndex[Entry] | None = None
 

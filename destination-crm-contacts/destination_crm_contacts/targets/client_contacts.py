@@ -18,7 +18,6 @@ PUT or PATCH.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from destination_crm_contacts.clients.client_contacts import ClientContactsClien
 from destination_crm_contacts.config import CLIENT_CONTACT_FIELDS, ClientContactsConfig
 from destination_crm_contacts.errors import RecordRejectedError, TargetError
 from destination_crm_contacts.mapping import DEFAULT_CLIENT_CONTACT_MAPPING, FieldMapping
-from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target, Written
+from destination_crm_contacts.targets.base import Contact, Outcome, Target, WriteContext, Written
 from destination_crm_contacts.targets.key_index import KeyIndex
 
 # The fields the API documents as writable on create and update (its own `_id`, `createdAt`,
@@ -69,14 +68,9 @@ class ClientContactsTarget(Target[Managed]):
     name = "client_contacts"
 
     def __init__(
-        self,
-        client: ClientContactsClient,
-        config: ClientContactsConfig,
-        create_retry: CreateRetry,
-        logger: logging.Logger,
-        dry_run: bool = False,
+        self, client: ClientContactsClient, config: ClientContactsConfig, context: WriteContext
     ) -> None:
-        super().__init__(create_retry, logger, dry_run)
+        super().__init__(context)
         self._client = client
         self._config = config
         self._mapping = FieldMapping(DEFAULT_CLIENT_CONTACT_MAPPING, config.field_mapping)

@@ -17,7 +17,6 @@ never asked for a contact to adopt that it could not show.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Mapping
 
@@ -28,7 +27,7 @@ from destination_crm_contacts.clients.crm_answers import CrmContact, SearchAnswe
 from destination_crm_contacts.config import ADOPT_NEVER, ADOPT_UNMARKED, ADOPT_UNVERIFIED, CrmConfig
 from destination_crm_contacts.errors import RecordRejectedError, TargetError
 from destination_crm_contacts.mapping import DEFAULT_CRM_MAPPING, FieldMapping
-from destination_crm_contacts.targets.base import Contact, CreateRetry, Outcome, Target, Written
+from destination_crm_contacts.targets.base import Contact, Outcome, Target, WriteContext, Written
 from destination_crm_contacts.targets.crm_check import check_crm
 from destination_crm_contacts.targets.crm_index import (
     Known,
@@ -46,17 +45,10 @@ from destination_crm_contacts.targets.key_index import KeyIndex
 class CrmTarget(CrmListing, Target[Known]):
     name = "crm"
 
-    def __init__(
-        self,
-        client: CrmClient,
-        config: CrmConfig,
-        create_retry: CreateRetry,
-        logger: logging.Logger,
-        dry_run: bool = False,
-    ) -> None:
+    def __init__(self, client: CrmClient, config: CrmConfig, context: WriteContext) -> None:
         # `_index`: read once per sync when the CRM proves its search lists every managed
         # contact; None otherwise, and each contact is then searched by its marker.
-        super().__init__(create_retry, logger, dry_run)
+        super().__init__(context)
         self._client = client
         self._config = config
         # The identity field holds the marker and nothing else.
@@ -155,12 +147,8 @@ class CrmTarget(CrmListing, Target[Known]):
         return created
 
     def delete(self, key: str) -> Outcome:
-        if self._index is not None:
-            with self._lock:
-                known = self._index.get(key)
-            found = [known.id] if known else []
-        else:
-            found = [contact.id for contact in self._search_marker(key)]
+        known = self._listed_as(key)
+        found = [known.id] if known else [contact.id for contact in self._search_marker(key)]
         if not found:
             if not self._dry_run:
                 # "No such contact" from a path that has only ever answered 404 proves nothing.
@@ -182,15 +170,23 @@ class CrmTarget(CrmListing, Target[Known]):
         )
 
     def _find(self, key: str) -> Known | None:
-        if self._index is not None:
-            with self._lock:
-                return self._index.get(key)
+        listed = self._listed_as(key)
+        if listed is not None:
+            return listed
         found = self._search_marker(key)
         if not found:
             return None
         entry = kept(found[0])
         self._note_marked(key, entry)
         return entry
+
+    def _listed_as(self, key: str) -> Known | None:
+        """The contact the listing shows for this key. A key the listing lacks is searched for all
+        the same: a CRM may cap its answers silently, and a capped listing looks whole."""
+        if self._index is None:
+            return None
+        with self._lock:
+            return self._index.get(key)
 
     def _search_marker(self, key: str) -> list[CrmContact]:
         answer = self._client.search(self._config.identity_field, marker(key))

@@ -147,11 +147,11 @@ class RateLimitPacing(BaseCallRatePolicy):
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(matchers=[])
+        self._schedule = EvenPacing(ceiling or RATE_FLOOR, clock, sleep)
         self._target = target
         self._logger = logger
         self._ceiling = ceiling
         self._clock = clock
-        self._schedule = EvenPacing(ceiling or RATE_FLOOR, clock, sleep)
         # Read without the lock by `try_acquire`: a worker reading it a moment stale sends one
         # call at the previous pace.
         self._rate: float | None = ceiling

@@ -15,7 +15,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +32,6 @@ from airbyte_cdk.models import (
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.config import WriteOptions
-from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, TargetError
 from destination_crm_contacts.mapping import InvalidRecordError, is_tombstone, primary_key_of
 from destination_crm_contacts.targets.base import Contact, Outcome, Target, Written
 from destination_crm_contacts.writers.buffer import Batch, Change
@@ -40,6 +39,7 @@ from destination_crm_contacts.writers.progress import Progress, Traffic
 from destination_crm_contacts.writers.rejection_policy import RejectionPolicy
 from destination_crm_contacts.writers.rejections import RejectedRecords
 from destination_crm_contacts.writers.report import log_report, sync_report
+from destination_crm_contacts.writers.settling import settle
 from destination_crm_contacts.writers.state_counts import StateCounts
 from destination_crm_contacts.writers.stats import Totals
 from destination_crm_contacts.writers.streams import plan_streams, stream_name
@@ -184,7 +184,7 @@ class ContactWriter:
             self._settle(0)
         else:
             self._settle(BATCHES_IN_FLIGHT - 1)
-        self._run(
+        self._wait_for(
             {
                 self._pools[target.name].submit(target.prepare, self._sweep.mirrors): (target, None)
                 for target in self._targets
@@ -201,7 +201,7 @@ class ContactWriter:
         """Wait for the oldest batches being written until at most `keep` remain."""
         while len(self._writing) > keep:
             try:
-                self._run(self._writing.pop(0).futures)
+                self._wait_for(self._writing.pop(0).futures)
                 self._rejected.flush()
                 self._policy.check_share()
                 self._progress.batch_written()
@@ -213,6 +213,9 @@ class ContactWriter:
                 self._writing.clear()
                 raise
 
+    def _wait_for(self, futures: Mapping[Future[Any], tuple[Target, Change | None]]) -> None:
+        settle(futures, self._policy, self._totals, self._counts)
+
     @staticmethod
     def _apply(target: Target, change: Change) -> Outcome | Written:
         if change.deleted:
@@ -221,75 +224,6 @@ class ContactWriter:
         if change.mode == DestinationSyncMode.append:
             return target.create(contact)
         return target.upsert(contact)
-
-    def _run(self, futures: Mapping[Future[Any], tuple[Target, Change | None]]) -> None:
-        """Wait for every write; count outcomes and rejections; fail on the first target error.
-        A write that still failed after its retries is held until the others are done: it is its
-        record's rejection when the target took other writes, or answers a harmless read."""
-        failure: TargetError | None = None
-        # A record refused by both targets is one rejected record.
-        refused: dict[int, Change] = {}
-        still_failing: list[tuple[Target, Change, StillFailingError]] = []
-        took: set[str] = set()
-        for future in as_completed(futures):
-            target, change = futures[future]
-            try:
-                outcome = future.result()
-            except CancelledError:
-                continue
-            except (RecordRejectedError, InvalidRecordError) as error:
-                if change is None:
-                    raise
-                self._policy.reject(target.name, change, error)
-                refused[id(change)] = change
-                continue
-            except StillFailingError as error:
-                if change is not None:
-                    still_failing.append((target, change, error))
-                    continue
-                failure = failure or error
-                continue
-            except TargetError as error:
-                if failure is None:
-                    failure = error
-                    for pending in futures:
-                        pending.cancel()
-                continue
-            took.add(target.name)
-            if isinstance(outcome, Written):
-                self._totals.outcome(target.name, outcome.outcome, len(outcome.not_cleared))
-            elif isinstance(outcome, Outcome):
-                self._totals.outcome(target.name, outcome)
-        if failure is None:
-            failure = self._reject_still_failing(still_failing, took, refused)
-        for change in refused.values():
-            self._counts.rejected(change.stream)
-        if failure is not None:
-            raise AirbyteTracedException(
-                message=str(failure),
-                internal_message=str(failure),
-                failure_type=failure.failure_type,
-                exception=failure,
-            )
-
-    def _reject_still_failing(
-        self,
-        still_failing: list[tuple[Target, Change, StillFailingError]],
-        took: set[str],
-        refused: dict[int, Change],
-    ) -> StillFailingError | None:
-        """Rejects each write that still failed, on a target that is up; the first failure of a
-        target that is down, which fails the sync."""
-        up: dict[str, bool] = {}
-        for target, change, error in still_failing:
-            if target.name not in up:
-                up[target.name] = target.name in took or target.healthy()
-            if not up[target.name]:
-                return error
-            reason = f"the target still failed to take it while it took other writes ({error})"
-            self._policy.reject(target.name, change, RecordRejectedError(reason))
-            refused[id(change)] = change
-        return None
 
     def _run_sweep(self) -> None:
         """Once a sweeping stream was read whole, delete what this sync did not send; a sweep the
@@ -305,7 +239,7 @@ class ContactWriter:
             )
         for each in stale:
             target = each.target
-            self._run(
+            self._wait_for(
                 {
                     self._pools[target.name].submit(target.delete, change.key): (target, change)
                     for change in self._sweep.deletions(each)

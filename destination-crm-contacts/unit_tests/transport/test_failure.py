@@ -7,12 +7,7 @@ import logging
 import pytest
 import requests
 
-from destination_crm_contacts.transport.failure import (
-    Cause,
-    Failure,
-    RecordingErrorHandler,
-    what_failed,
-)
+from destination_crm_contacts.transport.calls import Cause, Failure, RecordingErrorHandler, what_failed
 
 
 def answer(status: int) -> requests.Response:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from destination_crm_contacts.transport.budget import PacedBudget
+from destination_crm_contacts.transport.calls import PacedBudget
 from destination_crm_contacts.transport.pacing import EvenPacing, RateLimitPacing
 from unit_tests.fakes import FakeTime
 from unit_tests.transport.pacing_simulation import EveryNth, SteadyLimit, simulate

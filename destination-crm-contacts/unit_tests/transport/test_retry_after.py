@@ -8,7 +8,7 @@ import pytest
 import requests
 from airbyte_cdk.models import FailureType
 
-from destination_crm_contacts.transport.retry_after import (
+from destination_crm_contacts.transport.calls import (
     RetryAfterBackoff,
     RetryAfterWaitExceeded,
     retry_after_seconds,

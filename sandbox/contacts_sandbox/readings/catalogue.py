@@ -1,17 +1,32 @@
-"""Every open point of the four APIs, and the presets: one reading of each point."""
+"""Every open point of the four APIs, and the presets: one reading of each point.
+
+The points are data, one table each in `points.toml`, so that every point is declared in one form.
+"""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+import tomllib
+from importlib.resources import files
+from typing import Any, Literal, get_args
 
-from contacts_sandbox.readings import client_contacts, company, crm, custom
 from contacts_sandbox.readings.point import Point
 
 Preset = Literal["lenient", "strict", "examples"]
 PRESETS: tuple[str, ...] = get_args(Preset)
 LENIENT: Preset = "lenient"
 
-CATALOGUE: tuple[Point, ...] = custom.POINTS + company.POINTS + crm.POINTS + client_contacts.POINTS
+
+def _points(tables: dict[str, dict[str, dict[str, Any]]]) -> tuple[Point, ...]:
+    return tuple(
+        Point(api, name, tuple(fields.pop("readings")), **fields)
+        for api, points in tables.items()
+        for name, fields in points.items()
+    )
+
+
+CATALOGUE: tuple[Point, ...] = _points(
+    tomllib.loads(files(__package__).joinpath("points.toml").read_text(encoding="utf-8"))
+)
 POINTS: dict[str, Point] = {point.key: point for point in CATALOGUE}
 # Every (point, reading) pair, for suites that run a test once per reading.
 EVERY_READING: tuple[tuple[str, str], ...] = tuple(

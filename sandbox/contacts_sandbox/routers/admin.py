@@ -60,6 +60,11 @@ class ChurnRequest(BaseModel):
     company: str | None = Field(
         default=None, description="Company API key, for api=company; the first company by default."
     )
+    seconds_ago: float = Field(
+        default=0,
+        ge=0,
+        description="Dates the changes this long before now, as changes made well before a sync are.",
+    )
 
 
 @router.get("/health")
@@ -117,12 +122,16 @@ async def set_profile(sandbox: SandboxDep, api: str, request: ProfileRequest) ->
 async def churn(sandbox: SandboxDep, request: ChurnRequest) -> Response:
     rng = sandbox.churn_rng if request.seed is None else random.Random(request.seed)
     if request.api == "custom":
-        result = churn_custom(sandbox.store, rng, request.create, request.update, request.delete)
+        result = churn_custom(
+            sandbox.store, rng, request.create, request.update, request.delete, request.seconds_ago
+        )
     else:
         company = request.company or sandbox.settings.company_keys[0]
         if company not in sandbox.settings.company_keys:
             raise ApiError(None, 400, f"unknown company {company!r}")
-        result = churn_company(sandbox.store, rng, company, request.create, request.update, request.delete)
+        result = churn_company(
+            sandbox.store, rng, company, request.create, request.update, request.delete, request.seconds_ago
+        )
     return json_response(asdict(result))
 
 

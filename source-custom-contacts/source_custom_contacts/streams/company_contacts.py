@@ -1,115 +1,113 @@
 """Company Contacts API, stream `contacts`: contacts with their tags.
 
-The API cannot filter by time, so incremental reads every page and emits what changed since
-the state. The state is the time the sync began less the lookback window, not the newest
-`updated_at` seen: a contact updated during the read, on a page already passed, would
-otherwise be skipped for good. The API reports no deletions, so incremental cannot carry them.
-
-Both modes read every page, and a contact that moves during the read can make a later one slip
-into a page already read: each read repairs that from what its pages show (see
-`company_moves.py` and `shift_repair.py`).
+`/api/v1/contacts?page&limit[&search]` answers `{"data": [...], "currentPage": n, "totalPages": n,
+"totalRecords": n}`; `data` and `totalPages` are required, and `totalRecords` is kept when it is a
+number (the read's move repair and its ESTIMATE count on it). The API cannot filter by time, so
+incremental reads every page and emits what changed since the state. The state is the time the
+whole read began less the lookback window, not the newest `updated_at` seen: a contact updated
+during the read, on a page already passed, would otherwise be skipped for good. The API reports
+no deletions, so incremental cannot carry them. The read is in `reading/company_read.py`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from datetime import datetime
 from typing import Any
 
 from airbyte_cdk.models import SyncMode
-from airbyte_cdk.sources.streams.core import StreamData
 
-from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.dates import less_lookback, parse_time, rfc3339
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.progress import ReadProgress
-from source_custom_contacts.streams.base import SyncStartStateStream, page_messages, row_estimate
-from source_custom_contacts.streams.company_moves import EnvelopeMoves
-from source_custom_contacts.streams.company_pages import company_pages
-from source_custom_contacts.streams.emitted import PageRuns
-from source_custom_contacts.streams.saved_state import MILLISECONDS_FROM, unreadable_state, warn_if_ahead
-from source_custom_contacts.streams.shift_repair import read_with_shift_repair
+from source_custom_contacts.errors import malformed_response
+from source_custom_contacts.reading.checkpoint import COMPLETE, Checkpoint, Position
+from source_custom_contacts.reading.company_read import read_company_pages
+from source_custom_contacts.reading.page_size import ServedPageSize
+from source_custom_contacts.reading.pages import Page
+from source_custom_contacts.reading.saved_state import MILLISECONDS_FROM, unreadable_state, warn_if_ahead
+from source_custom_contacts.reading.stream import ReadItem
+from source_custom_contacts.streams.base import ApiStream, Paging
 
 CURSOR = "updated_at"
+ENVELOPE = '{"data": [...], "currentPage": n, "totalPages": n}'
 
 
-class CompanyContacts(SyncStartStateStream[datetime]):
+def company_page(
+    client: ApiClient, path: str, served: ServedPageSize, search: str | None, number: int
+) -> Page[list[Any]]:
+    params: dict[str, Any] = {"page": number, "limit": served.size}
+    if search:
+        params["search"] = search
+    answer = client.get(path, params)
+    data = answer.body.get("data")
+    total_pages = _count(answer.body.get("totalPages"))
+    if not isinstance(data, list) or total_pages is None:
+        raise malformed_response(client.api_name, f"{client.base_url}{path}", f"JSON {ENVELOPE}")
+    served.served(len(data), number < total_pages)
+    return Page(
+        number=number,
+        items=data,
+        is_last=number >= total_pages,
+        total_pages=total_pages,
+        total_items=_count(answer.body.get("totalRecords")),
+        served_at=answer.served_at,
+    )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class CompanyContacts(ApiStream):
     name = "contacts"
     primary_key = "id"
     cursor_field = CURSOR
     schema_file = "company_contacts"
+    path = "/api/v1/contacts"
 
-    def __init__(
-        self,
-        client: ApiClient,
-        page_size: int,
-        search: str | None,
-        lookback_window_seconds: int,
-        max_in_flight: int,
-        clock: Clock = time.time,
-    ) -> None:
-        super().__init__(client, page_size, lookback_window_seconds, max_in_flight, clock)
+    def __init__(self, paging: Paging, search: str | None, lookback_window_seconds: int) -> None:
+        super().__init__(paging)
         self._search = search
+        self.searching = bool(search)
+        self._lookback = lookback_window_seconds
+        self._since: datetime | None = None
 
-    def _read_state(self, value: Mapping[str, Any]) -> tuple[MutableMapping[str, Any], datetime]:
+    def _accept(self, value: dict[str, Any]) -> MutableMapping[str, Any]:
+        self._since = None
+        if CURSOR not in value:
+            return value  # a first read's checkpoint, or a full refresh's
         saved = value.get(CURSOR)
-        since = parse_time(saved)
-        if since is None:
+        self._since = parse_time(saved)
+        if self._since is None:
             raise unreadable_state(self.name, value, '{"updated_at": "<RFC 3339 time>"}', _why(saved))
-        return dict(value), since
+        return value
 
-    def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[StreamData]:
-        started = self._clock()
+    def _read_items(self, sync_mode: SyncMode) -> Iterator[ReadItem]:
+        incremental = sync_mode == SyncMode.incremental
+        if not incremental and self._state == COMPLETE:
+            yield Checkpoint(COMPLETE, final=True)  # read whole by an earlier attempt
+            return
+        resume = Position.of(self._state)
+        started = self._started(resume)
         next_start = less_lookback(started, self._lookback)
-        since = self._since if sync_mode == SyncMode.incremental else None
+        since = self._since if incremental else None
+        kept = {CURSOR: self._state[CURSOR]} if since is not None else {}
         if since is not None:
             warn_if_ahead(self.name, since, started, next_start, self.logger)
-        # Every contact seen is remembered, emitted or not: where it was tells a move.
-        seen = PageRuns()
-        page_size = ServedPageSize(self._page_size, self._client.api_name, self.logger)
-        moves = EnvelopeMoves(seen, page_size, bool(self._search), self._clock, self.logger)
+        run = self._run(started, rfc3339(started), **kept)
+        keep = (lambda items: items) if since is None else (lambda items: self._changed(items, since))
         # The list's size estimates the records of a read that emits every contact, not of one
         # that emits only what changed.
-        estimate_due = since is None
-
-        def read_pass(first_page: int) -> Iterator[StreamData]:
-            nonlocal estimate_due
-            moves.pass_began(first_page)
-            pages = company_pages(
-                self._client,
-                "/api/v1/contacts",
-                page_size,
-                self._search,
-                self._max_in_flight,
-                first_page,
-            )
-            for page in pages:
-                moves.page_read(page)
-                progress.page_read(page)
-                if estimate_due and page.total_items is not None:
-                    estimate_due = False
-                    yield row_estimate(self.name, page.total_items)
-                number, near, unseen = page.number, seen.seen_near(page.number), []
-                for item in page.items:
-                    if item.__class__ is dict and "id" in item:
-                        contact_id = str(item["id"])
-                        moves.contact_seen(number, item)
-                        if contact_id in near:
-                            continue
-                        seen.emitted(number, contact_id)
-                    unseen.append(item)
-                items = unseen if since is None else self._changed(unseen, since)
-                yield from page_messages(self.name, items, self.logger)
-
-        yield from read_with_shift_repair(read_pass, moves.first_shifted_page, self.logger)
-        if sync_mode == SyncMode.incremental:
-            self._state = {CURSOR: rfc3339(next_start)}
+        yield from run.progress.counted(read_company_pages(self, run, resume, keep, since is None))
+        run.progress.finished()
+        yield Checkpoint({CURSOR: rfc3339(next_start)} if incremental else COMPLETE, final=True)
 
     def probe(self) -> None:
         """One small page: proves the URL, the API key and the answer's format."""
-        self._client.get_json("/api/v1/contacts", {"page": 1, "limit": 1})
+        self._client.get_json(self.path, {"page": 1, "limit": 1})
+
+    def list_page(self, number: int) -> Page[list[Any]]:
+        return company_page(self._client, self.path, self.served, self._search, number)
 
     def _changed(self, contacts: list[Any], since: datetime) -> Iterable[Mapping[str, Any]]:
         for contact in contacts:

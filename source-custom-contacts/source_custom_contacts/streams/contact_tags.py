@@ -1,40 +1,39 @@
-"""Company Contacts API, stream `contact_tags`: every tag of the company, full refresh only."""
+"""Company Contacts API, stream `contact_tags`: every tag of the company, full refresh only.
+
+`/api/v1/contacts/tags` pages as the contacts do (see `company_contacts.py`), each tag with
+`_count.contact_tag`. The stream has no cursor: the CDK reads it as a resumable full refresh,
+again and again until its state says the read is complete.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
+from typing import Any
 
 from airbyte_cdk.models import SyncMode
-from airbyte_cdk.sources.streams.core import StreamData
 
-from source_custom_contacts.auth import Clock
-from source_custom_contacts.client import ApiClient
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.progress import ReadProgress
-from source_custom_contacts.streams.base import SchemaFileStream, page_messages, row_estimate
-from source_custom_contacts.streams.company_pages import company_pages
+from source_custom_contacts.reading.checkpoint import COMPLETE, Checkpoint, Position
+from source_custom_contacts.reading.company_read import read_company_pages
+from source_custom_contacts.reading.pages import Page
+from source_custom_contacts.reading.stream import ReadItem
+from source_custom_contacts.streams.base import ApiStream
+from source_custom_contacts.streams.company_contacts import company_page
 
 
-class ContactTags(SchemaFileStream):
+class ContactTags(ApiStream):
     name = "contact_tags"
     primary_key = "id"
     schema_file = "contact_tags"
+    path = "/api/v1/contacts/tags"
+    searching = False
 
-    def __init__(
-        self, client: ApiClient, page_size: int, max_in_flight: int, clock: Clock = time.time
-    ) -> None:
-        self._client = client
-        self._page_size = page_size
-        self._max_in_flight = max_in_flight
-        self._clock = clock
+    def _read_items(self, sync_mode: SyncMode) -> Iterator[ReadItem]:
+        resume = Position.of(self._state)
+        started = self._started(resume)
+        run = self._run(started, "")
+        yield from run.progress.counted(read_company_pages(self, run, resume, list, estimate=True))
+        run.progress.finished()
+        yield Checkpoint(COMPLETE, final=True)
 
-    def _records(self, sync_mode: SyncMode, progress: ReadProgress) -> Iterator[StreamData]:
-        page_size = ServedPageSize(self._page_size, self._client.api_name, self.logger)
-        for page in company_pages(
-            self._client, "/api/v1/contacts/tags", page_size, None, self._max_in_flight
-        ):
-            progress.page_read(page)
-            if page.number == 1 and page.total_items is not None:
-                yield row_estimate(self.name, page.total_items)
-            yield from page_messages(self.name, page.items, self.logger)
+    def list_page(self, number: int) -> Page[list[Any]]:
+        return company_page(self._client, self.path, self.served, None, number)

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from airbyte_cdk.models import AirbyteErrorTraceMessage, AirbyteStateMessage, FailureType, SyncMode
+from airbyte_cdk.models import (
+    AirbyteErrorTraceMessage,
+    AirbyteStateMessage,
+    DestinationSyncMode,
+    FailureType,
+    SyncMode,
+)
 from airbyte_cdk.test.catalog_builder import CatalogBuilder
 from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput, read
 from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest
@@ -14,7 +20,15 @@ from airbyte_cdk.test.state_builder import StateBuilder
 from contacts_sandbox.fakes import FakeTime, library_sleeps_on
 from source_custom_contacts import SourceCustomContacts
 from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import jwt, token_response
+from unit_tests.integration.response_builder import (
+    CompanyPage,
+    ContactsPage,
+    DeltaPage,
+    contact,
+    contact_tag,
+    jwt,
+    token_response,
+)
 
 NOW = 1_800_000_000
 LOOKBACK = 60
@@ -33,11 +47,15 @@ def read_stream(
     state: list[AirbyteStateMessage] | None = None,
     expecting_failure: bool = False,
     fake: FakeTime | None = None,
+    into: DestinationSyncMode | None = None,
 ) -> EntrypointOutput:
     """One read on `fake` (a new clock at NOW by default): the CDK's retries wait on it too, so
-    no test waits for real and `fake.slept` tells every wait."""
+    no test waits for real and `fake.slept` tells every wait. `into`: the destination's sync mode,
+    which decides whether a read may resume."""
     fake = FakeTime(NOW) if fake is None else fake
     catalog = CatalogBuilder().with_stream(stream, sync_mode).build()
+    if into is not None:
+        catalog.streams[0].destination_sync_mode = into
     outcome = ExpectedOutcome.EXPECT_EXCEPTION if expecting_failure else ExpectedOutcome.EXPECT_SUCCESS
     with pytest.MonkeyPatch.context() as patch:
         library_sleeps_on(fake, patch)
@@ -98,3 +116,39 @@ def given_token(http_mocker: HttpMocker, *tokens: str) -> HttpRequest:
     request = RequestBuilder.token().build()
     http_mocker.get(request, [token_response(token) for token in tokens or (TOKEN,)])
     return request
+
+
+def given_contact_pages(http_mocker: HttpMocker, *pages: Sequence[str], first: int = 1) -> list[HttpRequest]:
+    """The full read answers `pages` of contact ids from page `first` on, each but the last saying
+    there is more. Returns the pages' requests, which the mocker counts by identity."""
+    last = first + len(pages) - 1
+    requests = []
+    for number, ids in enumerate(pages, start=first):
+        page = ContactsPage()
+        for contact_id in ids:
+            page.with_record(contact(contact_id))
+        if number < last:
+            page.with_more()
+        requests.append(RequestBuilder.contacts(page=number).build())
+        http_mocker.get(requests[-1], page.build())
+    return requests
+
+
+def given_delta_pages(http_mocker: HttpMocker, timestamp: int, *pages: DeltaPage) -> None:
+    """The delta from `timestamp` answers `pages` in turn, each but the last saying there is more."""
+    for number, page in enumerate(pages, start=1):
+        if number < len(pages):
+            page.with_more()
+        http_mocker.get(RequestBuilder.delta(timestamp, page=number).build(), page.build())
+
+
+def given_tag_pages(
+    http_mocker: HttpMocker, total_records: int, *pages: Sequence[str], first: int = 1
+) -> None:
+    """The contact tags answer `pages` of tag ids from page `first` on, of a list of `total_records`."""
+    last = first + len(pages) - 1
+    for number, ids in enumerate(pages, start=first):
+        page = CompanyPage(number, total_pages=last, total_records=total_records)
+        for tag_id in ids:
+            page.with_record(contact_tag(tag_id))
+        http_mocker.get(RequestBuilder.company_tags(number).build(), page.build())

@@ -11,13 +11,15 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 from airbyte_cdk.test.mock_http.response_builder import FieldPath, RecordBuilder
 
-from source_custom_contacts.pagination import MAX_EMPTY_PAGES_IN_A_ROW
+from source_custom_contacts.reading.pages import MAX_EMPTY_PAGES_IN_A_ROW
 from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
     LOOKBACK,
     NOW,
     TOKEN,
     first_error,
+    given_contact_pages,
+    given_delta_pages,
     given_token,
     read_from_state,
     read_mocked,
@@ -27,13 +29,7 @@ from unit_tests.integration.helpers import (
     unreadable_state,
 )
 from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import (
-    ContactsPage,
-    DeltaPage,
-    contact,
-    error_response,
-    jwt,
-)
+from unit_tests.integration.response_builder import ContactsPage, DeltaPage, contact, error_response, jwt
 
 _STREAM = "contacts"
 _SEEN_AT = "2027-01-15T08:00:00Z"  # NOW as RFC 3339
@@ -94,17 +90,7 @@ class TestFullRefresh(TestCase):
         self, http_mocker: HttpMocker
     ):
         token_request = given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=2).build(),
-            ContactsPage().with_record(contact("3")).with_record(contact("4")).with_more().build(),
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("5")).build()
-        )
+        given_contact_pages(http_mocker, ["1", "2"], ["3", "4"], ["5"])
         _given_nothing_changed_since(http_mocker)
 
         _read_in_full()
@@ -270,17 +256,11 @@ class TestIncremental(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage()
-            .with_updated(contact("1"))
-            .with_updated(contact("3"))
-            .with_deleted("5")
-            .with_more()
-            .build(),
-        )
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=2).build(), DeltaPage().with_updated(contact("2")).build()
+        given_delta_pages(
+            http_mocker,
+            _SINCE - 1,
+            DeltaPage().with_updated(contact("1")).with_updated(contact("3")).with_deleted("5"),
+            DeltaPage().with_updated(contact("2")),
         )
         _given_nothing_changed_since(http_mocker)
 

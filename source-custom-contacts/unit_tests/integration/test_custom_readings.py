@@ -15,6 +15,8 @@ from unit_tests.integration.helpers import (
     LOOKBACK,
     NOW,
     first_error,
+    given_contact_pages,
+    given_delta_pages,
     given_token,
     read_from_state,
     read_stream,
@@ -85,15 +87,7 @@ class TestEmptyPagesThatSayMore(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
-        )
-        page_2 = RequestBuilder.contacts(page=2).build()
-        http_mocker.get(page_2, ContactsPage().with_more().build())
-        http_mocker.get(
-            RequestBuilder.contacts(page=3).build(), ContactsPage().with_record(contact("5")).build()
-        )
+        _, page_2, _ = given_contact_pages(http_mocker, ["1", "2"], [], ["5"])
         http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
 
         output = _read_in_full()
@@ -107,10 +101,8 @@ class TestEmptyPagesThatSayMore(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        http_mocker.get(RequestBuilder.delta(_SINCE - 1, page=1).build(), DeltaPage().with_more().build())
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=2).build(),
-            DeltaPage().with_updated(contact("7")).with_deleted("8").build(),
+        given_delta_pages(
+            http_mocker, _SINCE - 1, DeltaPage(), DeltaPage().with_updated(contact("7")).with_deleted("8")
         )
         http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
 
@@ -151,17 +143,11 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage()
-            .with_updated(contact("1"))
-            .with_updated(contact("2"))
-            .with_deleted("7")
-            .with_more()
-            .build(),
-        )
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=2).build(), DeltaPage().with_updated(contact("7")).build()
+        given_delta_pages(
+            http_mocker,
+            _SINCE - 1,
+            DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_deleted("7"),
+            DeltaPage().with_updated(contact("7")),
         )
         http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
 
@@ -177,13 +163,11 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("7")).with_updated(contact("2")).with_more().build(),
-        )
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=2).build(),
-            DeltaPage().with_updated(contact("3")).with_deleted("7").build(),
+        given_delta_pages(
+            http_mocker,
+            _SINCE - 1,
+            DeltaPage().with_updated(contact("7")).with_updated(contact("2")),
+            DeltaPage().with_updated(contact("3")).with_deleted("7"),
         )
         http_mocker.get(
             RequestBuilder.delta(NOW - 1, page=1).build(),
@@ -202,13 +186,7 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(contact("1")).with_record(contact("2")).with_more().build(),
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=2).build(), ContactsPage().with_record(contact("3")).build()
-        )
+        given_contact_pages(http_mocker, ["1", "2"], ["3"])
         http_mocker.get(
             RequestBuilder.delta(NOW - 1, page=1).build(),
             DeltaPage().with_updated(contact("9")).with_deleted("9").build(),

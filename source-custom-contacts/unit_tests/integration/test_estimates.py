@@ -11,15 +11,9 @@ from airbyte_cdk.test.entrypoint_wrapper import EntrypointOutput
 from airbyte_cdk.test.mock_http import HttpMocker, HttpResponse
 
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import given_token, read_from_state, read_stream
+from unit_tests.integration.helpers import given_tag_pages, given_token, read_from_state, read_stream
 from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import (
-    CompanyPage,
-    ContactsPage,
-    company_contact,
-    contact,
-    contact_tag,
-)
+from unit_tests.integration.response_builder import CompanyPage, ContactsPage, company_contact, contact
 
 
 def _estimates(output: EntrypointOutput) -> list[tuple[str, int | None]]:
@@ -91,17 +85,7 @@ class TestCompanyContacts(TestCase):
 class TestContactTags(TestCase):
     @HttpMocker()
     def test_given_total_records_when_read_then_one_estimate_is_sent(self, http_mocker: HttpMocker):
-        http_mocker.get(
-            RequestBuilder.company_tags(1).build(),
-            CompanyPage(1, total_pages=2, total_records=3)
-            .with_record(contact_tag("42"))
-            .with_record(contact_tag("57"))
-            .build(),
-        )
-        http_mocker.get(
-            RequestBuilder.company_tags(2).build(),
-            CompanyPage(2, total_pages=2, total_records=3).with_record(contact_tag("60")).build(),
-        )
+        given_tag_pages(http_mocker, 3, ["42", "57"], ["60"])
 
         output = read_stream(ConfigBuilder.company().build(), "contact_tags", SyncMode.full_refresh)
 

@@ -9,9 +9,17 @@ from unittest import TestCase
 from airbyte_cdk.test.mock_http import HttpMocker
 
 from unit_tests.integration.config import ConfigBuilder
-from unit_tests.integration.helpers import LOOKBACK, NOW, given_token, read_from_state, record_ids
+from unit_tests.integration.helpers import (
+    LOOKBACK,
+    NOW,
+    given_contact_pages,
+    given_delta_pages,
+    given_token,
+    read_from_state,
+    record_ids,
+)
 from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import ContactsPage, DeltaPage, contact
+from unit_tests.integration.response_builder import DeltaPage, contact
 
 _SINCE = NOW - 3600  # the state of an incremental read
 
@@ -29,18 +37,8 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
         # Six contacts at the last read; since then 2 was updated, 3 deleted and 7 created, which
         # this delta leaves out. The tail starts past the six, less the two the delta names and a page.
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("2")).with_deleted("3").build(),
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=2).build(),
-            ContactsPage().with_record(contact("5")).with_record(contact("6")).with_more().build(),
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=3).build(),
-            ContactsPage().with_record(contact("2")).with_record(contact("7")).build(),
-        )
+        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated(contact("2")).with_deleted("3"))
+        given_contact_pages(http_mocker, ["5", "6"], ["2", "7"], first=2)
 
         output = _read_incremental({"contacts": 6, "last_id": "6"})
 
@@ -75,13 +73,8 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
     ):
         # A state of an earlier version of this source: where new contacts are is unknown.
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(), DeltaPage().with_updated(contact("2")).build()
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(contact("1")).with_record(contact("2")).build(),
-        )
+        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated(contact("2")))
+        given_contact_pages(http_mocker, ["1", "2"])
 
         output = _read_incremental({})
 
@@ -100,21 +93,8 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
     ):
         # 5 and 6 ended the list and did not change, yet the tail holds neither: a reshuffled list.
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(), DeltaPage().with_updated(contact("2")).build()
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=1).build(),
-            ContactsPage().with_record(contact("5")).with_record(contact("8")).with_more().build(),
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=2).build(),
-            ContactsPage().with_record(contact("9")).with_record(contact("3")).with_more().build(),
-        )
-        http_mocker.get(
-            RequestBuilder.contacts(page=3).build(),
-            ContactsPage().with_record(contact("7")).with_record(contact("1")).build(),
-        )
+        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated(contact("2")))
+        given_contact_pages(http_mocker, ["5", "8"], ["9", "3"], ["7", "1"])
 
         output = _read_incremental({"contacts": 6, "last_id": "6", "last_ids": ["5", "6"]})
 

@@ -13,6 +13,12 @@ before they were). So a change counts only where it differs from what the pass r
 the pass read the same contact twice (it moved during the pass, to a page read later). Without
 this, every change made in the second before a delta read would send it back to page 1.
 
+A long pass is checked at each checkpoint too (`check_now`): what moved so far becomes a page to
+read again after the pass, kept in the checkpoint, and the next check asks only from then. An
+attempt resumed from a checkpoint asks what moved since it (`resumed`), and, not knowing where an
+earlier attempt emitted a contact, takes any contact that moves during it for one that may have
+left a hole from its first page on.
+
 Time is the server's: the `Date` header of its answers, or this machine's clock when it sends
 none. The delta's timestamp is in whole seconds, and a server may read "since" as after that whole
 second, so a check asks from the second before the pass began; a move it reports again, unchanged,
@@ -28,10 +34,10 @@ from typing import Any
 import orjson
 
 from source_custom_contacts.auth import Clock
-from source_custom_contacts.page_size import ServedPageSize
-from source_custom_contacts.pagination import Page
-from source_custom_contacts.streams.emitted import EmittedIds
-from source_custom_contacts.streams.list_order import ListOrder
+from source_custom_contacts.reading.emitted import EmittedIds
+from source_custom_contacts.reading.list_order import ListOrder
+from source_custom_contacts.reading.page_size import ServedPageSize
+from source_custom_contacts.reading.pages import Page
 
 DeltaItems = tuple[list[Any], list[Any]]
 DELETED = b""  # what a deleted id is remembered by, where an updated one keeps its content
@@ -91,6 +97,10 @@ class DeltaMoves:
     clock: Clock
     # A full read's list, which a server may reshuffle (see `list_order.py`); None for a delta.
     order: ListOrder | None = None
+    # The page to read again from after this pass, found at a checkpoint or kept by one.
+    pending: int | None = None
+    # The first page of a resumed attempt (see `_check`); None for a read from page 1.
+    unknown_page: int | None = None
 
     def __post_init__(self) -> None:
         # Server time from which a move counts against the current pass.
@@ -100,6 +110,7 @@ class DeltaMoves:
         self._pages = 0
         self._seen_again: set[str] = set()
         self._pass_ids: set[str] = set()
+        self.gap: set[str] = set()  # what moved between the attempts of a resumed read
 
     def pass_began(self, first_page: int) -> None:
         self._first_page, self._pages = first_page, 0
@@ -127,10 +138,39 @@ class DeltaMoves:
         self._pages += 1
 
     def first_shifted_page(self) -> int | None:
-        if self._first_page == 1 and self._pages <= 1:
+        """After a pass: the page to read again from, for what moved during it or was found at a
+        checkpoint (`check_now`)."""
+        if self._first_page == 1 and self._pages <= 1 and self.pending is None:
             return None  # the whole list came in one answer: nothing could slip between pages
+        shifted = earliest(self.pending, self._check())
+        self.pending = None
+        return shifted
+
+    def check_now(self) -> None:
+        """At a checkpoint: what moved so far becomes a page to read again after this pass, and
+        moves count from now, so that a resumed read asks only for what moved since."""
+        self.pending = earliest(self.pending, self._check())
+
+    @property
+    def window_start(self) -> float:
+        return self.clock() if self._window_start is None else self._window_start
+
+    def resumed(self, window: float, page: int, margin: int) -> int:
+        """The page to resume on, for a read that had read every page before `page` by `window`
+        (server time): each contact that left its place since moved the later ones back a place,
+        so the read goes back that many places (and `margin` more) before `page`."""
         asked_at = self.clock()
-        since = int(self.clock() if self._window_start is None else self._window_start) - 1
+        changes = self.changes_since(int(window) - 1)
+        self._window_start = asked_at if changes.served_at is None else changes.served_at
+        self._repaired.update(changes.moved)
+        self.gap = set(changes.moved)
+        if not changes.moved:
+            return page
+        return max(1, page - -(-(len(changes.moved) + margin) // self.page_size.size))
+
+    def _check(self) -> int | None:
+        asked_at = self.clock()
+        since = int(self.window_start) - 1
         changes = self.changes_since(since)
         self._window_start = asked_at if changes.served_at is None else changes.served_at
         new = {i: became for i, became in changes.moved.items() if self._repaired.get(i) != became}
@@ -142,7 +182,15 @@ class DeltaMoves:
         if new and self.order is not None and self.order.reshuffled(changes.moved.keys()):
             return 1  # a change not seen before reshuffled the list
         first = self.emitted.first_pages(new)
+        if self.unknown_page is not None and new:
+            # A resumed attempt cannot tell a contact it read before it moved from one an earlier
+            # attempt read: either may have left its place anywhere from this attempt's first page.
+            first = {i: self.unknown_page for i in new}
         if not first:
             return None
         pages_back = -(-len(self._repaired) // self.page_size.size)
         return max(1, min(first.values()) - pages_back)
+
+
+def earliest(*pages: int | None) -> int | None:
+    return min((page for page in pages if page is not None), default=None)

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from source_custom_contacts.in_flight import PagesInFlight
+from source_custom_contacts.reading.in_flight import PagesInFlight
 
 T = TypeVar("T")
 

@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from source_custom_contacts.failures import Answers
-from source_custom_contacts.pagination import Page
-from source_custom_contacts.progress import ReadProgress, duration
+from source_custom_contacts.reading.pages import Page
+from source_custom_contacts.reading.progress import ReadProgress, duration
 
 
 class _Clock:
@@ -38,7 +38,7 @@ def test_given_a_page_every_4_s_when_read_then_a_line_after_10_s_with_percent_an
 ):
     clock, answers = _Clock(), Answers(answered=7)  # answers before the stream began are not its own
     progress = ReadProgress("contacts", answers, clock, logger, interval_seconds=10)
-    records = progress.counted(range(1, 1001))
+    records = progress.counted(iter([{"id": str(n)} for n in range(1, 1001)]))
 
     for number in range(1, 6):
         clock.now += 4

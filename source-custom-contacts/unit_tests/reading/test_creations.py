@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from source_custom_contacts.streams.creations import ListEnd, Tally
+from source_custom_contacts.reading.creations import ListEnd, Tally
 
 
 @pytest.mark.parametrize(

@@ -28,10 +28,11 @@ def read_with_shift_repair(
     read_pass: Callable[[int], Iterator[M]],
     first_shifted_page: Callable[[], int | None],
     logger: logging.Logger,
+    first_page: int = 1,
 ) -> Iterator[M]:
     """`read_pass(first_page)` reads from that page to the end; `first_shifted_page()`, called
-    after it, names the first page a contact may have slipped into meanwhile, or None."""
-    first_page = 1
+    after it, names the first page a contact may have slipped into meanwhile, or None. A resumed
+    read starts its first pass on the page it resumes from."""
     for _ in range(MAX_REPAIR_ROUNDS + 1):
         yield from read_pass(first_page)
         shifted = first_shifted_page()

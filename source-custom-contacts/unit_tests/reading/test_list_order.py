@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from source_custom_contacts.streams.list_order import ListOrder
+from source_custom_contacts.reading.list_order import ListOrder
 
 
 def _order(first_page_now: list[str], near_first_page: set[str]) -> tuple[ListOrder, list[int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from source_custom_contacts.in_flight import PagesInFlight
+from source_custom_contacts.reading.in_flight import PagesInFlight
 
 
 def test_given_nothing_measured_yet_when_asked_then_one_page_goes_alone():

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from source_custom_contacts.page_size import ServedPageSize
+from source_custom_contacts.reading.page_size import ServedPageSize
 
 
 def _size() -> ServedPageSize:

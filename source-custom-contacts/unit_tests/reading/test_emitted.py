@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from source_custom_contacts.streams.emitted import EveryId, PageRuns
+from source_custom_contacts.reading.emitted import EveryId, PageRuns
 
 
 def emit_pages(keeper: PageRuns | EveryId, pages: dict[int, list[str]]) -> None:

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from source_custom_contacts.pagination import (
+from source_custom_contacts.reading.pages import (
     MAX_EMPTY_PAGES_IN_A_ROW,
     EmptyPageLoopError,
     Page,

@@ -12,7 +12,7 @@ CDK's retry messages say why. Requests count every answer, token requests and re
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -20,11 +20,12 @@ from airbyte_cdk.models import AirbyteMessage, Type
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.failures import Answers
-from source_custom_contacts.pagination import Page
+from source_custom_contacts.reading.pages import Page
 
 PROGRESS_INTERVAL_SECONDS = 10.0
 
 M = TypeVar("M")
+R = TypeVar("R")
 
 
 @dataclass(eq=False)
@@ -42,10 +43,17 @@ class ReadProgress:
         self._started = self._last_line = self.clock()
         self._answered_before = self.answers.answered
 
-    def counted(self, messages: Iterable[M]) -> Iterator[M]:
-        """Passes every message on, and counts the records among them."""
-        for message in messages:
-            if not isinstance(message, AirbyteMessage) or message.type == Type.RECORD:
+    def counted(self, messages: Generator[M, None, R]) -> Generator[M, None, R]:
+        """Passes every message on, counts the records among them, and returns what `messages`
+        returns."""
+        while True:
+            try:
+                message = next(messages)
+            except StopIteration as end:
+                return end.value
+            if isinstance(message, AirbyteMessage):
+                self._records += message.type == Type.RECORD
+            elif isinstance(message, Mapping):
                 self._records += 1
             yield message
 

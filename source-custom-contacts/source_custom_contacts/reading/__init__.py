@@ -1,0 +1,1 @@
+"""How a read survives: pages in flight, passes, move repair, emitted ids, checkpoints."""
