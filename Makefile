@@ -11,7 +11,7 @@ EDITABLES := $(foreach package,$(PACKAGES),-e './$(package)[tests]')
 SANDBOX_PORT ?= 8765
 
 .PHONY: install lock sandbox test lint format demo bench bench-quick bench-sandbox clean \
-	acceptance-sandbox connector-test test-suites test-sandbox test-source test-destination test-end-to-end
+	acceptance-sandbox connector-test test-suites test-sandbox test-source test-destination test-end-to-end test-fidelity
 
 install: $(STAMP)
 
@@ -55,7 +55,7 @@ test:
 	echo "make test: $$([ $$status -eq 0 ] && echo passed || echo FAILED) in $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 
-test-suites: lint test-sandbox test-source test-destination test-end-to-end connector-test
+test-suites: lint test-sandbox test-source test-destination test-end-to-end test-fidelity connector-test
 
 # Each package runs its own pytest: their test folders share names (unit_tests, conftest.py).
 test-sandbox: install
@@ -65,7 +65,12 @@ test-source: install
 test-destination: install
 	cd destination-crm-contacts && $(PYTEST)
 test-end-to-end: install
-	cd tests && $(PYTEST)
+	cd tests && $(PYTEST) -m "not fidelity_cycles"
+# The churn-and-fault runs, a minute or two each, as a suite of their own: given fewer tests than
+# twice its workers, pytest-xdist deals them one a worker, where in the whole suite it would hand
+# consecutive tests, and so all of them, to one worker.
+test-fidelity: install
+	cd tests && $(PYTEST) -m fidelity_cycles
 
 # The one step `airbyte-cdk connector test` needs in a connector's folder: a sandbox serving in the
 # background (PROFILE=lenient or strict) and the configs acceptance-test-config.yml names, pointing

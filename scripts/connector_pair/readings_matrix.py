@@ -31,20 +31,9 @@ def widest(catalogue: Iterable[Point]) -> int:
 ONE_WAY: dict[str, tuple[str, ...]] = {"custom.updated_new": ("excluded", "included")}
 
 
-# Readings served one combination later than the others: a token without `exp` lands on the cycles
-# whose scheduled faults do not expire tokens in flight (`fidelity.scheduled_faults`, odd cycles
-# 1, 5, ...: one-second tokens checked 0.6 s after they are sent). The source documents that a
-# token without `exp` living under 30 seconds is renewed once per refusal, and a renewed token
-# refused again fails the sync, so those cycles would test the machine's load, not the source.
-SHIFTED: dict[str, int] = {"custom.token_exp": 1}
-
-
 def combination(catalogue: Sequence[Point], index: int, count: int) -> dict[str, str]:
     """The readings of combination `index` of `count`."""
-    readings = {
-        point.key: point.values[(index + SHIFTED.get(point.key, 0)) % len(point.values)]
-        for point in catalogue
-    }
+    readings = {point.key: point.values[index % len(point.values)] for point in catalogue}
     for key, order in ONE_WAY.items():
         readings[key] = order[index * len(order) // count]
     first = {point.key: point.values[0] for point in catalogue}
