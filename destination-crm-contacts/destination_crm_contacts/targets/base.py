@@ -1,5 +1,6 @@
-"""What a target is to the writer: upsert, create, delete one contact, and list those it manages.
-The two errors a target raises live in `errors.py`, below the clients that raise them too."""
+"""What a target is to the writer: upsert, create, delete one contact, and list those it manages
+(`WriteTarget`, all the writer uses of one). The two errors a target raises live in `errors.py`,
+below the clients that raise them too."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 # Re-exported: the targets import them from here as well.
 from destination_crm_contacts.errors import FailedAnswer, StillFailingError, TargetError
@@ -63,6 +64,26 @@ class WriteContext:
     create_retry: CreateRetry
     logger: logging.Logger
     dry_run: bool = False
+
+
+class WriteTarget(Protocol):
+    """All the writer uses of a target: each `Target` is one, and so is a test's target in memory.
+    Each method is described on `Target`; a write raises `RecordRejectedError` for its record
+    alone, `TargetError` when the target cannot be written to."""
+
+    name: str
+
+    def healthy(self) -> bool: ...
+
+    def prepare(self, mirror: bool = False) -> None: ...
+
+    def upsert(self, contact: Contact) -> Written: ...
+
+    def create(self, contact: Contact) -> Outcome: ...
+
+    def delete(self, key: str) -> Outcome: ...
+
+    def managed_keys(self) -> set[str]: ...
 
 
 # What a target keeps of one contact it manages, in its index of them.

@@ -13,7 +13,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, TargetError
 from destination_crm_contacts.mapping import InvalidRecordError
-from destination_crm_contacts.targets.base import Outcome, Target, Written
+from destination_crm_contacts.targets.base import Outcome, WriteTarget, Written
 from destination_crm_contacts.writers.buffer import Change
 from destination_crm_contacts.writers.rejection_policy import RejectionPolicy
 from destination_crm_contacts.writers.state_counts import StateCounts
@@ -21,7 +21,7 @@ from destination_crm_contacts.writers.stats import Totals
 
 
 def settle(
-    futures: Mapping[Future[Any], tuple[Target, Change | None]],
+    futures: Mapping[Future[Any], tuple[WriteTarget, Change | None]],
     policy: RejectionPolicy,
     totals: Totals,
     counts: StateCounts,
@@ -32,7 +32,7 @@ def settle(
     failure: TargetError | None = None
     # A record refused by both targets is one rejected record.
     refused: dict[int, Change] = {}
-    still_failing: list[tuple[Target, Change, StillFailingError]] = []
+    still_failing: list[tuple[WriteTarget, Change, StillFailingError]] = []
     took: set[str] = set()
     for future in as_completed(futures):
         target, change = futures[future]
@@ -77,7 +77,7 @@ def settle(
 
 
 def _reject_still_failing(
-    still_failing: list[tuple[Target, Change, StillFailingError]],
+    still_failing: list[tuple[WriteTarget, Change, StillFailingError]],
     took: set[str],
     refused: dict[int, Change],
     policy: RejectionPolicy,

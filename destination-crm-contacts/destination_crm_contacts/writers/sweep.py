@@ -16,7 +16,7 @@ from airbyte_cdk.models import AirbyteStreamStatus, AirbyteTraceMessage, Destina
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.errors import TargetError
-from destination_crm_contacts.targets.base import Target
+from destination_crm_contacts.targets.base import WriteTarget
 from destination_crm_contacts.writers.buffer import Change
 from destination_crm_contacts.writers.streams import OVERWRITE, StreamPlan, stream_name
 
@@ -25,7 +25,7 @@ from destination_crm_contacts.writers.streams import OVERWRITE, StreamPlan, stre
 class Stale:
     """What one target's sweep would delete: the source keys, out of how many it manages."""
 
-    target: Target
+    target: WriteTarget
     keys: list[str]
     managed: int
 
@@ -80,7 +80,7 @@ class Sweep:
         missing = AirbyteStreamStatus.COMPLETE if reason == OVERWRITE else None
         return self._stream_status.get(name, missing) == AirbyteStreamStatus.COMPLETE
 
-    def stale(self, target: Target) -> Stale:
+    def stale(self, target: WriteTarget) -> Stale:
         """The contacts `target` manages under this connection's key prefix that this sync did not
         send, out of how many it manages."""
         try:

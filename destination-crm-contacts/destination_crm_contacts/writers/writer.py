@@ -33,7 +33,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.config import WriteOptions
 from destination_crm_contacts.mapping import InvalidRecordError, is_tombstone, primary_key_of
-from destination_crm_contacts.targets.base import Contact, Outcome, Target, Written
+from destination_crm_contacts.targets.base import Contact, Outcome, WriteTarget, Written
 from destination_crm_contacts.writers.buffer import Batch, Change
 from destination_crm_contacts.writers.progress import Progress, Traffic
 from destination_crm_contacts.writers.rejection_policy import RejectionPolicy
@@ -53,14 +53,14 @@ BATCHES_IN_FLIGHT = 2
 class _Writing:
     """A batch whose writes are submitted: their futures, and the source keys it touches."""
 
-    futures: dict[Future[Any], tuple[Target, Change | None]]
+    futures: dict[Future[Any], tuple[WriteTarget, Change | None]]
     keys: frozenset[str]
 
 
 class ContactWriter:
     def __init__(
         self,
-        targets: Sequence[Target],
+        targets: Sequence[WriteTarget],
         concurrency: Mapping[str, int],
         catalog: ConfiguredAirbyteCatalog,
         options: WriteOptions,
@@ -190,7 +190,7 @@ class ContactWriter:
                 for target in self._targets
             }
         )
-        futures: dict[Future[Any], tuple[Target, Change | None]] = {
+        futures: dict[Future[Any], tuple[WriteTarget, Change | None]] = {
             self._pools[target.name].submit(self._apply, target, change): (target, change)
             for change in changes
             for target in self._targets
@@ -213,11 +213,11 @@ class ContactWriter:
                 self._writing.clear()
                 raise
 
-    def _wait_for(self, futures: Mapping[Future[Any], tuple[Target, Change | None]]) -> None:
+    def _wait_for(self, futures: Mapping[Future[Any], tuple[WriteTarget, Change | None]]) -> None:
         settle(futures, self._policy, self._totals, self._counts)
 
     @staticmethod
-    def _apply(target: Target, change: Change) -> Outcome | Written:
+    def _apply(target: WriteTarget, change: Change) -> Outcome | Written:
         if change.deleted:
             return target.delete(change.key)
         contact = Contact(change.key, change.record, change.stream)
