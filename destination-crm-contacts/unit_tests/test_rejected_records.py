@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from destination_crm_contacts.writers.rejections import OTHER_REASONS, RejectedRecords
+from unit_tests.in_memory import MemoryStore
 
 LOGGER = logging.getLogger("airbyte")
-
-
-class MemoryStore:
-    def __init__(self) -> None:
-        self.objects: list[tuple[str, list[dict]]] = []
-
-    def put(self, stream: str, lines: bytes) -> str:
-        self.objects.append((stream, [json.loads(line) for line in lines.splitlines()]))
-        return f"memory:{len(self.objects)}"
-
-    def put_report(self, report: bytes) -> str | None:
-        return None
-
-    def close(self) -> None:
-        pass
 
 
 class TestFlush:

@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from airbyte_cdk.models import FailureType
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
 from unit_tests.conftest import states_of, write, write_one_contact
@@ -122,34 +120,6 @@ class TestRejectedRecords:
         assert client_contacts.documents == {}
         assert "stream 'contact_tags' holds no contacts" in log_records.text
         assert totals_line(log_records)["ignored_streams"] == {"contact_tags": 1}
-
-
-class TestRejectedShare:
-    def test_given_more_rejections_than_allowed_then_the_sync_fails_naming_the_target(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts
-    ) -> None:
-        config = ConfigBuilder().with_option(max_rejected_share=0.5, rejected_share_min_records=4).build()
-        messages = [
-            record(custom_contact(str(i), emails=[] if i % 4 else custom_contact("x")["emails"]))
-            for i in range(8)
-        ]
-
-        with pytest.raises(AirbyteTracedException) as failure:
-            write(config, catalog(), [*messages, state(1)])
-
-        assert failure.value.failure_type == FailureType.config_error
-        assert (
-            "crm rejected 6 of 8 records (75%), more than max_rejected_share (50%)" in failure.value.message
-        )
-
-    def test_given_fewer_records_than_the_minimum_then_the_share_is_not_checked(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts
-    ) -> None:
-        config = ConfigBuilder().with_option(max_rejected_share=0.1, rejected_share_min_records=10).build()
-
-        output = write(config, catalog(), [record(custom_contact("1", emails=[])), state(1)])
-
-        assert len(states_of(output)) == 1
 
 
 class TestTotals:

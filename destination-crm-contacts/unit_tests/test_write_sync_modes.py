@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from airbyte_cdk.models import AirbyteStreamStatus, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
@@ -19,7 +16,7 @@ from unit_tests.builders import (
     stream_status,
     tombstone,
 )
-from unit_tests.conftest import states_of, totals_of, write, write_one_contact
+from unit_tests.conftest import totals_of, write, write_one_contact
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
 
@@ -114,22 +111,6 @@ class TestAppendDedup:
         assert totals_of(log_records)["crm"]["not_cleared"] == 1
         assert totals_of(log_records)["crm"]["rejected"] == 0
 
-    def test_given_an_update_then_a_tombstone_in_one_batch_then_the_contact_ends_deleted(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts
-    ) -> None:
-        write_one_contact(ConfigBuilder().build())
-        crm.calls.clear()
-
-        write(
-            ConfigBuilder().build(),
-            catalog(),
-            [record(custom_contact("1", first_name="Augusta")), tombstone("1"), state(2)],
-        )
-
-        assert crm.by_marker("1") == []
-        assert client_contacts.by_key("1") == []
-        assert crm.count("POST", "/contacts/edit") == 0
-
     def test_given_changes_across_batches_when_written_then_the_last_one_wins(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
@@ -150,27 +131,6 @@ class TestAppendDedup:
         assert client_contacts.by_key("1") == []
         assert [c["first_name"] for c in crm.by_marker("2")] == ["Back"]
         assert [d["name"] for d in client_contacts.by_key("2")] == ["Back Lovelace"]
-
-    def test_given_a_contact_changed_again_two_batches_later_then_the_later_change_wins(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts
-    ) -> None:
-        # Batches of other contacts are written side by side; one that holds a contact of any
-        # batch still being written waits for it.
-        config = ConfigBuilder().with_option(batch_max_records=1).build()
-        messages = [
-            record(custom_contact("1")),
-            record(custom_contact("2")),
-            record(custom_contact("1", first_name="Augusta")),
-            tombstone("2"),
-            state(1),
-        ]
-
-        output = write(config, catalog(), messages)
-
-        assert [c["first_name"] for c in crm.by_marker("1")] == ["Augusta"]
-        assert [d["name"] for d in client_contacts.by_key("1")] == ["Augusta Lovelace"]
-        assert (crm.by_marker("2"), client_contacts.by_key("2")) == ([], [])
-        assert [m.state.destinationStats.recordCount for m in states_of(output)] == [4.0]
 
     def test_given_a_tombstone_for_a_contact_already_gone_then_the_sync_succeeds(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
@@ -287,98 +247,6 @@ class TestOverwrite:
             for d in client_contacts.documents
             if d != unmanaged_cc
         ) == ["1", "3"]
-
-    def test_given_overwrite_without_stream_statuses_then_the_deletes_are_announced_at_warn_with_their_count(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts, log_records: pytest.LogCaptureFixture
-    ) -> None:
-        config = ConfigBuilder().build()
-        write(config, catalog(), [record(custom_contact(str(i))) for i in range(4)] + [state(1)])
-
-        write(config, catalog(("contacts", "overwrite")), [record(custom_contact("1")), state(2)])
-
-        warnings = [r.getMessage() for r in log_records.records if r.levelname == "WARNING"]
-        assert [line.split(";")[0] for line in warnings if "overwrite deletes" in line] == [
-            "crm: overwrite deletes 3 contacts missing from this sync",
-            "client_contacts: overwrite deletes 3 contacts missing from this sync",
-        ]
-        assert "the source sent no stream status for contacts" in warnings[-1]
-
-    def test_given_overwrite_and_an_incomplete_source_then_nothing_is_deleted(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts
-    ) -> None:
-        config = ConfigBuilder().build()
-        write(config, catalog(), [record(custom_contact(str(i))) for i in range(4)] + [state(1)])
-
-        write(
-            config,
-            catalog(("contacts", "overwrite")),
-            [record(custom_contact("1")), stream_status(AirbyteStreamStatus.INCOMPLETE)],
-        )
-
-        assert (len(crm.contacts), len(client_contacts.documents)) == (4, 4)
-
-
-class TestKeyPrefix:
-    """Two connections writing into the same targets, each under its own key prefix."""
-
-    def test_given_two_sources_with_the_same_id_then_each_keeps_its_own_contact_and_tombstone(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts
-    ) -> None:
-        custom = ConfigBuilder().with_option(key_prefix="custom:").build()
-        company = ConfigBuilder().with_option(key_prefix="company:").build()
-        write_one_contact(custom)
-        write(company, catalog(), [record(company_contact("1")), state(1)])
-
-        assert len(crm.by_marker("custom:1")) == len(crm.by_marker("company:1")) == 1
-        assert len(client_contacts.by_key("custom:1")) == len(client_contacts.by_key("company:1")) == 1
-
-        write(custom, catalog(), [tombstone("1"), state(2)])
-
-        assert (crm.by_marker("custom:1"), len(crm.by_marker("company:1"))) == ([], 1)
-        assert (client_contacts.by_key("custom:1"), len(client_contacts.by_key("company:1"))) == ([], 1)
-
-    def test_given_overwrite_with_a_prefix_then_only_contacts_of_that_prefix_are_deleted(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts
-    ) -> None:
-        custom = ConfigBuilder().with_option(key_prefix="custom:").build()
-        company = ConfigBuilder().with_option(key_prefix="company:").build()
-        write(custom, catalog(), [record(custom_contact(str(i))) for i in range(3)] + [state(1)])
-        write(company, catalog(), [record(company_contact(str(i))) for i in range(3)] + [state(1)])
-
-        write(
-            company,
-            catalog(("contacts", "overwrite")),
-            [record(company_contact("2")), stream_status(AirbyteStreamStatus.COMPLETE)],
-        )
-
-        assert sorted(c["notes"] for c in crm.contacts.values()) == [
-            "[source-id:company:2]",
-            "[source-id:custom:0]",
-            "[source-id:custom:1]",
-            "[source-id:custom:2]",
-        ]
-        assert sorted(d["integration_meta"]["external_id"] for d in client_contacts.documents.values()) == [
-            "company:2",
-            "custom:0",
-            "custom:1",
-            "custom:2",
-        ]
-
-    def test_given_a_prefix_when_a_record_is_rejected_then_the_file_names_the_source_key(
-        self, crm: FakeCrm, client_contacts: FakeClientContacts, tmp_path: Path
-    ) -> None:
-        rejected_file = tmp_path / "rejected.jsonl"
-        config = (
-            ConfigBuilder()
-            .with_option(key_prefix="custom:", rejected_records_path=str(rejected_file))
-            .build()
-        )
-
-        write(config, catalog(), [record(custom_contact("7", emails=[])), state(1)])
-
-        [line] = [json.loads(text) for text in rejected_file.read_text().splitlines()]
-        assert (line["target"], line["primary_key"]) == ("crm", "7")
-        assert len(client_contacts.by_key("custom:7")) == 1
 
 
 class TestUnsupportedModes:
