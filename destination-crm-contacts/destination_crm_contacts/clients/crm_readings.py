@@ -74,14 +74,15 @@ class Learnt:
     edit_name: str | None = None
 
     def describe(self) -> str:
-        parts = [
-            f"search filters in {_SEARCH_WORDS.get(self.search_in or '', 'an unknown place')}",
-            f"edit spelled {_spelling_words(self.edit_spelling)}",
-            f"phone as {self.phone_as or 'text (no refusal seen)'}",
-            f"delete id in {_DELETE_WORDS.get(self.delete_id_in or '', 'an unknown place')}",
-            f"an edited name {_NAME_WORDS.get(self.edit_name or '', 'not learnt')}",
-        ]
-        return ", ".join(parts)
+        return ", ".join(
+            (
+                f"search filters in {_SEARCH_WORDS.get(self.search_in or '', 'an unknown place')}",
+                f"edit spelled {_spelling_words(self.edit_spelling)}",
+                f"phone as {self.phone_as or 'text (no refusal seen)'}",
+                f"delete id in {_DELETE_WORDS.get(self.delete_id_in or '', 'an unknown place')}",
+                f"an edited name {_NAME_WORDS.get(self.edit_name or '', 'not learnt')}",
+            )
+        )
 
 
 _SEARCH_WORDS = {
