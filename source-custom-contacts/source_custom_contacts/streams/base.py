@@ -78,6 +78,8 @@ class ContactsStream(ApiStream, Generic[Since]):
     """A contacts list read whole, or incrementally from the time its state keeps under
     `state_key` (`_since`, None without one); each read's state is its start less the lookback."""
 
+    name = "contacts"
+    primary_key = "id"
     state_key: str
 
     def __init__(self, paging: Paging, lookback_window_seconds: int) -> None:

@@ -57,8 +57,6 @@ def _count(value: Any) -> int | None:
 
 
 class CompanyContacts(ContactsStream[datetime]):
-    name = "contacts"
-    primary_key = "id"
     cursor_field = CURSOR
     state_key = CURSOR
     schema_file = "company_contacts"

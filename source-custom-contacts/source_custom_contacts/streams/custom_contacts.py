@@ -31,8 +31,6 @@ MAX_IDS_LOGGED = 10
 
 
 class CustomContacts(ContactsStream[int]):
-    name = "contacts"
-    primary_key = "id"
     cursor_field = UPDATED_AT
     state_key = STATE_KEY
     schema_file = "custom_contacts"
