@@ -5,23 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from airbyte_cdk.models import AirbyteMessage, AirbyteStreamStatus, FailureType
+from airbyte_cdk.models import AirbyteMessage, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import (
+    COMPLETE,
     ConfigBuilder,
     catalog,
     custom_contact,
     record,
     state,
-    stream_status,
     tombstone,
     truncate_refresh,
 )
 from unit_tests.conftest import totals_of, write
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
-COMPLETE = stream_status(AirbyteStreamStatus.COMPLETE)
 MANAGED = 120
 
 
