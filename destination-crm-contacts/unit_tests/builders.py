@@ -76,6 +76,10 @@ class ConfigBuilder:
         return copy.deepcopy(self._config)
 
 
+CRM_ONLY = ConfigBuilder().only_crm().build()
+CLIENT_CONTACTS_ONLY = ConfigBuilder().only_client_contacts().build()
+
+
 def catalog(
     *streams: tuple[str, str], generations: tuple[int, int, int] | None = None
 ) -> ConfiguredAirbyteCatalog:
@@ -198,6 +202,10 @@ def stream_status(status: AirbyteStreamStatus, stream: str = "contacts") -> Airb
             ),
         ),
     )
+
+
+# The status that closes a stream read whole: what lets a sweep delete.
+COMPLETE = stream_status(AirbyteStreamStatus.COMPLETE)
 
 
 def source_error(message: str = "the source failed") -> AirbyteMessage:

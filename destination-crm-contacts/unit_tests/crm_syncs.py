@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import requests_mock
 from airbyte_cdk.models import AirbyteMessage
 
 from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
@@ -29,6 +30,14 @@ def crm_config(**settings: Any) -> dict[str, Any]:
 def sync(ids: list[str], config: dict[str, Any] | None = None, **fields: Any) -> list[AirbyteMessage]:
     records = [record(custom_contact(key, **fields)) for key in ids]
     return write(config or crm_config(), catalog(), [*records, state(1)])
+
+
+def crm_holding(http: requests_mock.Mocker, count: int, **readings: str) -> tuple[FakeCrm, list[str]]:
+    """A fake CRM taking `readings`, into which a sync wrote contacts "0" to `count` - 1; and their ids."""
+    crm = FakeCrm(http, readings=readings)
+    ids = [str(n) for n in range(count)]
+    sync(ids)
+    return crm, ids
 
 
 def held_once(crm: FakeCrm, ids: list[str], **fields: Any) -> None:

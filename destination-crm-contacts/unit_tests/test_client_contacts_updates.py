@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests_mock
 
-from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
+from unit_tests.builders import CLIENT_CONTACTS_ONLY, ConfigBuilder, catalog, custom_contact, record, state
 from unit_tests.conftest import totals_of, write, write_one_contact
 from unit_tests.fakes import FakeClientContacts
 
@@ -82,7 +82,7 @@ def test_given_a_strict_server_when_a_record_lacks_optional_fields_then_the_crea
     server = FakeClientContacts(http, strict=True)
 
     write(
-        ConfigBuilder().only_client_contacts().build(),
+        CLIENT_CONTACTS_ONLY,
         catalog(),
         [record(custom_contact("1", phones=[], emails=[])), state(1)],
     )

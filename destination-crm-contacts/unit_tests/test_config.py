@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from destination_crm_contacts.config import ConfigError, DestinationConfig
-from unit_tests.builders import ConfigBuilder
+from unit_tests.builders import CRM_ONLY, ConfigBuilder
 
 PACKAGE = Path(__file__).parents[1] / "destination_crm_contacts"
 REPOSITORY = Path(__file__).parents[2]
@@ -60,7 +60,7 @@ class TestConfig:
         assert [name for name, prop in every if "://" in str(prop.get("default", ""))] == []
 
     def test_given_a_disabled_target_then_it_is_left_out(self) -> None:
-        config = DestinationConfig.from_mapping(ConfigBuilder().only_crm().build())
+        config = DestinationConfig.from_mapping(CRM_ONLY)
         assert config.client_contacts is None
 
     @pytest.mark.parametrize(

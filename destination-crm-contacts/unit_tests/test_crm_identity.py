@@ -8,22 +8,21 @@ from typing import Any
 
 import pytest
 import requests_mock
-from airbyte_cdk.models import AirbyteMessage, AirbyteStreamStatus, FailureType
+from airbyte_cdk.models import AirbyteMessage, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import (
-    ConfigBuilder,
+    COMPLETE,
+    CRM_ONLY,
     catalog,
     custom_contact,
     record,
     state,
-    stream_status,
     tombstone,
 )
 from unit_tests.conftest import totals_of, write
+from unit_tests.crm_syncs import crm_config
 from unit_tests.fakes import FakeCrm
-
-CRM_ONLY = ConfigBuilder().only_crm().build()
 
 
 @pytest.fixture
@@ -33,14 +32,12 @@ def strict_crm(http: requests_mock.Mocker) -> FakeCrm:
 
 def write_contacts(*ids: str, **crm: Any) -> list[AirbyteMessage]:
     """A sync of contacts `ids` and a state into the CRM alone, with `crm` over its settings."""
-    config = ConfigBuilder().only_crm().with_crm(**crm).build()
+    config = crm_config(**crm)
     return write(config, catalog(), [record(custom_contact(contact_id)) for contact_id in ids] + [state(1)])
 
 
 def overwrite(*ids: str) -> list:
-    return [record(custom_contact(contact_id)) for contact_id in ids] + [
-        stream_status(AirbyteStreamStatus.COMPLETE)
-    ]
+    return [record(custom_contact(contact_id)) for contact_id in ids] + [COMPLETE]
 
 
 class TestStrictCrm:
@@ -104,7 +101,7 @@ class TestStrictCrm:
     def test_given_search_parameters_in_a_json_body_then_contacts_are_found(
         self, strict_crm: FakeCrm
     ) -> None:
-        config = ConfigBuilder().only_crm().with_crm(search_parameters_in="body").build()
+        config = crm_config(search_parameters_in="body")
         write_contacts("1", search_parameters_in="body")
 
         write(config, catalog(), [tombstone("1"), state(2)])
@@ -243,7 +240,7 @@ class TestListingProof:
     def test_given_a_listing_proven_mid_sync_then_contacts_it_created_are_edited_not_created_again(
         self, crm: FakeCrm
     ) -> None:
-        one_at_a_time = ConfigBuilder().only_crm().with_crm(max_concurrent_requests=1).build()
+        one_at_a_time = crm_config(max_concurrent_requests=1)
         messages = [
             record(custom_contact("1")),
             record(custom_contact("2")),
@@ -274,7 +271,7 @@ class TestListingProof:
     def test_given_an_empty_crm_that_lists_when_a_dry_run_overwrites_then_it_reports_and_writes_nothing(
         self, crm: FakeCrm, log_records: pytest.LogCaptureFixture
     ) -> None:
-        config = ConfigBuilder().only_crm().with_option(dry_run=True).build()
+        config = {**CRM_ONLY, "dry_run": True}
 
         write(config, catalog(("contacts", "overwrite")), overwrite("1", "2"))
 

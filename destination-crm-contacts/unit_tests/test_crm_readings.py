@@ -12,7 +12,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from destination_crm_contacts.destination import DestinationCrmContacts
 from unit_tests.builders import catalog, state, tombstone
 from unit_tests.conftest import states_of, totals_of, write
-from unit_tests.crm_syncs import EXAMPLES, LOGGER, crm_config, held_once, sync
+from unit_tests.crm_syncs import EXAMPLES, LOGGER, crm_config, crm_holding, held_once, sync
 from unit_tests.fakes import FakeCrm
 
 
@@ -78,9 +78,7 @@ class TestEditSpelling:
     def test_given_a_crm_taking_the_example_spelling_when_contacts_change_then_every_change_lands(
         self, http: requests_mock.Mocker, other_spelling: str, log_records: pytest.LogCaptureFixture
     ) -> None:
-        crm = FakeCrm(http, readings={"edit_spelling": "example", "other_spelling": other_spelling})
-        ids = [str(n) for n in range(20)]
-        sync(ids)
+        crm, ids = crm_holding(http, 20, edit_spelling="example", other_spelling=other_spelling)
 
         sync(ids, first_name="Augusta")
 
@@ -94,9 +92,7 @@ class TestEditSpelling:
         self, http: requests_mock.Mocker, taken: str, log_records: pytest.LogCaptureFixture
     ) -> None:
         # The spelling not read is refused as an unhandled error would be: it is tried once only.
-        crm = FakeCrm(http, readings={"edit_spelling": taken, "refusal": "500"})
-        ids = [str(n) for n in range(20)]
-        sync(ids)
+        crm, ids = crm_holding(http, 20, edit_spelling=taken, refusal="500")
 
         sync(ids, first_name="Augusta")
 
@@ -164,9 +160,7 @@ class TestDeletePlace:
     ) -> None:
         # A delete without the id where this CRM reads it is refused as an unhandled error would
         # be: that form is tried once only, and the next one deletes.
-        crm = FakeCrm(http, readings={"delete_id_in": place, "refusal": "500"})
-        ids = [str(n) for n in range(5)]
-        sync(ids)
+        crm, ids = crm_holding(http, 5, delete_id_in=place, refusal="500")
 
         write(crm_config(), catalog(), [*(tombstone(key) for key in ids), state(2)])
 

@@ -14,7 +14,7 @@ from destination_crm_contacts.clients.crm_readings import CrmReadings, learns_in
 from destination_crm_contacts.config import CrmConfig
 from unit_tests.builders import catalog, state, tombstone
 from unit_tests.conftest import states_of, totals_of, write
-from unit_tests.crm_syncs import crm_config, held_once, sync
+from unit_tests.crm_syncs import crm_config, crm_holding, held_once, sync
 from unit_tests.fakes import CRM_URL, WRONG_CRM_URL, FakeCrm, answer_everything_under
 
 
@@ -23,9 +23,7 @@ class TestEditedName:
     def test_given_an_edit_that_sets_the_first_name_to_the_name_then_first_names_follow_the_source(
         self, http: requests_mock.Mocker, read_answer: str
     ) -> None:
-        crm = FakeCrm(http, readings={"edit_name": "first_name", "read_answer": read_answer})
-        ids = [str(n) for n in range(10)]
-        sync(ids)
+        crm, ids = crm_holding(http, 10, edit_name="first_name", read_answer=read_answer)
 
         sync(ids, first_name="Augusta")
 

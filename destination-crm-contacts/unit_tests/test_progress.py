@@ -17,7 +17,7 @@ from destination_crm_contacts.writers.progress import PROGRESS_SECONDS, Progress
 from destination_crm_contacts.writers.rejections import LOGGED_ONE_BY_ONE, RejectedRecords
 from destination_crm_contacts.writers.stats import Totals
 from destination_crm_contacts.writers.writer import ContactWriter
-from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state, tombstone
+from unit_tests.builders import CRM_ONLY, ConfigBuilder, catalog, custom_contact, record, state, tombstone
 from unit_tests.conftest import write, write_one_contact
 from unit_tests.fakes import CRM_URL, FakeClientContacts, FakeCrm
 
@@ -93,7 +93,7 @@ class TestProgressLines:
         clock = Clock()
         batches = [[record(custom_contact(str(n)))] for n in range(1, 8)]
 
-        write_batches(ConfigBuilder().only_crm().build(), clock, batches, seconds_apart=PROGRESS_SECONDS / 3)
+        write_batches(CRM_ONLY, clock, batches, seconds_apart=PROGRESS_SECONDS / 3)
 
         # Batches are written at 3.3, 6.7, 10, 13.3, 16.7, 20 and 23.3 s: lines at 10 s and 20 s.
         assert [line.split(",")[0] for line in progress_lines(log_records, "crm")] == [
@@ -149,7 +149,7 @@ class TestRejectionsInTheLog:
             json={"error": "email 'ada1@example.com' of Ada is refused"},
         )
 
-        write_one_contact(ConfigBuilder().only_crm().build())
+        write_one_contact(CRM_ONLY)
 
         assert (
             "crm: rejected record of stream 'contacts', primary key '1': "

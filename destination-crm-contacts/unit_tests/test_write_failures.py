@@ -11,6 +11,7 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import (
+    CRM_ONLY,
     ConfigBuilder,
     catalog,
     crm_at_a_wrong_path,
@@ -104,7 +105,7 @@ class TestTargetFailuresFailTheSync:
         crm.fail("POST", "/contacts", 422)
 
         output = write(
-            ConfigBuilder().only_crm().build(),
+            CRM_ONLY,
             catalog(),
             [record(custom_contact("1")), state(1), record(custom_contact("2")), state(2)],
         )
@@ -145,7 +146,7 @@ class TestAFiveHundredForOneRecord:
         answer_500_for(http, "POST", f"{CRM_URL}/contacts", "ada7@example.com")
 
         output = write(
-            ConfigBuilder().only_crm().build(),
+            CRM_ONLY,
             catalog(),
             [*(record(custom_contact(str(n))) for n in range(10)), state(1)],
         )
@@ -161,7 +162,7 @@ class TestAFiveHundredForOneRecord:
     ) -> None:
         answer_500_for(http, "POST", f"{CRM_URL}/contacts", "ada7@example.com")
 
-        output = write(ConfigBuilder().only_crm().build(), catalog(), [record(custom_contact("7")), state(1)])
+        output = write(CRM_ONLY, catalog(), [record(custom_contact("7")), state(1)])
 
         assert len(states_of(output)) == 1
         assert totals_of(log_records)["crm"]["rejected"] == 1

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 import pytest
 import requests_mock
-from airbyte_cdk.models import AirbyteMessage, AirbyteStreamStatus, FailureType
+from airbyte_cdk.models import AirbyteMessage, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import (
-    ConfigBuilder,
+    COMPLETE,
+    CRM_ONLY,
     catalog,
     custom_contact,
     record,
     state,
-    stream_status,
     truncate_refresh,
 )
 from unit_tests.conftest import write
 from unit_tests.fakes import FakeCrm
-
-COMPLETE = stream_status(AirbyteStreamStatus.COMPLETE)
 
 
 def contacts(*ids: int) -> list[AirbyteMessage]:
@@ -31,12 +29,11 @@ def test_given_a_crm_that_cannot_list_when_a_truncate_refresh_starts_then_it_is_
     http: requests_mock.Mocker,
 ) -> None:
     strict_crm = FakeCrm(http, strict=True)
-    config = ConfigBuilder().only_crm().build()
-    write(config, catalog(), [*contacts(0, 1), state(1)])
+    write(CRM_ONLY, catalog(), [*contacts(0, 1), state(1)])
     strict_crm.calls.clear()
 
     with pytest.raises(AirbyteTracedException) as failure:
-        write(config, truncate_refresh(), [*contacts(1, 2), state(2), COMPLETE])
+        write(CRM_ONLY, truncate_refresh(), [*contacts(1, 2), state(2), COMPLETE])
 
     assert failure.value.failure_type == FailureType.config_error
     assert "truncate refresh" in str(failure.value.message)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unit_tests.builders import ConfigBuilder, catalog, custom_contact, record, state
+from unit_tests.builders import CRM_ONLY, ConfigBuilder, catalog, custom_contact, record, state
 from unit_tests.conftest import states_of, write, write_one_contact
 from unit_tests.fakes import FakeClientContacts, FakeCrm
 
@@ -53,7 +53,7 @@ class TestRejectedRecords:
         crm.fail("POST", "/contacts", 400)
 
         output = write(
-            ConfigBuilder().only_crm().build(),
+            CRM_ONLY,
             catalog(),
             [record(custom_contact("1")), record(custom_contact("2")), state(1)],
         )

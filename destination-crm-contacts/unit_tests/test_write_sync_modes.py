@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import pytest
-from airbyte_cdk.models import AirbyteStreamStatus, FailureType
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import (
+    CLIENT_CONTACTS_ONLY,
+    COMPLETE,
+    CRM_ONLY,
     ConfigBuilder,
     catalog,
     company_contact,
     custom_contact,
     record,
     state,
-    stream_status,
     tombstone,
 )
 from unit_tests.conftest import totals_of, write, write_one_contact
 from unit_tests.fakes import FakeClientContacts, FakeCrm
+
+ONE_RECORD_BATCHES = ConfigBuilder().with_option(batch_max_records=1).build()
 
 
 class TestAppendDedup:
@@ -85,10 +89,9 @@ class TestAppendDedup:
     def test_given_a_phone_removed_at_the_source_when_written_then_the_client_contact_loses_it(
         self, client_contacts: FakeClientContacts
     ) -> None:
-        config = ConfigBuilder().only_client_contacts().build()
-        write_one_contact(config)
+        write_one_contact(CLIENT_CONTACTS_ONLY)
 
-        write(config, catalog(), [record(custom_contact("1", phones=[])), state(2)])
+        write(CLIENT_CONTACTS_ONLY, catalog(), [record(custom_contact("1", phones=[])), state(2)])
 
         [document] = client_contacts.by_key("1")
         assert (document["phone1"], document["phone2"]) == ("", "")
@@ -97,12 +100,11 @@ class TestAppendDedup:
         self, crm: FakeCrm, log_records: pytest.LogCaptureFixture
     ) -> None:
         # The CRM's edit cannot clear a phone: null is not a phone, nor is "".
-        config = ConfigBuilder().only_crm().build()
-        write_one_contact(config)
+        write_one_contact(CRM_ONLY)
         phone = crm.by_marker("1")[0]["phone"]
         without_phone = record(custom_contact("1", phones=[], last_name="King"))
 
-        write(config, catalog(), [without_phone, state(2)])
+        write(CRM_ONLY, catalog(), [without_phone, state(2)])
 
         [contact] = crm.by_marker("1")
         assert (contact["phone"], contact["last_name"]) == (phone, "King")
@@ -114,7 +116,6 @@ class TestAppendDedup:
     def test_given_changes_across_batches_when_written_then_the_last_one_wins(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
-        config = ConfigBuilder().with_option(batch_max_records=1).build()
         messages = [
             record(custom_contact("1")),
             record(custom_contact("1", first_name="Augusta")),
@@ -125,7 +126,7 @@ class TestAppendDedup:
             state(1),
         ]
 
-        write(config, catalog(), messages)
+        write(ONE_RECORD_BATCHES, catalog(), messages)
 
         assert crm.by_marker("1") == []
         assert client_contacts.by_key("1") == []
@@ -144,7 +145,7 @@ class TestAppendDedup:
     ) -> None:
         existing = crm.add(first_name="Ada", last_name="L.", email="ada1@example.com", notes="met at a fair")
 
-        write_one_contact(ConfigBuilder().only_crm().build())
+        write_one_contact(CRM_ONLY)
 
         assert list(crm.contacts) == [existing]
         assert crm.contacts[existing]["last_name"] == "Lovelace"
@@ -155,7 +156,7 @@ class TestAppendDedup:
     ) -> None:
         other = crm.add(first_name="Ada", email="ada1@example.com", notes="[source-id:99]")
 
-        write_one_contact(ConfigBuilder().only_crm().build())
+        write_one_contact(CRM_ONLY)
 
         assert crm.contacts[other]["notes"] == "[source-id:99]"
         assert len(crm.by_marker("1")) == 1
@@ -163,10 +164,9 @@ class TestAppendDedup:
     def test_given_a_marker_that_prefixes_another_then_each_key_finds_its_own_contact(
         self, crm: FakeCrm
     ) -> None:
-        config = ConfigBuilder().only_crm().build()
-        write(config, catalog(), [record(custom_contact("12")), record(custom_contact("123")), state(1)])
+        write(CRM_ONLY, catalog(), [record(custom_contact("12")), record(custom_contact("123")), state(1)])
 
-        write(config, catalog(), [tombstone("12"), state(2)])
+        write(CRM_ONLY, catalog(), [tombstone("12"), state(2)])
 
         assert crm.by_marker("12") == []
         assert len(crm.by_marker("123")) == 1
@@ -175,11 +175,10 @@ class TestAppendDedup:
         self, crm: FakeCrm
     ) -> None:
         crm.id_only = True
-        config = ConfigBuilder().only_crm().build()
-        write_one_contact(config)
+        write_one_contact(CRM_ONLY)
 
-        write(config, catalog(), [record(custom_contact("1", first_name="Augusta")), state(2)])
-        write(config, catalog(), [tombstone("1"), state(3)])
+        write(CRM_ONLY, catalog(), [record(custom_contact("1", first_name="Augusta")), state(2)])
+        write(CRM_ONLY, catalog(), [tombstone("1"), state(3)])
 
         assert crm.contacts == {}
         assert crm.count("POST", "/contacts") == 1
@@ -191,9 +190,9 @@ class TestAppendDedup:
             client_contacts.add(
                 name=f"Person {i}", integration_meta={"external_id": str(i), "sync_status": "active"}
             )
-        config = ConfigBuilder().only_client_contacts().build()
 
-        write(config, catalog(), [record(custom_contact(str(i))) for i in range(0, 250, 10)] + [state(1)])
+        contacts = [record(custom_contact(str(i))) for i in range(0, 250, 10)]
+        write(CLIENT_CONTACTS_ONLY, catalog(), [*contacts, state(1)])
 
         assert client_contacts.count("GET", "/contacts") == 3  # 250 documents, 100 a page
         assert client_contacts.count("PUT", "/contacts/<id>") == 25
@@ -232,7 +231,7 @@ class TestOverwrite:
             [
                 record(custom_contact("1")),
                 record(custom_contact("3")),
-                stream_status(AirbyteStreamStatus.COMPLETE),
+                COMPLETE,
             ],
         )
 

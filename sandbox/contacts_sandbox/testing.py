@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypedDict, Unpack
 
 import requests
 
@@ -63,6 +63,15 @@ class Startable(ABC):
         self.stop()
 
 
+class ResetChoices(TypedDict, total=False):
+    """What a reset sets; each one left out, or None, is the server's start value."""
+
+    seed: int | None
+    contacts: int | None
+    profile: str | None
+    readings: dict[str, str] | None
+
+
 class AdminClient:
     """The admin endpoints of one running sandbox, as methods, each answering the endpoint's JSON."""
 
@@ -79,18 +88,12 @@ class AdminClient:
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health")
 
-    def reset(
-        self,
-        seed: int | None = None,
-        contacts: int | None = None,
-        profile: str | None = None,
-        readings: dict[str, str] | None = None,
-    ) -> dict[str, Any]:
+    def reset(self, **choices: Unpack[ResetChoices]) -> dict[str, Any]:
         """Back to a seeded data set, with every API under the preset `profile` (default: the start
         preset and readings), then `readings` on top ({"crm.search_in": "body"})."""
-        given = (("seed", seed), ("contacts", contacts), ("profile", profile), ("readings", readings))
-        body = {key: value for key, value in given if value is not None}
-        return self._call("POST", "/reset", body)
+        return self._call(
+            "POST", "/reset", {key: value for key, value in choices.items() if value is not None}
+        )
 
     def readings(self) -> dict[str, str]:
         """Every point's reading in force: {"crm.search_in": "either", ...}."""

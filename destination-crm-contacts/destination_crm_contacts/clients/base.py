@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import requests
@@ -107,6 +107,13 @@ class Transport:
     fail_fast: bool = False
 
 
+class Payload(TypedDict, total=False):
+    """A request's query parameters and JSON body."""
+
+    params: Mapping[str, Any] | None
+    json: Mapping[str, Any] | None
+
+
 class TargetHttp:
     """Requests to one target API, with its session, auth, rate limit and error policy."""
 
@@ -165,45 +172,26 @@ class TargetHttp:
     def url(self, path: str) -> str:
         return f"{self._base_url}{path}"
 
-    def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Mapping[str, Any] | None = None,
-    ) -> requests.Response:
+    def send(self, method: str, path: str, **payload: Unpack[Payload]) -> requests.Response:
         """An idempotent request, retried on transient errors; a 4xx comes back to the caller."""
-        response = self._send(self._idempotent, method, path, params, json)
+        response = self._send(self._idempotent, method, path, payload)
         if response is None:  # only the `once` mode hands back lost answers
             raise TargetError(f"{self.name}: {method} {path} got no answer")
         return response
 
-    def send_once(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Mapping[str, Any] | None = None,
-    ) -> requests.Response | None:
+    def send_once(self, method: str, path: str, **payload: Unpack[Payload]) -> requests.Response | None:
         """A request that must not be repeated blindly: None when its answer was lost."""
-        return self._send(self._once, method, path, params, json)
+        return self._send(self._once, method, path, payload)
 
     def send_while_learning(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json: Mapping[str, Any] | None = None,
+        self, method: str, path: str, **payload: Unpack[Payload]
     ) -> requests.Response | None:
         """A request of a form being learnt: its answer, sent again (up to 3 times in all) past a
         lost answer or a 5xx other than 500, and never retried past a 500, which may be the refusal
         of a form the server does not read. None when every try was lost."""
         answer = None
         for _ in range(3):
-            answer = self._send(self._once, method, path, params, json)
+            answer = self._send(self._once, method, path, payload)
             if answer is not None and answer.status_code <= 500:
                 return answer
         return answer
@@ -213,15 +201,15 @@ class TargetHttp:
         client: HttpClient,
         method: str,
         path: str,
-        params: Mapping[str, Any] | None,
-        json: Mapping[str, Any] | None,
+        payload: Payload,
     ) -> requests.Response | None:
         """One request through the CDK's client: its retries, backoff and rate limit are the
         CDK's, with our error mapping, backoff strategy and budget."""
+        json = payload.get("json")
         try:
             with self._session.delete_body(json if method.upper() == "DELETE" else None):
                 _, response = client.send_request(
-                    method, self.url(path), request_kwargs={}, params=params, json=json
+                    method, self.url(path), request_kwargs={}, params=payload.get("params"), json=json
                 )
         except AirbyteTracedException as error:
             raise self._failure(method, path, error, self._handlers[client].last) from error

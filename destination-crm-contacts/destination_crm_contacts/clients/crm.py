@@ -10,7 +10,6 @@ learnt, so concurrent writes learn it once."""
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,6 +29,7 @@ from destination_crm_contacts.clients.crm_delete import CrmDeletes
 from destination_crm_contacts.clients.crm_readings import (
     EDIT_SPELLINGS,
     CrmReadings,
+    forms_to_send,
     learns_integer_phone,
     phone_form,
     search_words,
@@ -172,29 +172,20 @@ class CrmClient:
         spellings = self.readings.edit_spellings()
         refused: list[str] = []
         ignored: list[str] = []
-        # While the spelling is unknown, one answered with a bare 500 is retried only after the
-        # others were tried: a CRM may refuse the spelling it does not read so, and waiting out the
-        # retries of that one would never reach the other. An edit not taken changes nothing.
-        tries = deque((spelling, len(spellings) > 1) for spelling in spellings)
-        while tries:
-            spelling, once = tries.popleft()
+
+        def post(spelling: str, once: bool) -> requests.Response | None:
             id_name, fields_name = EDIT_SPELLINGS[spelling]
-            body = {id_name: contact_id, fields_name: changes}
+            send = self._http.send_while_learning if once else self._http.send
             try:
-                answer = (
-                    self._http.send_while_learning("POST", self._config.edit_path, json=body)
-                    if once
-                    else None
-                )
-                if answer is not None and answer.status_code == 500:
-                    tries.append((spelling, False))
-                    continue
-                if answer is not None and answer.status_code < 500:
-                    response = answer
-                else:
-                    response = self._http.send("POST", self._config.edit_path, json=body)
+                return send("POST", self._config.edit_path, json={id_name: contact_id, fields_name: changes})
             except StillFailingError as error:
                 raise StillFailingError(f"{error}{_phone_hint(changes)}") from error
+
+        # An edit not taken changes nothing.
+        for spelling, _, answer in forms_to_send(spellings, lambda spelling: post(spelling, True)):
+            id_name, fields_name = EDIT_SPELLINGS[spelling]
+            response = answer if answer is not None else post(spelling, False)
+            assert response is not None  # only a request sent once hands back a lost answer
             if response.status_code in _GONE:
                 # Only a server that read the id looks the contact up.
                 self.prove_path(self._config.edit_path, "crm.base_url and crm.edit_path")

@@ -5,7 +5,6 @@ the one that deletes is kept; a refused or unrouted form deletes nothing."""
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Callable
 
 import requests
@@ -13,7 +12,7 @@ from airbyte_cdk.models import FailureType
 
 from destination_crm_contacts.clients.answers import error_reason
 from destination_crm_contacts.clients.base import TargetError, TargetHttp
-from destination_crm_contacts.clients.crm_readings import CrmReadings
+from destination_crm_contacts.clients.crm_readings import CrmReadings, forms_to_send
 from destination_crm_contacts.config import CrmConfig
 
 _PATH_SETTINGS = "crm.base_url and crm.contacts_path"
@@ -51,22 +50,12 @@ class CrmDeletes:
         one says so."""
         answers, gone = [], False
         places = self.readings.delete_places()
-        # While the place is unknown, a form answered with a bare 500 is retried only after the
-        # others were tried: a CRM may refuse a delete without the id where it looks for it so,
-        # and waiting out the retries of that form would never reach the one it reads.
-        tries = deque((place, len(places) > 1) for place in places)
-        while tries:
-            place, once = tries.popleft()
+        for place, once, answer in forms_to_send(
+            places, lambda place: self._http_delete(place, contact_id, True)
+        ):
             if gone and not once:
                 break  # a form that read the id found no contact: the one answering 500 did not read it
-            answer = self._http_delete(place, contact_id, once=True) if once else None
-            if answer is not None and answer.status_code == 500:
-                tries.append((place, False))
-                continue
-            if answer is not None and answer.status_code < 500:
-                response = answer
-            else:
-                response = self._delete_at(place, contact_id)
+            response = answer if answer is not None else self._delete_at(place, contact_id)
             if response.ok:
                 self._proven.add(self._config.contacts_path)
                 self.readings.learn_delete(place)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 
@@ -38,6 +39,26 @@ EDIT_SPELLINGS = {
 DELETE_PLACES = ("body", "query", "path")
 PHONE_FORMS = ("text", "integer")
 
+Form = TypeVar("Form")
+
+
+def forms_to_send(
+    forms: Sequence[Form], send_once: Callable[[Form], requests.Response | None]
+) -> Iterator[tuple[Form, bool, requests.Response | None]]:
+    """Each form in turn, whether it was sent once, and the answer to keep (None: send it with
+    retries). While the form is unknown, each is sent once first, and one answered with a bare 500
+    comes again only after the others were tried: a CRM may refuse a form it does not read so, and
+    waiting out the retries of that one would never reach the one it reads."""
+    tries = deque((form, len(forms) > 1) for form in forms)
+    while tries:
+        form, once = tries.popleft()
+        answer = send_once(form) if once else None
+        if answer is not None and answer.status_code == 500:
+            tries.append((form, False))
+        else:
+            yield form, once, answer if answer is not None and answer.status_code < 500 else None
+
+
 # Words of a refusal that says the phone must be a number.
 _NUMBER_WORDS = re.compile(r"\b(integer|int|number|numeric|digits)\b", re.IGNORECASE)
 
@@ -53,14 +74,15 @@ class Learnt:
     edit_name: str | None = None
 
     def describe(self) -> str:
-        parts = [
-            f"search filters in {_SEARCH_WORDS.get(self.search_in or '', 'an unknown place')}",
-            f"edit spelled {_spelling_words(self.edit_spelling)}",
-            f"phone as {self.phone_as or 'text (no refusal seen)'}",
-            f"delete id in {_DELETE_WORDS.get(self.delete_id_in or '', 'an unknown place')}",
-            f"an edited name {_NAME_WORDS.get(self.edit_name or '', 'not learnt')}",
-        ]
-        return ", ".join(parts)
+        return ", ".join(
+            (
+                f"search filters in {_SEARCH_WORDS.get(self.search_in or '', 'an unknown place')}",
+                f"edit spelled {_spelling_words(self.edit_spelling)}",
+                f"phone as {self.phone_as or 'text (no refusal seen)'}",
+                f"delete id in {_DELETE_WORDS.get(self.delete_id_in or '', 'an unknown place')}",
+                f"an edited name {_NAME_WORDS.get(self.edit_name or '', 'not learnt')}",
+            )
+        )
 
 
 _SEARCH_WORDS = {

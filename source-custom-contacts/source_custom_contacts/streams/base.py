@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from abc import abstractmethod
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+from airbyte_cdk.models import SyncMode
 
 from source_custom_contacts.auth import Clock
 from source_custom_contacts.client import ApiClient
-from source_custom_contacts.reading.checkpoint import Cadence, Position, ReadRun
+from source_custom_contacts.reading.checkpoint import COMPLETE, Cadence, Checkpoint, Position, ReadRun
 from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.progress import ReadProgress
-from source_custom_contacts.reading.stream import CheckpointedStream
+from source_custom_contacts.reading.stream import CheckpointedStream, ReadItem
+
+Since = TypeVar("Since")
 
 
 @cache
@@ -67,3 +72,37 @@ class ApiStream(CheckpointedStream):
     # The base class caches this per instance with lru_cache; load_schema already reads each file once.
     def get_json_schema(self) -> Mapping[str, Any]:  # type: ignore[override]
         return load_schema(self.schema_file)
+
+
+class ContactsStream(ApiStream, Generic[Since]):
+    """A contacts list read whole, or incrementally from the time its state keeps under
+    `state_key` (`_since`, None without one); each read's state is its start less the lookback."""
+
+    name = "contacts"
+    primary_key = "id"
+    state_key: str
+
+    def __init__(self, paging: Paging, lookback_window_seconds: int) -> None:
+        super().__init__(paging)
+        self._lookback = lookback_window_seconds
+        self._since: Since | None = None
+
+    def _accept(self, value: dict[str, Any]) -> MutableMapping[str, Any]:
+        self._since = None
+        if self.state_key not in value:
+            return value  # a first read's checkpoint, or a full refresh's
+        return self._accept_since(value)
+
+    @abstractmethod
+    def _accept_since(self, value: dict[str, Any]) -> MutableMapping[str, Any]:
+        """A saved incremental state, which sets `_since`, as the stream keeps it."""
+
+    def _read_items(self, sync_mode: SyncMode) -> Iterator[ReadItem]:
+        if sync_mode != SyncMode.incremental and self._state == COMPLETE:
+            yield Checkpoint(COMPLETE, final=True)  # read whole by an earlier attempt
+            return
+        yield from self._read_contacts(sync_mode == SyncMode.incremental)
+
+    @abstractmethod
+    def _read_contacts(self, incremental: bool) -> Iterator[ReadItem]:
+        """The read, ending with its final checkpoint."""

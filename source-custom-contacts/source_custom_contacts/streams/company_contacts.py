@@ -15,8 +15,6 @@ from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from datetime import datetime
 from typing import Any
 
-from airbyte_cdk.models import SyncMode
-
 from source_custom_contacts.client import ApiClient
 from source_custom_contacts.dates import less_lookback, parse_time, rfc3339
 from source_custom_contacts.errors import malformed_response
@@ -26,7 +24,7 @@ from source_custom_contacts.reading.page_size import ServedPageSize
 from source_custom_contacts.reading.pages import Page
 from source_custom_contacts.reading.saved_state import MILLISECONDS_FROM, unreadable_state, warn_if_ahead
 from source_custom_contacts.reading.stream import ReadItem
-from source_custom_contacts.streams.base import ApiStream, Paging
+from source_custom_contacts.streams.base import ContactsStream, Paging
 
 CURSOR = "updated_at"
 ENVELOPE = '{"data": [...], "currentPage": n, "totalPages": n}'
@@ -58,35 +56,25 @@ def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-class CompanyContacts(ApiStream):
-    name = "contacts"
-    primary_key = "id"
+class CompanyContacts(ContactsStream[datetime]):
     cursor_field = CURSOR
+    state_key = CURSOR
     schema_file = "company_contacts"
     path = "/api/v1/contacts"
 
     def __init__(self, paging: Paging, search: str | None, lookback_window_seconds: int) -> None:
-        super().__init__(paging)
+        super().__init__(paging, lookback_window_seconds)
         self._search = search
         self.searching = bool(search)
-        self._lookback = lookback_window_seconds
-        self._since: datetime | None = None
 
-    def _accept(self, value: dict[str, Any]) -> MutableMapping[str, Any]:
-        self._since = None
-        if CURSOR not in value:
-            return value  # a first read's checkpoint, or a full refresh's
+    def _accept_since(self, value: dict[str, Any]) -> MutableMapping[str, Any]:
         saved = value.get(CURSOR)
         self._since = parse_time(saved)
         if self._since is None:
             raise unreadable_state(self.name, value, '{"updated_at": "<RFC 3339 time>"}', _why(saved))
         return value
 
-    def _read_items(self, sync_mode: SyncMode) -> Iterator[ReadItem]:
-        incremental = sync_mode == SyncMode.incremental
-        if not incremental and self._state == COMPLETE:
-            yield Checkpoint(COMPLETE, final=True)  # read whole by an earlier attempt
-            return
+    def _read_contacts(self, incremental: bool) -> Iterator[ReadItem]:
         resume = Position.of(self._state)
         started = self._started(resume)
         next_start = less_lookback(started, self._lookback)

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Generator, Iterator, MutableMapping
 from typing import Any
 
-from airbyte_cdk.models import SyncMode
-
 from source_custom_contacts.dates import from_unix, less_lookback, rfc3339
 from source_custom_contacts.errors import malformed_response
 from source_custom_contacts.normalize import UPDATED_AT, normalize_page
@@ -25,36 +23,23 @@ from source_custom_contacts.reading.full_read import read_every_page
 from source_custom_contacts.reading.pages import Page
 from source_custom_contacts.reading.saved_state import unix_seconds, warn_if_ahead
 from source_custom_contacts.reading.stream import ReadItem
-from source_custom_contacts.streams.base import ApiStream, Paging
+from source_custom_contacts.streams.base import ContactsStream
 
 STATE_KEY = "timestamp"
 # A page's warning names at most this many ids: the log stays readable on a page of a thousand.
 MAX_IDS_LOGGED = 10
 
 
-class CustomContacts(ApiStream):
-    name = "contacts"
-    primary_key = "id"
+class CustomContacts(ContactsStream[int]):
     cursor_field = UPDATED_AT
+    state_key = STATE_KEY
     schema_file = "custom_contacts"
 
-    def __init__(self, paging: Paging, lookback_window_seconds: int) -> None:
-        super().__init__(paging)
-        self._lookback = lookback_window_seconds
-        self._since: int | None = None
-
-    def _accept(self, value: dict[str, Any]) -> MutableMapping[str, Any]:
-        self._since = None
-        if STATE_KEY not in value:
-            return value  # a first read's checkpoint, or a full refresh's
+    def _accept_since(self, value: dict[str, Any]) -> MutableMapping[str, Any]:
         self._since = unix_seconds(self.name, value, STATE_KEY)
         return {STATE_KEY: self._since, **ListEnd.of(value).as_state()}
 
-    def _read_items(self, sync_mode: SyncMode) -> Iterator[ReadItem]:
-        incremental = sync_mode == SyncMode.incremental
-        if not incremental and self._state == COMPLETE:
-            yield Checkpoint(COMPLETE, final=True)  # read whole by an earlier attempt
-            return
+    def _read_contacts(self, incremental: bool) -> Iterator[ReadItem]:
         resume = None if incremental and self._since is not None else Position.of(self._state)
         started = self._started(resume)
         next_start = less_lookback(started, self._lookback)

@@ -91,8 +91,8 @@ class DeltaPage(_CustomPage):
         self._updated: list[RecordBuilder] = []
         self._deleted: list[str] = []
 
-    def with_updated(self, record: RecordBuilder) -> DeltaPage:
-        self._updated.append(record)
+    def with_updated(self, *contact_ids: str) -> DeltaPage:
+        self._updated.extend(contact(contact_id) for contact_id in contact_ids)
         return self
 
     def with_deleted(self, contact_id: str) -> DeltaPage:

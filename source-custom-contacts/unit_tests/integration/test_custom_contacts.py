@@ -234,7 +234,7 @@ class TestIncremental(TestCase):
         given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("7")).with_deleted("8").with_deleted("9").build(),
+            DeltaPage().with_updated("7").with_deleted("8").with_deleted("9").build(),
         )
 
         output = _read_incremental(_SINCE)
@@ -259,8 +259,8 @@ class TestIncremental(TestCase):
         given_delta_pages(
             http_mocker,
             _SINCE - 1,
-            DeltaPage().with_updated(contact("1")).with_updated(contact("3")).with_deleted("5"),
-            DeltaPage().with_updated(contact("2")),
+            DeltaPage().with_updated("1", "3").with_deleted("5"),
+            DeltaPage().with_updated("2"),
         )
         _given_nothing_changed_since(http_mocker)
 
@@ -279,20 +279,20 @@ class TestIncremental(TestCase):
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
             [
-                DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_more().build(),
-                DeltaPage().with_updated(contact("1")).with_updated(contact("3")).with_more().build(),
+                DeltaPage().with_updated("1", "2").with_more().build(),
+                DeltaPage().with_updated("1", "3").with_more().build(),
             ],
         )
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=2).build(),
             [
-                DeltaPage().with_updated(contact("4")).with_updated(contact("2")).build(),
-                DeltaPage().with_updated(contact("4")).with_updated(contact("2")).build(),
+                DeltaPage().with_updated("4", "2").build(),
+                DeltaPage().with_updated("4", "2").build(),
             ],
         )
         http_mocker.get(
             RequestBuilder.delta(NOW - 1, page=1).build(),
-            [DeltaPage().with_updated(contact("2")).build(), DeltaPage().build()],
+            [DeltaPage().with_updated("2").build(), DeltaPage().build()],
         )
 
         output = _read_incremental(_SINCE)
@@ -306,7 +306,7 @@ class TestIncremental(TestCase):
         given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_more().build(),
+            DeltaPage().with_updated("1", "2").with_more().build(),
         )
         http_mocker.get(RequestBuilder.delta(_SINCE - 1, page=2).build(), error_response(404))
 

@@ -102,7 +102,7 @@ class TestEmptyPagesThatSayMore(TestCase):
     ):
         given_token(http_mocker)
         given_delta_pages(
-            http_mocker, _SINCE - 1, DeltaPage(), DeltaPage().with_updated(contact("7")).with_deleted("8")
+            http_mocker, _SINCE - 1, DeltaPage(), DeltaPage().with_updated("7").with_deleted("8")
         )
         http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
 
@@ -129,7 +129,7 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("1")).with_updated(contact("7")).with_deleted("7").build(),
+            DeltaPage().with_updated("1", "7").with_deleted("7").build(),
         )
 
         output = _read_incremental(_SINCE)
@@ -146,8 +146,8 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         given_delta_pages(
             http_mocker,
             _SINCE - 1,
-            DeltaPage().with_updated(contact("1")).with_updated(contact("2")).with_deleted("7"),
-            DeltaPage().with_updated(contact("7")),
+            DeltaPage().with_updated("1", "2").with_deleted("7"),
+            DeltaPage().with_updated("7"),
         )
         http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
 
@@ -166,12 +166,12 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         given_delta_pages(
             http_mocker,
             _SINCE - 1,
-            DeltaPage().with_updated(contact("7")).with_updated(contact("2")),
-            DeltaPage().with_updated(contact("3")).with_deleted("7"),
+            DeltaPage().with_updated("7", "2"),
+            DeltaPage().with_updated("3").with_deleted("7"),
         )
         http_mocker.get(
             RequestBuilder.delta(NOW - 1, page=1).build(),
-            DeltaPage().with_updated(contact("7")).with_deleted("7").build(),
+            DeltaPage().with_updated("7").with_deleted("7").build(),
         )
 
         output = _read_incremental(_SINCE)
@@ -189,7 +189,7 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         given_contact_pages(http_mocker, ["1", "2"], ["3"])
         http_mocker.get(
             RequestBuilder.delta(NOW - 1, page=1).build(),
-            DeltaPage().with_updated(contact("9")).with_deleted("9").build(),
+            DeltaPage().with_updated("9").with_deleted("9").build(),
         )
 
         output = _read_in_full()

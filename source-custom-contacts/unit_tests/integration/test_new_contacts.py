@@ -19,7 +19,7 @@ from unit_tests.integration.helpers import (
     record_ids,
 )
 from unit_tests.integration.request_builder import RequestBuilder
-from unit_tests.integration.response_builder import DeltaPage, contact
+from unit_tests.integration.response_builder import DeltaPage
 
 _SINCE = NOW - 3600  # the state of an incremental read
 
@@ -37,7 +37,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
         # Six contacts at the last read; since then 2 was updated, 3 deleted and 7 created, which
         # this delta leaves out. The tail starts past the six, less the two the delta names and a page.
         given_token(http_mocker)
-        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated(contact("2")).with_deleted("3"))
+        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated("2").with_deleted("3"))
         given_contact_pages(http_mocker, ["5", "6"], ["2", "7"], first=2)
 
         output = _read_incremental({"contacts": 6, "last_id": "6"})
@@ -58,7 +58,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
         given_token(http_mocker)
         http_mocker.get(
             RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated(contact("2")).with_updated(contact("7")).build(),
+            DeltaPage().with_updated("2", "7").build(),
         )
 
         output = _read_incremental({"contacts": 6, "last_id": "6"})
@@ -73,7 +73,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
     ):
         # A state of an earlier version of this source: where new contacts are is unknown.
         given_token(http_mocker)
-        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated(contact("2")))
+        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated("2"))
         given_contact_pages(http_mocker, ["1", "2"])
 
         output = _read_incremental({})
@@ -93,7 +93,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
     ):
         # 5 and 6 ended the list and did not change, yet the tail holds neither: a reshuffled list.
         given_token(http_mocker)
-        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated(contact("2")))
+        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated("2"))
         given_contact_pages(http_mocker, ["5", "8"], ["9", "3"], ["7", "1"])
 
         output = _read_incremental({"contacts": 6, "last_id": "6", "last_ids": ["5", "6"]})
