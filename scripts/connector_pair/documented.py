@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 Fields = dict[str, str | None]
@@ -23,6 +24,16 @@ KNOWN_GAPS: dict[str, dict[str, str]] = {
 }
 LAST_NAME_KEPT = "a CRM that sets the first name alone on an edit of name cannot change a last name"
 NOT_CLEARED = "Client Contacts takes neither '' nor null, and its PUT merges: a field cannot be emptied"
+
+
+@dataclass
+class Pair:
+    """A source record and the target's document for it, with the fields each gives to compare."""
+
+    record: Mapping[str, Any]
+    document: Mapping[str, Any]
+    want: Fields
+    have: Fields
 
 
 def integer_phone(phone: str | None) -> str | None:
@@ -41,15 +52,10 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def crm_by_reading(
-    written_under: Sequence[Mapping[str, str]],
-    record: Mapping[str, Any],
-    document: Mapping[str, Any],
-    want: Fields,
-    have: Fields,
-) -> dict[str, str]:
+def crm_by_reading(written_under: Sequence[Mapping[str, str]], pair: Pair) -> dict[str, str]:
     """Adjusts the CRM's expected and held fields to the readings it was written under; answers
     the fields whose difference the destination documents under them, with why."""
+    want, have = pair.want, pair.have
     gaps: dict[str, str] = {}
     if _served(written_under, "crm.phone", "integer"):
         # Phones written as text under another reading, or as digits under this one, compare by
@@ -58,25 +64,19 @@ def crm_by_reading(
     if _served(written_under, "crm.edit_name", "first_name"):
         del want["name"], have["name"]
         for name in ("first_name", "last_name"):
-            want[name], have[name] = _text(record.get(name)), _text(document.get(name))
+            want[name], have[name] = _text(pair.record.get(name)), _text(pair.document.get(name))
         gaps["last_name"] = LAST_NAME_KEPT
     return gaps
 
 
-def client_contacts_by_reading(
-    written_under: Sequence[Mapping[str, str]],
-    record: Mapping[str, Any],
-    document: Mapping[str, Any],
-    want: Fields,
-    have: Fields,
-) -> dict[str, str]:
+def client_contacts_by_reading(written_under: Sequence[Mapping[str, str]], pair: Pair) -> dict[str, str]:
     cannot_clear = any(
         readings.get("client_contacts.empty_strings") == "refused"
         and readings.get("client_contacts.nulls") == "refused"
         and readings.get("client_contacts.put") == "merges"
         for readings in written_under
     )
-    return {name: NOT_CLEARED for name in want} if cannot_clear else {}
+    return {name: NOT_CLEARED for name in pair.want} if cannot_clear else {}
 
 
 BY_READING = {"crm": crm_by_reading, "client_contacts": client_contacts_by_reading}

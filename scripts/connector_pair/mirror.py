@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from connector_pair.documented import BY_READING, gap_reason
+from connector_pair.documented import BY_READING, Pair, gap_reason
 
 MARKER = re.compile(r"\[source-id:([^\]]+)\]")
 
@@ -249,7 +249,7 @@ def compare(
             continue
         want = shape.expected(record)
         have = shape.stored(documents_of_key[0])
-        documented = BY_READING[target](written_under, record, documents_of_key[0], want, have)
+        documented = BY_READING[target](written_under, Pair(record, documents_of_key[0], want, have))
         changed = {
             name: (have.get(name), value) for name, value in want.items() if _differs(have.get(name), value)
         }
