@@ -29,12 +29,12 @@ Scenario = Callable[[Bench], tuple[Section, ...]]
 
 # In report order. A scenario may fill more than one section.
 SCENARIOS: dict[str, tuple[str, Scenario]] = {
-    "source_read": ("1-2. Source against the floor and its peers", source_read.measure),
-    "latency": ("3. Source under latency", latency.measure),
-    "incremental": ("4. Incremental cost", incremental.measure),
+    "source_read": ("1-2. Source against the floor and its peers", source_read.SourceRead.on),
+    "latency": ("3. Source under latency", latency.Latency.on),
+    "incremental": ("4. Incremental cost", incremental.Incremental.on),
     "destination": ("5. Destination throughput", destination.measure),
-    "memory": ("6. Memory", memory.measure),
-    "checkpoints": ("7. Checkpoints and resumed reads", checkpoints.measure),
+    "memory": ("6. Memory", memory.Memory.on),
+    "checkpoints": ("7. Checkpoints and resumed reads", checkpoints.Checkpoints.on),
 }
 
 

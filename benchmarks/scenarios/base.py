@@ -17,6 +17,13 @@ from benchmarks.runner import ChildRun
 
 
 class Scenario:
+    # The field of `Sizes` that says how many contacts the scenario needs.
+    size: str
+
+    @classmethod
+    def on(cls, bench: Bench) -> tuple[Section, ...]:
+        return cls(bench, getattr(bench.sizes, cls.size)).measure()
+
     def __init__(self, bench: Bench, contacts: int) -> None:
         self.bench = bench
         self.contacts = contacts

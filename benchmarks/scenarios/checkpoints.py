@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import configs
-from benchmarks.context import Bench
 from benchmarks.results import Section, at_most
 from benchmarks.sandbox import route_count
 from benchmarks.scenarios.base import Scenario
@@ -19,11 +18,9 @@ FAILS_AT = 0.9
 PROGRAM = [configs.PYTHON, "-m", "benchmarks.checkpointed_source"]
 
 
-def measure(bench: Bench) -> tuple[Section, ...]:
-    return Checkpoints(bench, bench.sizes.source_read).measure()
-
-
 class Checkpoints(Scenario):
+    size = "source_read"
+
     def run(self) -> None:
         config = configs.source_config(self.bench.sandbox_url, page_size=PAGE_SIZE)
         # Alternating, so that whatever else the machine does weighs on both alike.

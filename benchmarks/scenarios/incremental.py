@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from benchmarks import configs, subjects
-from benchmarks.context import Bench
 from benchmarks.plots import BarChart
 from benchmarks.results import Section, at_most
 from benchmarks.runner import ChildRun
@@ -20,11 +19,9 @@ CHURN_SHARE = 0.01
 FAR_BELOW_FULL = 5 * CHURN_SHARE
 
 
-def measure(bench: Bench) -> tuple[Section, ...]:
-    return Incremental(bench, bench.sizes.incremental_base).measure()
-
-
 class Incremental(Scenario):
+    size = "incremental_base"
+
     def run(self) -> None:
         admin, contacts = self.bench.admin, self.contacts
         # No lookback: the window exists for clock skew, and here both clocks are one.

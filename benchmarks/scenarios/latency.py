@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from benchmarks import configs, subjects
-from benchmarks.context import Bench
 from benchmarks.plots import BarChart
 from benchmarks.results import Section, at_least
 from benchmarks.sandbox import RateWatch, status_count, total_requests
@@ -16,11 +15,9 @@ PAGE_SIZE = 100
 # up to the default `concurrent_requests`, with no `max_requests_per_second`.
 
 
-def measure(bench: Bench) -> tuple[Section, ...]:
-    return Latency(bench, bench.sizes.latency_read).measure()
-
-
 class Latency(Scenario):
+    size = "latency_read"
+
     def run(self) -> None:
         bench, admin = self.bench, self.bench.admin
         admin.set_faults("custom", latency_ms=LATENCY_MS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from benchmarks import configs, records, subjects
-from benchmarks.context import Bench
 from benchmarks.plots import BarChart
 from benchmarks.results import Section, at_most
 from benchmarks.scenarios.base import Scenario
@@ -16,11 +15,9 @@ DESTINATION_TARGET = "client_contacts"
 MIB = 1024 * 1024
 
 
-def measure(bench: Bench) -> tuple[Section, ...]:
-    return Memory(bench, bench.sizes.memory_small).measure()
-
-
 class Memory(Scenario):
+    size = "memory_small"
+
     def run(self) -> None:
         bench = self.bench
         self.counts = (bench.sizes.memory_small, bench.sizes.memory_large)

@@ -12,11 +12,9 @@ from benchmarks.scenarios.base import Scenario
 PAGE_SIZE = 1000
 
 
-def measure(bench: Bench) -> tuple[Section, ...]:
-    return SourceRead(bench, bench.sizes.source_read).measure()
-
-
 class SourceRead(Scenario):
+    size = "source_read"
+
     def run(self) -> None:
         bench, url = self.bench, self.bench.sandbox_url
         commands = {
