@@ -30,6 +30,8 @@ class Scenario:
         self.runs: dict[str, ChildRun] = {}
         # The records each run should emit, where the scenario counts them.
         self._expected: dict[str, int] = {}
+        # Runs arranged to fail: their failure is the measurement, not a note.
+        self._meant_to_fail: set[str] = set()
 
     def measure(self) -> tuple[Section, ...]:
         self.bench.reset(self.contacts)
@@ -53,9 +55,12 @@ class Scenario:
         *,
         expected: int | None = None,
         stdin: Path | None = None,
+        meant_to_fail: bool = False,
     ) -> ChildRun:
         """Runs one program in `folder` (from `bench.workdir`), kept under `label`."""
         run = self.runs[label] = self.bench.run(argv, folder, stdin=stdin)
+        if meant_to_fail:
+            self._meant_to_fail.add(label)
         if expected is not None:
             self._expected[label] = expected
         return run
@@ -78,5 +83,5 @@ class Scenario:
             + (f" (expected {self._expected[label]:,})" if label in self._expected else "")
             + f"; {run.describe_failure()}"
             for label, run in self.runs.items()
-            if not self.emitted_all(label)
+            if not self.emitted_all(label) and label not in self._meant_to_fail
         ]

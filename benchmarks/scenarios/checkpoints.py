@@ -40,7 +40,10 @@ class Checkpoints(Scenario):
         admin.reset_stats()
         folder = self.bench.workdir("checkpoints-failed")
         failed = self.program(
-            "failed at 90%", self._read(folder, config, ["--no-retries"], incremental=True), folder
+            "failed at 90%",
+            self._read(folder, config, ["--no-retries"], incremental=True),
+            folder,
+            meant_to_fail=True,
         )
         self.failed_pages = route_count(admin.stats(), "custom", "GET", "/contacts")
         admin.clear_faults()
@@ -103,6 +106,7 @@ class Checkpoints(Scenario):
                 f"{self.resumed_pages:,}"
             ),
             checks={
+                "the first attempt failed, as arranged": not self.runs["failed at 90%"].ok,
                 "the resumed read finished": self.runs["resumed"].ok,
                 "every contact was read across the two attempts": (
                     self.runs["failed at 90%"].records + self.runs["resumed"].records >= self.contacts
