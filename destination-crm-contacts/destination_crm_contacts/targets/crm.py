@@ -62,6 +62,10 @@ class CrmTarget(CrmListing, Target[Known]):
         # again (`_prove_listing`), and so does `managed_keys`.
         self._listing_unproven = False
         self._listing_asked_again = False
+        # Whether the index holds every managed contact, so that a key it lacks needs no search:
+        # only when the sync began with none (an empty listing cannot be capped) and the index
+        # came from `_prove_listing`, which adds each contact this sync wrote.
+        self._index_whole = False
         # What this sync wrote or found by marker, by key, to prove a later listing complete and
         # to carry into the index it gives (kept only while `_listing_unproven`).
         self._marked: KeyIndex[Known] = KeyIndex()
@@ -148,7 +152,10 @@ class CrmTarget(CrmListing, Target[Known]):
 
     def delete(self, key: str) -> Outcome:
         known = self._listed_as(key)
-        found = [known.id] if known else [contact.id for contact in self._search_marker(key)]
+        if known is not None or self._index_whole:
+            found = [known.id] if known else []
+        else:
+            found = [contact.id for contact in self._search_marker(key)]
         if not found:
             if not self._dry_run:
                 # "No such contact" from a path that has only ever answered 404 proves nothing.
@@ -171,7 +178,7 @@ class CrmTarget(CrmListing, Target[Known]):
 
     def _find(self, key: str) -> Known | None:
         listed = self._listed_as(key)
-        if listed is not None:
+        if listed is not None or self._index_whole:
             return listed
         found = self._search_marker(key)
         if not found:
@@ -182,7 +189,8 @@ class CrmTarget(CrmListing, Target[Known]):
 
     def _listed_as(self, key: str) -> Known | None:
         """The contact the listing shows for this key. A key the listing lacks is searched for all
-        the same: a CRM may cap its answers silently, and a capped listing looks whole."""
+        the same, unless the index is whole: a CRM may cap its answers silently, and a capped
+        listing looks whole."""
         if self._index is None:
             return None
         with self._lock:

@@ -42,6 +42,7 @@ class CrmListing:
     _unlisted: str | None
     _listing_unproven: bool
     _listing_asked_again: bool
+    _index_whole: bool
 
     def _learn(self, answer: SearchAnswer) -> None:
         raise NotImplementedError
@@ -114,6 +115,8 @@ class CrmListing:
             self._marked.close()
             self._listing_unproven = False
             self._unlisted = None
+            # The sync began with no managed contact: the index holds each one written since.
+            self._index_whole = True
         self._logger.info(
             f"crm: a search for the marker prefix lists the contacts this sync created; "
             f"{len(listed)} contacts carry a source-id marker, and the rest are looked up in that index"
