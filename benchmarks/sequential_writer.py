@@ -3,8 +3,9 @@
 It writes contacts into an empty target the way our destination does, request for request:
 - CRM: one search for every contact holding a `[source-id:` marker (to know the managed ones),
   then per contact a search by email (a contact to adopt?) and a create with the marker in notes;
-  under the `strict` profile, where no search lists, a search by the contact's marker instead of
-  the first one;
+  under the `strict` profile, where no search lists and an answer is a contact's id alone, a
+  search by the contact's marker and the create (an id does not show whether the contact it
+  names is marked, so a search by email could adopt nothing);
 - Client Contacts: the pages of the collection (to know the managed ones), then one create per
   contact with its source id in `integration_meta.external_id`.
 """
@@ -36,7 +37,8 @@ def write(
 def _write_crm(
     session: requests.Session, base: str, contacts: Iterable[dict[str, Any]], *, strict: bool
 ) -> float:
-    """Under `strict` the CRM cannot list its managed contacts: each costs a search by its marker."""
+    """Under `strict` the CRM cannot list its managed contacts, and answers ids alone: each costs a
+    search by its marker instead of one by its email."""
     session.headers["x-api-key"] = CRM_KEY
     started = time.perf_counter()
     if not strict:
@@ -50,7 +52,8 @@ def _write_crm(
             _found(
                 session.get(f"{base}/contacts", params={"searchby": "notes", "search": marker}, timeout=30)
             )
-        _found(session.get(f"{base}/contacts", params={"searchby": "email", "search": email}, timeout=30))
+        else:
+            _found(session.get(f"{base}/contacts", params={"searchby": "email", "search": email}, timeout=30))
         _ok(session.post(f"{base}/contacts", json=crm_create_body(contact), timeout=30))
     return time.perf_counter() - started
 

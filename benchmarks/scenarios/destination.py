@@ -147,8 +147,9 @@ def measure(bench: Bench) -> tuple[Section, ...]:
         f"timed on {sample:,} upserts and scaled, its time being linear in their number. Rate-limited "
         f"runs: requests_per_second={RATE_LIMIT} in the destination, 429 beyond {SANDBOX_RATE_LIMIT} in "
         "the sandbox; the rate counts from the first request to the last, sampled every 50 ms. Both "
-        "sandbox profiles: under `strict` the CRM cannot list its contacts, so each costs one more "
-        "search. Where the sandbox's own CPU reached "
+        "sandbox profiles: under `strict` the CRM cannot list its contacts and answers ids alone, so "
+        "each is searched by its marker, and by email by neither writer (an id cannot show a contact "
+        "to adopt). Where the sandbox's own CPU reached "
         f"{SANDBOX_SATURATED:.0%} of the wall time it was the bottleneck, and no ratio is given."
     )
     section.plot = BarChart(
