@@ -226,7 +226,7 @@ class TestListingProof:
 
         assert [c["notes"] for c in crm.contacts.values()] == ["[source-id:2]"]
 
-    def test_given_an_empty_crm_that_lists_then_its_first_create_proves_a_whole_index_and_no_marker_is_searched_after(
+    def test_given_an_empty_crm_that_lists_then_after_its_first_create_no_marker_is_searched(
         self, crm: FakeCrm
     ) -> None:
         write_contacts("1", "2", "3", "4", max_concurrent_requests=1)
