@@ -65,9 +65,13 @@ _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def _error_mapping(target: str, *, retry_unsafe: bool, fail_fast: bool = False) -> dict[Any, ErrorResolution]:
+def _error_mapping(
+    target: str, *, retry_unsafe: bool, fail_fast: bool = False, learning: bool = False
+) -> dict[Any, ErrorResolution]:
     """`fail_fast` (check): a timeout, a dropped connection or a 5xx fails at once, since the CDK's
-    backoff between tries would take longer than a check may; a 429 is still waited out."""
+    backoff between tries would take longer than a check may; a 429 is still waited out.
+    `learning`: a bare 500 comes back to the caller, who may be trying a form the server refuses
+    so."""
     retry = ErrorResolution(ResponseAction.RETRY, FailureType.transient_error)
     lost = ErrorResolution(ResponseAction.IGNORE, FailureType.transient_error)
     if fail_fast:
@@ -82,6 +86,8 @@ def _error_mapping(target: str, *, retry_unsafe: bool, fail_fast: bool = False) 
         mapping[error] = retry if retry_unsafe else lost
     mapping[408] = retry if retry_unsafe else lost
     mapping[429] = ErrorResolution(ResponseAction.RATE_LIMITED, FailureType.transient_error)
+    if learning:
+        mapping[500] = caller_decides
     # 401 and 403 come back to `TargetHttp`, which fails with its own message: the CDK's FAIL
     # would log the request's body, a contact's personal data.
     return mapping
@@ -144,10 +150,13 @@ class TargetHttp:
         http_logger = logger.getChild("http")
         quiet_http_logs(logger, http_logger)
 
-        def client(retry_unsafe: bool) -> HttpClient:
+        def client(retry_unsafe: bool, learning: bool = False) -> HttpClient:
+            mapping = _error_mapping(
+                name, retry_unsafe=retry_unsafe, fail_fast=transport.fail_fast, learning=learning
+            )
             handler = RecordingErrorHandler(
                 logger,
-                error_mapping=_error_mapping(name, retry_unsafe=retry_unsafe, fail_fast=transport.fail_fast),
+                error_mapping=mapping,
                 max_retries=transport.max_retries,
                 # The CDK's bound on one request's retries in time, beyond the bound on its waits
                 # for Retry-After: that one fails first, with its own message.
@@ -168,33 +177,30 @@ class TargetHttp:
         self._handlers: dict[HttpClient, RecordingErrorHandler] = {}
         self._idempotent = client(retry_unsafe=True)
         self._once = client(retry_unsafe=False)
+        self._learning = client(retry_unsafe=True, learning=True)
 
     def url(self, path: str) -> str:
         return f"{self._base_url}{path}"
 
     def send(self, method: str, path: str, **payload: Unpack[Payload]) -> requests.Response:
         """An idempotent request, retried on transient errors; a 4xx comes back to the caller."""
-        response = self._send(self._idempotent, method, path, payload)
-        if response is None:  # only the `once` mode hands back lost answers
-            raise TargetError(f"{self.name}: {method} {path} got no answer")
-        return response
+        return self._answered(self._idempotent, method, path, payload)
 
     def send_once(self, method: str, path: str, **payload: Unpack[Payload]) -> requests.Response | None:
         """A request that must not be repeated blindly: None when its answer was lost."""
         return self._send(self._once, method, path, payload)
 
-    def send_while_learning(
-        self, method: str, path: str, **payload: Unpack[Payload]
-    ) -> requests.Response | None:
-        """A request of a form being learnt: its answer, sent again (up to 3 times in all) past a
-        lost answer or a 5xx other than 500, and never retried past a 500, which may be the refusal
-        of a form the server does not read. None when every try was lost."""
-        answer = None
-        for _ in range(3):
-            answer = self._send(self._once, method, path, payload)
-            if answer is not None and answer.status_code <= 500:
-                return answer
-        return answer
+    def send_while_learning(self, method: str, path: str, **payload: Unpack[Payload]) -> requests.Response:
+        """A request of a form being learnt, safe to repeat (a form not read changes nothing): as
+        `send`, but a bare 500 comes back at once, unretried, since it may be how the server
+        refuses a form it does not read."""
+        return self._answered(self._learning, method, path, payload)
+
+    def _answered(self, client: HttpClient, method: str, path: str, payload: Payload) -> requests.Response:
+        response = self._send(client, method, path, payload)
+        if response is None:  # only the `once` mode hands back lost answers
+            raise TargetError(f"{self.name}: {method} {path} got no answer")
+        return response
 
     def _send(
         self,

@@ -173,9 +173,9 @@ class CrmClient:
         refused: list[str] = []
         ignored: list[str] = []
 
-        def post(spelling: str, once: bool) -> requests.Response | None:
+        def post(spelling: str, learning: bool) -> requests.Response:
             id_name, fields_name = EDIT_SPELLINGS[spelling]
-            send = self._http.send_while_learning if once else self._http.send
+            send = self._http.send_while_learning if learning else self._http.send
             try:
                 return send("POST", self._config.edit_path, json={id_name: contact_id, fields_name: changes})
             except StillFailingError as error:
@@ -185,7 +185,6 @@ class CrmClient:
         for spelling, _, answer in forms_to_send(spellings, lambda spelling: post(spelling, True)):
             id_name, fields_name = EDIT_SPELLINGS[spelling]
             response = answer if answer is not None else post(spelling, False)
-            assert response is not None  # only a request sent once hands back a lost answer
             if response.status_code in _GONE:
                 # Only a server that read the id looks the contact up.
                 self.prove_path(self._config.edit_path, "crm.base_url and crm.edit_path")

@@ -51,11 +51,11 @@ class CrmDeletes:
         answers, gone = [], False
         places = self.readings.delete_places()
         for place, once, answer in forms_to_send(
-            places, lambda place: self._http_delete(place, contact_id, True)
+            places, lambda place: self._delete_at(place, contact_id, learning=True)
         ):
             if gone and not once:
                 break  # a form that read the id found no contact: the one answering 500 did not read it
-            response = answer if answer is not None else self._delete_at(place, contact_id)
+            response = answer if answer is not None else self._delete_at(place, contact_id, learning=False)
             if response.ok:
                 self._proven.add(self._config.contacts_path)
                 self.readings.learn_delete(place)
@@ -74,16 +74,10 @@ class CrmDeletes:
             FailureType.config_error,
         )
 
-    def _delete_at(self, place: str, contact_id: str) -> requests.Response:
-        """The delete's answer, retried on transient errors."""
-        response = self._http_delete(place, contact_id, once=False)
-        assert response is not None  # only a request sent once hands back a lost answer
-        return response
-
-    def _http_delete(self, place: str, contact_id: str, once: bool) -> requests.Response | None:
-        """The delete's answer; None when it was sent `once` and its answer was lost."""
+    def _delete_at(self, place: str, contact_id: str, learning: bool) -> requests.Response:
+        """The delete's answer, retried on transient errors; `learning`: a bare 500 comes back."""
         path = self._config.contacts_path
-        send = self._http.send_while_learning if once else self._http.send
+        send = self._http.send_while_learning if learning else self._http.send
         if place == "path":
             return send("DELETE", f"{path}/{contact_id}")
         if place == "query":

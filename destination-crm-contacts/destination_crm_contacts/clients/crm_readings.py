@@ -43,20 +43,21 @@ Form = TypeVar("Form")
 
 
 def forms_to_send(
-    forms: Sequence[Form], send_once: Callable[[Form], requests.Response | None]
+    forms: Sequence[Form], send_learning: Callable[[Form], requests.Response]
 ) -> Iterator[tuple[Form, bool, requests.Response | None]]:
-    """Each form in turn, whether it was sent once, and the answer to keep (None: send it with
-    retries). While the form is unknown, each is sent once first, and one answered with a bare 500
-    comes again only after the others were tried: a CRM may refuse a form it does not read so, and
-    waiting out the retries of that one would never reach the one it reads."""
+    """Each form in turn, whether it was sent while learning, and the answer to keep (None: send
+    it with every retry). While the form is unknown, each is sent first with a bare 500 handed
+    back, and one so answered comes again only after the others were tried: a CRM may refuse a
+    form it does not read so, and waiting out the retries of that one would never reach the one it
+    reads."""
     tries = deque((form, len(forms) > 1) for form in forms)
     while tries:
-        form, once = tries.popleft()
-        answer = send_once(form) if once else None
+        form, learning = tries.popleft()
+        answer = send_learning(form) if learning else None
         if answer is not None and answer.status_code == 500:
             tries.append((form, False))
         else:
-            yield form, once, answer if answer is not None and answer.status_code < 500 else None
+            yield form, learning, answer
 
 
 # Words of a refusal that says the phone must be a number.
