@@ -66,7 +66,7 @@ class MemoryTarget:
     def healthy(self) -> bool:
         return self.up
 
-    def prepare(self, mirror: bool = False) -> None:
+    def prepare(self, mirror: bool = False, first_key: str | None = None) -> None:
         self.prepared.append(mirror)
 
     def upsert(self, contact: Contact) -> Written:

@@ -169,8 +169,8 @@ class TestListingProof:
             CRM_ONLY, catalog(), [record(custom_contact("1", first_name="Augusta")), tombstone("2"), state(2)]
         )
 
-        # The search for a marker no contact holds, the one for every marker, and after the first
-        # edit of a name the one that shows whether the CRM split it.
+        # The first record's marker search (which also learns where the filters go), the search for
+        # every marker, and after the first edit of a name the one that shows whether the CRM split it.
         assert crm.count("GET", "/contacts") == 3
         assert (crm.count("POST", "/contacts/edit"), crm.count("DELETE", "/contacts")) == (1, 1)
 
@@ -231,11 +231,11 @@ class TestListingProof:
     ) -> None:
         write_contacts("1", "2", "3", "4", max_concurrent_requests=1)
 
-        # The search for a marker no contact holds and the prefix search; for the first contact its
-        # marker, its email and the search that proves the listing; then only an email search for
-        # each new contact: a sync that began with no managed contact knows each one since, so a
-        # capped listing cannot hide one.
-        assert crm.count("GET", "/contacts") == 2 + 3 + 3
+        # The first contact's marker search, which also learns where the filters go, and the prefix
+        # search; for the first contact its email and the search that proves the listing; then only
+        # an email search for each new contact: a sync that began with no managed contact knows each
+        # one since, so a capped listing cannot hide one.
+        assert crm.count("GET", "/contacts") == 2 + 2 + 3
         assert sorted(c["notes"] for c in crm.contacts.values()) == [f"[source-id:{k}]" for k in "1234"]
 
     def test_given_a_listing_proven_mid_sync_then_contacts_it_created_are_edited_not_created_again(
@@ -263,10 +263,11 @@ class TestListingProof:
         crm.exact = True
         write_contacts("1", "2", "3", max_concurrent_requests=1)
 
-        # The search for a marker no contact holds; the prefix search and the one asked again after
-        # the first create find nothing, so a search for the first contact's marker shows the
-        # answers carry fields: every contact is searched by its marker and its email.
-        assert crm.count("GET", "/contacts") == 1 + 2 + 3 * 2 + 1
+        # Every contact is searched by its marker and its email (the first one's marker search also
+        # learns where the filters go); the prefix search and the one asked again after the first
+        # create find nothing, so a search for the first contact's marker shows the answers carry
+        # fields.
+        assert crm.count("GET", "/contacts") == 3 * 2 + 2 + 1
         assert len(crm.contacts) == 3
 
     def test_given_an_empty_crm_that_lists_when_a_dry_run_overwrites_then_it_reports_and_writes_nothing(

@@ -122,7 +122,7 @@ class TestTargetFailures:
     def test_given_a_target_that_fails_to_prepare_then_no_target_is_written(self) -> None:
         crm, client_contacts = MemoryTarget("crm"), MemoryTarget("client_contacts")
 
-        def cannot_list(mirror: bool = False) -> None:
+        def cannot_list(mirror: bool = False, first_key: str | None = None) -> None:
             raise TargetError("crm cannot list its contacts", FailureType.config_error)
 
         crm.prepare = cannot_list  # type: ignore[method-assign]

@@ -60,19 +60,24 @@ class CrmClient:
         substring), and the shape of the answer."""
         return self._answer(self._search_at(self.readings.search_in, field, term), field)
 
-    def learn_search(self, field: str, probe: str) -> SearchAnswer:
-        """Searches `field` for `probe`, a value no contact holds, until a place of the filters
-        finds nothing: a server that does not read them where they are sent refuses the search,
-        or matches every contact. Keeps that place; fails naming the setting when none does."""
+    def learn_search(self, field: str, term: str, unheld: str | None = None) -> SearchAnswer:
+        """Searches `field` for `term` until a place of the filters is proven: a server that does
+        not read them where they are sent refuses the search, or matches every contact. Keeps that
+        place; fails naming the setting when none is proven.
+
+        Without `unheld`, `term` is a value no contact holds, and only finding nothing proves the
+        place. With it, `term` may be held (a sync's first marker search, which so learns as it
+        looks): a contact found proves the place when its fields show the term, or, on a CRM
+        answering ids alone, when a search for `unheld`, a value no contact holds, finds nothing."""
         tried = []
         places = self.readings.search_places()
         for place in places:
-            response = self._search_at(place, field, probe)
+            response = self._search_at(place, field, term)
             if response.status_code in CONTENT_REFUSALS:
                 tried.append(f"in {search_words(place)}, refused ({error_reason(response)})")
                 continue
             answer = self._answer(response, field)
-            if answer.contacts:
+            if answer.contacts and not self._filters_read(place, field, term, answer, unheld):
                 tried.append(f"in {search_words(place)}, found contact {answer.contacts[0].id}")
                 continue
             self.readings.learn_search(place)
@@ -85,10 +90,21 @@ class CrmClient:
                 "and crm.identity_field (a field it searches)"
             )
         raise TargetError(
-            f"crm: a search of {field} for a marker no contact holds must find nothing, yet with the "
+            f"crm: a search of {field} for {term!r} must find "
+            f"{'nothing' if unheld is None else 'nothing, or contacts holding it'}, yet with the "
             f"filters {'; '.join(tried)}: the CRM does not read the filters there. To fix: {fix}.",
             FailureType.config_error,
         )
+
+    def _filters_read(
+        self, place: str, field: str, term: str, answer: SearchAnswer, unheld: str | None
+    ) -> bool:
+        """Whether the contacts `answer` found for `term` show the filters were read at `place`."""
+        if unheld is None:
+            return False
+        if answer.with_fields:
+            return all(term in str((contact.fields or {}).get(field) or "") for contact in answer.contacts)
+        return not self._answer(self._search_at(place, field, unheld), field).contacts
 
     def _search_at(self, place: str, field: str, term: str) -> requests.Response:
         query = {"searchby": field, "search": term}

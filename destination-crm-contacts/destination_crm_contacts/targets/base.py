@@ -75,7 +75,7 @@ class WriteTarget(Protocol):
 
     def healthy(self) -> bool: ...
 
-    def prepare(self, mirror: bool = False) -> None: ...
+    def prepare(self, mirror: bool = False, first_key: str | None = None) -> None: ...
 
     def upsert(self, contact: Contact) -> Written: ...
 
@@ -115,10 +115,11 @@ class Target(ABC, Generic[Entry]):
         does is that record's failure, not an outage."""
 
     @abstractmethod
-    def prepare(self, mirror: bool = False) -> None:
+    def prepare(self, mirror: bool = False, first_key: str | None = None) -> None:
         """Work done once per sync before the first write (reading what the target holds).
         `mirror`: the sync will delete what it did not send (`overwrite`); a target that cannot
-        list the contacts it manages raises a config error here, before anything is written."""
+        list the contacts it manages raises a config error here, before anything is written.
+        `first_key`: the key of the sync's first record, which a target may look up here."""
 
     @abstractmethod
     def upsert(self, contact: Contact) -> Written:

@@ -89,7 +89,7 @@ class ClientContactsTarget(Target[Managed]):
             return False
         return True
 
-    def prepare(self, mirror: bool = False) -> None:
+    def prepare(self, mirror: bool = False, first_key: str | None = None) -> None:
         # The API lists every document (page by page), so `overwrite` can always run.
         with self._lock:
             if self._index is not None:

@@ -74,6 +74,9 @@ class CrmTarget(CrmListing, Target[Known]):
         # Whether search answers carry the contacts' fields; None until an answer shows it.
         self._answers_with_fields: bool | None = None
         self._form_gate = threading.Lock()
+        # The sync's first search, for its first record's marker, answered while learning where
+        # the CRM reads the filters: that record's lookup, spent once.
+        self._first_lookup: tuple[str, SearchAnswer] | None = None
 
     def check(self) -> str | None:
         return check_crm(self._client, self._config, self._search_marker, self._logger, self._dry_run)
@@ -85,11 +88,11 @@ class CrmTarget(CrmListing, Target[Known]):
             return False
         return True
 
-    def prepare(self, mirror: bool = False) -> None:
+    def prepare(self, mirror: bool = False, first_key: str | None = None) -> None:
         with self._lock:
             if not self._prepared:
                 self._prepared = True
-                self._read_index(mirror)
+                self._read_index(mirror, first_key)
         if mirror and self._unlisted is not None and not self._listing_unproven:
             raise TargetError(self._cannot_mirror(self._unlisted), FailureType.config_error)
 
@@ -155,7 +158,7 @@ class CrmTarget(CrmListing, Target[Known]):
         if known is not None or self._index_whole:
             found = [known.id] if known else []
         else:
-            found = [contact.id for contact in self._search_marker(key)]
+            found = [contact.id for contact in self._looked_up(key)]
         if not found:
             if not self._dry_run:
                 # "No such contact" from a path that has only ever answered 404 proves nothing.
@@ -180,7 +183,7 @@ class CrmTarget(CrmListing, Target[Known]):
         listed = self._listed_as(key)
         if listed is not None or self._index_whole:
             return listed
-        found = self._search_marker(key)
+        found = self._looked_up(key)
         if not found:
             return None
         entry = kept(found[0])
@@ -196,9 +199,27 @@ class CrmTarget(CrmListing, Target[Known]):
         with self._lock:
             return self._index.get(key)
 
+    def _looked_up(self, key: str) -> list[CrmContact]:
+        """The contacts carrying this key's marker: the sync's first search when it was for this
+        key, else a search now."""
+        first = self._spend_first_lookup(key)
+        return self._search_marker(key) if first is None else self._holding(key, first)
+
+    def _spend_first_lookup(self, key: str) -> SearchAnswer | None:
+        # Also when the key is written without a lookup (append): the answer is then out of date.
+        with self._lock:
+            first = self._first_lookup
+            if first is None or first[0] != key:
+                return None
+            self._first_lookup = None
+            return first[1]
+
     def _search_marker(self, key: str) -> list[CrmContact]:
         answer = self._client.search(self._config.identity_field, marker(key))
         self._learn(answer)
+        return self._holding(key, answer)
+
+    def _holding(self, key: str, answer: SearchAnswer) -> list[CrmContact]:
         return [
             contact
             for contact in answer.contacts
@@ -256,10 +277,12 @@ class CrmTarget(CrmListing, Target[Known]):
                     self._marked[key] = entry
 
     def _remember(self, key: str, entry: Known) -> None:
+        self._spend_first_lookup(key)
         self._note_marked(key, entry)
         super()._remember(key, entry)
 
     def _forget(self, key: str) -> None:
+        self._spend_first_lookup(key)
         with self._lock:
             self._marked.pop(key, None)
         super()._forget(key)

@@ -43,24 +43,34 @@ class CrmListing:
     _listing_unproven: bool
     _listing_asked_again: bool
     _index_whole: bool
+    _first_lookup: tuple[str, SearchAnswer] | None
 
     def _learn(self, answer: SearchAnswer) -> None:
         raise NotImplementedError
 
-    def prepare(self, mirror: bool = False) -> None:
+    def prepare(self, mirror: bool = False, first_key: str | None = None) -> None:
         raise NotImplementedError
 
-    def _read_index(self, mirror: bool) -> None:
-        # First, where the CRM reads a search's filters: a search for a marker no contact holds
-        # must find nothing. Its answer also shows how the CRM says "nothing".
-        probe = self._client.learn_search(self._config.identity_field, marker(probe_key()))
+    def _read_index(self, mirror: bool, first_key: str | None) -> None:
+        # First, where the CRM reads a search's filters. The sync's first search is for its first
+        # record's marker, kept for that record: found, it must show that marker, or a search for
+        # one no contact holds must find nothing. A sync that will delete what it did not send,
+        # or has no record, searches for such a marker alone. Either answer also shows how the
+        # CRM says "nothing", or answers a find.
+        field = self._config.identity_field
+        if mirror or first_key is None:
+            probe = self._client.learn_search(field, marker(probe_key()))
+        else:
+            probe = self._client.learn_search(field, marker(first_key), unheld=marker(probe_key()))
+            self._learn(probe)
+            self._first_lookup = (first_key, probe)
         if probe.shape != Shape.LIST and not mirror:
-            # A CRM that says "nothing" otherwise than with an empty list does not list: the search
-            # for every marker is left out (asked only when overwrite needs it).
+            # A CRM that answers otherwise than with a list does not list: the search for every
+            # marker is left out (asked only when overwrite needs it).
             self._unlisted = probe.shape.value
             self._logger.info(
-                f"crm: a search that finds nothing answers {probe.shape.value}, so the CRM is not asked "
-                "to list its contacts: each contact is looked up by its marker"
+                f"crm: a search answers {probe.shape.value}, so the CRM is not asked to list its "
+                "contacts: each contact is looked up by its marker"
             )
             return
         answer = self._client.search(self._config.identity_field, MARKER_PREFIX)
