@@ -177,9 +177,11 @@ class TestWhatCannotBeLearnt:
         assert "set crm.phone_as to integer" in run.status["message"]
         assert sandbox_process.admin.dump("crm") == []
 
-    def test_given_an_integer_phone_refused_with_a_bare_500_when_synced_then_each_phone_is_rejected_naming_it(
+    def test_given_an_integer_phone_refused_with_a_bare_500_when_synced_then_it_fails_before_any_state(
         self, sandbox_process: SandboxProcess, tmp_path: Path
     ) -> None:
+        # Every text phone answered with a bare 500 while contacts without a phone are taken: the
+        # records are not each refused for themselves, the CRM's reading of the phone is unknown.
         sandbox_process.admin.reset(
             profile="lenient", readings={"crm.phone": "integer", "crm.refusal": "500"}
         )
@@ -192,9 +194,31 @@ class TestWhatCannotBeLearnt:
 
         run = write(tmp_path, config, sync_lines(contacts))
 
+        assert (run.returncode, run.states) == (1, [])
+        [trace] = [m["trace"]["error"] for m in run.messages if m["type"] == "TRACE"]
+        assert trace["failure_type"] == "config_error"
+        assert "Set crm.phone_as to integer" in trace["message"]
+
+    def test_given_the_phone_pinned_as_integer_on_that_crm_when_synced_then_every_contact_is_written(
+        self, sandbox_process: SandboxProcess, tmp_path: Path
+    ) -> None:
+        sandbox_process.admin.reset(
+            profile="lenient", readings={"crm.phone": "integer", "crm.refusal": "500"}
+        )
+        contacts = [
+            c
+            for c in sandbox_process.admin.dump("custom")["contacts"][:30]
+            if c["emails"] and c["first_name"]
+        ]
+        config = config_for(sandbox_process, max_retries=1)
+        config = {
+            **config,
+            "crm": {**config["crm"], "phone_as": "integer"},
+            "client_contacts": {"enabled": False},
+        }
+
+        run = write(tmp_path, config, sync_lines(contacts))
+
         assert len(run.states) == 1
         held = {contact["email"] for contact in sandbox_process.admin.dump("crm")}
-        assert held == {c["emails"][0]["email"] for c in contacts if not c["phones"]}
-        rejections = run.totals["targets"]["crm"]
-        assert rejections["rejected"] == sum(1 for c in contacts if c["phones"])
-        assert all("set crm.phone_as to integer" in line for line in run.logs("WARN") if "rejected" in line)
+        assert held == {c["emails"][0]["email"] for c in contacts}

@@ -18,7 +18,7 @@ from typing import Any
 from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, Type
 
 from destination_crm_contacts.config import WriteOptions
-from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, TargetError
+from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, Suspect, TargetError
 from destination_crm_contacts.targets.base import Contact, Outcome, Written
 from destination_crm_contacts.writers.rejections import RejectedRecords
 from destination_crm_contacts.writers.writer import ContactWriter
@@ -52,9 +52,10 @@ class MemoryTarget:
         """Every write of `key` is refused: that record's own rejection."""
         self._faults[key] = RecordRejectedError(reason)
 
-    def keep_failing(self, key: str) -> None:
-        """Every write of `key` still fails after its retries (as a persistent 500 does)."""
-        self._faults[key] = StillFailingError(f"{self.name}: the write of {key} still failed")
+    def keep_failing(self, key: str, suspect: Suspect | None = None) -> None:
+        """Every write of `key` still fails after its retries (as a persistent 500 does), maybe
+        under a `suspect` reading."""
+        self._faults[key] = StillFailingError(f"{self.name}: the write of {key} still failed", suspect)
 
     def fail(self, key: str, error: TargetError | None = None) -> None:
         """A write of `key` finds the target out of reach."""

@@ -65,19 +65,32 @@ class TestIntegerPhone:
 
         assert learns_integer_phone(readings, {"phone": "+44 20 7000 0099"}, refused)
 
-    def test_given_an_integer_phone_refused_with_a_bare_500_then_each_rejection_names_the_setting(
+    def test_given_an_integer_phone_refused_with_a_bare_500_then_one_such_record_is_rejected_naming_it(
         self, http: requests_mock.Mocker, log_records: pytest.LogCaptureFixture
     ) -> None:
         # A bare 500 says nothing of the phone's type, and is what an outage answers too: trying
         # the integer form then would strip the "+" from phones on a CRM that takes text.
         crm = FakeCrm(http, readings={"phone": "integer", "refusal": "500"})
 
-        output = sync(["1", "2"])
+        output = sync(["1"])
 
         assert len(states_of(output)) == 1
         assert crm.contacts == {}
-        assert totals_of(log_records)["crm"]["rejected"] == 2
+        assert totals_of(log_records)["crm"]["rejected"] == 1
         assert "set crm.phone_as to integer" in log_records.text
+
+    def test_given_an_integer_phone_refused_with_a_bare_500_then_two_such_records_fail_the_sync_naming_it(
+        self, http: requests_mock.Mocker
+    ) -> None:
+        FakeCrm(http, readings={"phone": "integer", "refusal": "500"})
+        output: list[AirbyteMessage] = []
+
+        with pytest.raises(AirbyteTracedException) as failure:
+            output.extend(sync(["1", "2"]))
+
+        assert states_of(output) == []
+        assert failure.value.failure_type == FailureType.config_error
+        assert "Set crm.phone_as to integer" in (failure.value.message or "")
 
     def test_given_an_integer_phone_refused_with_a_bare_500_when_phone_as_is_pinned_then_contacts_are_written(
         self, http: requests_mock.Mocker

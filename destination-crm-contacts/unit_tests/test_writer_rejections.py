@@ -9,7 +9,7 @@ import pytest
 from airbyte_cdk.models import AirbyteMessage, AirbyteStateBlob, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from destination_crm_contacts.errors import TargetError
+from destination_crm_contacts.errors import Suspect, TargetError
 from unit_tests.builders import state
 from unit_tests.in_memory import MemoryStore, MemoryTarget, contact, stats, writer_of
 
@@ -100,6 +100,56 @@ class TestRejections:
 
         assert output == []
         assert failure.value.failure_type == FailureType.transient_error
+
+
+class TestSuspectedReadings:
+    """A reading that only a write could show (a CRM typing the phone Integer that answers a text
+    phone with a bare 500) is suspected by each write that still failed under it."""
+
+    @staticmethod
+    def suspect(unlearnt: bool = True) -> Suspect:
+        return Suspect("crm: set crm.phone_as to integer.", lambda: unlearnt)
+
+    def test_given_two_writes_still_failing_under_one_unlearnt_reading_then_the_sync_fails_naming_it(
+        self,
+    ) -> None:
+        crm = MemoryTarget()
+        crm.keep_failing("3", self.suspect())
+        crm.keep_failing("7", self.suspect())
+        output: list[AirbyteMessage] = []
+
+        with pytest.raises(AirbyteTracedException) as failure:
+            output.extend(writer_of(crm).write([*(contact(str(n)) for n in range(20)), state(1)]))
+
+        assert output == []
+        assert failure.value.failure_type == FailureType.config_error
+        assert "set crm.phone_as to integer" in (failure.value.message or "")
+
+    def test_given_one_write_still_failing_under_an_unlearnt_reading_then_that_record_is_rejected(
+        self,
+    ) -> None:
+        crm = MemoryTarget()
+        crm.keep_failing("7", self.suspect())
+
+        output = list(writer_of(crm).write([*(contact(str(n)) for n in range(20)), state(1)]))
+
+        assert stats(output) == [(20.0, 1.0)]
+
+    @pytest.mark.parametrize(
+        "suspects",
+        [(True, None), (False, False)],
+        ids=["one-write-not-under-it", "reading-learnt-by-another-write"],
+    )
+    def test_given_two_writes_still_failing_not_both_under_an_unlearnt_reading_then_each_is_rejected(
+        self, suspects: tuple[bool | None, bool | None]
+    ) -> None:
+        crm = MemoryTarget()
+        for key, unlearnt in zip(("3", "7"), suspects, strict=True):
+            crm.keep_failing(key, None if unlearnt is None else self.suspect(unlearnt))
+
+        output = list(writer_of(crm).write([*(contact(str(n)) for n in range(20)), state(1)]))
+
+        assert stats(output) == [(20.0, 2.0)]
 
 
 class TestTargetFailures:

@@ -35,7 +35,7 @@ from destination_crm_contacts.clients.crm_readings import (
     search_words,
 )
 from destination_crm_contacts.config import CrmConfig
-from destination_crm_contacts.errors import FailedAnswer, RecordRejectedError, StillFailingError
+from destination_crm_contacts.errors import FailedAnswer, RecordRejectedError, StillFailingError, Suspect
 
 _PATH_SETTINGS = "crm.base_url and crm.contacts_path"
 _GONE = (404, 410)
@@ -134,17 +134,19 @@ class CrmClient:
             response = self._http.send_once("POST", self._config.contacts_path, json=body)
         except StillFailingError as error:
             # `check` fails on its first 5xx: it names the phone's form too.
-            raise StillFailingError(f"{error}{_phone_hint(body)}") from error
+            raise self._doubting_phone(error, body) from error
         if response is None:
             return None
         if response.status_code >= 500:
-            return FailedAnswer(response.status_code, error_reason(response) + _phone_hint(body))
+            suspect = self._phone_suspect(body)
+            return FailedAnswer(response.status_code, error_reason(response) + _hint(suspect), suspect)
         if response.status_code not in (404, 405):
             self._proven.add(self._config.contacts_path)
         if not response.ok:
             if learns_integer_phone(self.readings, body, response):
                 return self.create(contact)
             raise refusal("crm", "POST", self._config.contacts_path, response, _PATH_SETTINGS)
+        self._took_phone(body)
         created = parse_contacts(json_body(response))
         # Written, yet with no id in the answer: an empty id sends the caller to look it up.
         return created[0].id if created else ""
@@ -195,7 +197,7 @@ class CrmClient:
             try:
                 return send("POST", self._config.edit_path, json={id_name: contact_id, fields_name: changes})
             except StillFailingError as error:
-                raise StillFailingError(f"{error}{_phone_hint(changes)}") from error
+                raise self._doubting_phone(error, changes) from error
 
         # An edit not taken changes nothing.
         for spelling, _, answer in forms_to_send(spellings, lambda spelling: post(spelling, True)):
@@ -211,6 +213,7 @@ class CrmClient:
                 if named == contact_id:
                     self._proven.add(self._config.edit_path)
                     self.readings.learn_edit(spelling)
+                    self._took_phone(changes)
                     return True
                 what = f"contact {named}" if named else "no contact"
                 ignored.append(f"{id_name}/{fields_name} answered HTTP {response.status_code} naming {what}")
@@ -260,11 +263,33 @@ class CrmClient:
                 # A server that takes an empty contact: it is not left behind.
                 self._deletes.delete(created)
 
+    # The phone's form, as far as writes show it.
+    def _took_phone(self, sent: Mapping[str, Any]) -> None:
+        if isinstance(sent.get("phone"), str):
+            self.readings.learn_phone("text")
 
-def _phone_hint(body: Mapping[str, Any]) -> str:
-    """What a 500 to a write with a text phone may mean: a CRM that types the phone Integer and
-    leaves its refusal unhandled says nothing of the type, so only the user can pin it."""
-    if not isinstance(body.get("phone"), str):
+    def _phone_suspect(self, sent: Mapping[str, Any]) -> Suspect | None:
+        """While no text phone was taken, a bare 500 to a write with one may be a CRM that types the
+        phone Integer and leaves its refusal unhandled: it says nothing of the type, so only the
+        user can pin it."""
+        if not isinstance(sent.get("phone"), str) or not self.readings.phone_may_change:
+            return None
+        return Suspect(
+            "crm: every write that sent a phone as text still failed with a bare 500, while the CRM "
+            "took other writes and no text phone: a CRM that types the phone Integer answers so when "
+            "its validation error is unhandled, and no request that writes nothing can tell. Set "
+            "crm.phone_as to integer (phones are then sent as their digits), or to text if the CRM "
+            "does take text phones (each such record is then rejected on its own).",
+            lambda: self.readings.phone_may_change,
+        )
+
+    def _doubting_phone(self, error: StillFailingError, sent: Mapping[str, Any]) -> StillFailingError:
+        suspect = self._phone_suspect(sent)
+        return StillFailingError(f"{error}{_hint(suspect)}", suspect)
+
+
+def _hint(suspect: Suspect | None) -> str:
+    if suspect is None:
         return ""
     return (
         " (the record's phone was sent as text: if the CRM types the phone Integer and answers a "

@@ -174,7 +174,7 @@ class Target(ABC, Generic[Entry]):
             f"{self._create_retry.attempts} times ({answer}, and {not_found})"
         )
         if failed is not None and failed.status == 500:
-            raise StillFailingError(message)
+            raise StillFailingError(message, failed.suspect)
         raise TargetError(message)
 
     def _remember(self, key: str, entry: Entry) -> None:

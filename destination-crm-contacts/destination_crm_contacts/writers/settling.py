@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from concurrent.futures import CancelledError, Future, as_completed
 from typing import Any
 
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from destination_crm_contacts.errors import RecordRejectedError, StillFailingError, TargetError
@@ -81,16 +82,40 @@ def _reject_still_failing(
     took: set[str],
     refused: dict[int, Change],
     policy: RejectionPolicy,
-) -> StillFailingError | None:
-    """Rejects each write that still failed, on a target that is up; the first failure of a
-    target that is down, which fails the sync."""
+) -> TargetError | None:
+    """Rejects each write that still failed, on a target that is up; otherwise the failure of the
+    sync: the first of a target that is down, or the reading they all suspect."""
     up: dict[str, bool] = {}
-    for target, change, error in still_failing:
+    for target, _, error in still_failing:
         if target.name not in up:
             up[target.name] = target.name in took or target.healthy()
         if not up[target.name]:
             return error
+    by_target: dict[str, list[StillFailingError]] = {}
+    for target, _, error in still_failing:
+        by_target.setdefault(target.name, []).append(error)
+    for errors in by_target.values():
+        suspected = _suspected_reading(errors)
+        if suspected is not None:
+            return suspected
+    for target, change, error in still_failing:
         reason = f"the target still failed to take it while it took other writes ({error})"
         policy.reject(target.name, change, RecordRejectedError(reason))
         refused[id(change)] = change
     return None
+
+
+def _suspected_reading(errors: list[StillFailingError]) -> TargetError | None:
+    """Two writes or more that still failed, each under one reading still unlearnt that a write
+    alone could show: that reading, which the user must pin, rather than each record's failure.
+    A single failed write stays its record's rejection, so one record never fails every sync."""
+    suspects = {error.suspect for error in errors}
+    if len(errors) < 2 or len(suspects) != 1:
+        return None
+    suspect = suspects.pop()
+    if suspect is None or not suspect.unlearnt():
+        return None
+    return TargetError(
+        f"{suspect.failure} {len(errors)} records of one batch failed so; no STATE after them was confirmed.",
+        FailureType.config_error,
+    )
