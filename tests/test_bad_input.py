@@ -16,19 +16,17 @@ mirrored, in words, in each connector's README ("What happens when...").
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import forked_cli
 import pytest
 
 from contacts_sandbox.acceptance import destination_config, source_company_config, source_custom_config
 from contacts_sandbox.testing import SandboxProcess
 
-BIN = Path(sys.executable).parent
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens there
 Config = Callable[[str], Any]  # the sandbox's URL -> a config, or the text of a file
 
@@ -473,9 +471,7 @@ def _write(path: Path, content: Any) -> str:
 
 
 def run_case(case: Case, url: str, tmp_path: Path, prefix: str) -> Run:
-    command = [
-        str(BIN / f"{case.connector}-{'custom-contacts' if case.connector == 'source' else 'crm-contacts'}")
-    ]
+    command = [f"{case.connector}-{'custom-contacts' if case.connector == 'source' else 'crm-contacts'}"]
     command.append(case.command)
     config = case.config(url)
     if config is not None and case.connector == "destination" and isinstance(config, dict):
@@ -493,7 +489,7 @@ def run_case(case: Case, url: str, tmp_path: Path, prefix: str) -> Run:
     if case.state is not None:
         command += ["--state", _write(tmp_path / "state.json", case.state)]
     stdin = "".join(f"{line}\n" for line in case.lines)
-    done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=120, check=False)
+    done = forked_cli.run(command, stdin, tmp_path)
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     return Run(done.returncode, messages)
 
