@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import forked_cli
 import pytest
 
+from contacts_sandbox import forked_cli
 from contacts_sandbox.acceptance import destination_config, source_company_config, source_custom_config
 from contacts_sandbox.testing import SandboxProcess
 
@@ -489,7 +489,7 @@ def run_case(case: Case, url: str, tmp_path: Path, prefix: str) -> Run:
     if case.state is not None:
         command += ["--state", _write(tmp_path / "state.json", case.state)]
     stdin = "".join(f"{line}\n" for line in case.lines)
-    done = forked_cli.run(command, stdin, tmp_path)
+    done = forked_cli.run(command, stdin)
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     return Run(done.returncode, messages)
 

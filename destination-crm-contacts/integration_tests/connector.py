@@ -1,10 +1,10 @@
-"""Runs `destination-crm-contacts` as a real process and reads what it says and what it wrote."""
+"""Runs `destination-crm-contacts` as a process of its own (forked from one that imported it, see
+`contacts_sandbox.forked_cli`) and reads what it says and what it wrote."""
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,11 +13,13 @@ from typing import Any
 
 from airbyte_cdk.models import AirbyteMessageSerializer, ConfiguredAirbyteCatalogSerializer
 
+from contacts_sandbox import forked_cli
 from contacts_sandbox.testing import SandboxProcess
 from destination_crm_contacts.destination import DestinationCrmContacts
 from destination_crm_contacts.input import InputMessages
 
-COMMAND = str(Path(sys.executable).parent / "destination-crm-contacts")
+SCRIPT = "destination-crm-contacts"
+COMMAND = str(Path(sys.executable).parent / SCRIPT)  # the installed console script
 MARKER = re.compile(r"\[source-id:([^\]]+)\]")
 
 
@@ -131,13 +133,10 @@ def write(
     config_path, catalog_path = tmp_path / "config.json", tmp_path / "catalog.json"
     config_path.write_text(json.dumps(config))
     catalog_path.write_text(json.dumps(catalog_for(mode, generations)))
-    done = subprocess.run(
-        [COMMAND, "write", "--config", str(config_path), "--catalog", str(catalog_path)],
-        input="".join(f"{line}\n" for line in lines),
-        capture_output=True,
-        text=True,
+    done = forked_cli.run(
+        [SCRIPT, "write", "--config", str(config_path), "--catalog", str(catalog_path)],
+        "".join(f"{line}\n" for line in lines),
         timeout=90,
-        check=False,
     )
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     return WriteRun(done.returncode, messages, done.stderr)
@@ -151,16 +150,10 @@ class CheckRun:
 
 
 def check(tmp_path: Path, config: Mapping[str, Any]) -> CheckRun:
-    """`destination-crm-contacts check` as a real process, and the retries it logged."""
+    """`destination-crm-contacts check` as a process of its own, and the retries it logged."""
     config_path = tmp_path / "check-config.json"
     config_path.write_text(json.dumps(config))
-    done = subprocess.run(
-        [COMMAND, "check", "--config", str(config_path)],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        check=False,
-    )
+    done = forked_cli.run([SCRIPT, "check", "--config", str(config_path)], timeout=90)
     messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     [status] = [m["connectionStatus"] for m in messages if m["type"] == "CONNECTION_STATUS"]
     logs = [m["log"]["message"] for m in messages if m["type"] == "LOG"]

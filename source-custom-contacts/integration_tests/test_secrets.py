@@ -6,22 +6,21 @@ from __future__ import annotations
 import base64
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from contacts_sandbox import forked_cli
 from contacts_sandbox.testing import SandboxProcess
 from integration_tests.conftest import company_config, custom_config
 
-COMMAND = str(Path(sys.executable).with_name("source-custom-contacts"))
 JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 
 
 def _outputs(config_path: Path, catalog_path: Path) -> str:
-    """stdout and stderr of every verb, each run with --debug."""
+    """stdout and stderr of every verb, each run with --debug (forked from a process that imported
+    the connector: see `contacts_sandbox.forked_cli`)."""
     runs = [
         ["spec"],
         ["check", "--config", str(config_path)],
@@ -30,9 +29,7 @@ def _outputs(config_path: Path, catalog_path: Path) -> str:
     ]
     text = []
     for args in runs:
-        done = subprocess.run(
-            [COMMAND, *args, "--debug"], capture_output=True, text=True, timeout=120, check=False
-        )
+        done = forked_cli.run(["source-custom-contacts", *args, "--debug"])
         text += [done.stdout, done.stderr]
     return "\n".join(text)
 
