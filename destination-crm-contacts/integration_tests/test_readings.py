@@ -164,13 +164,26 @@ class TestWhatCannotBeLearnt:
     """A CRM typing the phone Integer that answers a text phone with a bare 500: the answer names no
     type and is what a failing server answers too, so the destination does not guess."""
 
-    def test_given_an_integer_phone_refused_with_a_bare_500_when_checked_then_it_fails_naming_the_setting(
-        self, sandbox_process: SandboxProcess, tmp_path: Path
-    ) -> None:
+    @pytest.fixture
+    def contacts(self, sandbox_process: SandboxProcess) -> list[dict[str, Any]]:
+        """Such a CRM, and 30 source contacts it could take but for their phone."""
         sandbox_process.admin.reset(
             profile="lenient", readings={"crm.phone": "integer", "crm.refusal": "500"}
         )
+        return [
+            c
+            for c in sandbox_process.admin.dump("custom")["contacts"][:30]
+            if c["emails"] and c["first_name"]
+        ]
 
+    @staticmethod
+    def crm_only(sandbox_process: SandboxProcess, **crm: str) -> dict[str, Any]:
+        config = config_for(sandbox_process, max_retries=1)
+        return {**config, "crm": {**config["crm"], **crm}, "client_contacts": {"enabled": False}}
+
+    def test_given_an_integer_phone_refused_with_a_bare_500_when_checked_then_it_fails_naming_the_setting(
+        self, sandbox_process: SandboxProcess, contacts: list[dict[str, Any]], tmp_path: Path
+    ) -> None:
         run = check(tmp_path, config_for(sandbox_process))
 
         assert run.status["status"] == "FAILED", run.status
@@ -178,21 +191,11 @@ class TestWhatCannotBeLearnt:
         assert sandbox_process.admin.dump("crm") == []
 
     def test_given_an_integer_phone_refused_with_a_bare_500_when_synced_then_it_fails_before_any_state(
-        self, sandbox_process: SandboxProcess, tmp_path: Path
+        self, sandbox_process: SandboxProcess, contacts: list[dict[str, Any]], tmp_path: Path
     ) -> None:
         # Every text phone answered with a bare 500 while contacts without a phone are taken: the
         # records are not each refused for themselves, the CRM's reading of the phone is unknown.
-        sandbox_process.admin.reset(
-            profile="lenient", readings={"crm.phone": "integer", "crm.refusal": "500"}
-        )
-        contacts = [
-            c
-            for c in sandbox_process.admin.dump("custom")["contacts"][:30]
-            if c["emails"] and c["first_name"]
-        ]
-        config = {**config_for(sandbox_process, max_retries=1), "client_contacts": {"enabled": False}}
-
-        run = write(tmp_path, config, sync_lines(contacts))
+        run = write(tmp_path, self.crm_only(sandbox_process), sync_lines(contacts))
 
         assert (run.returncode, run.states) == (1, [])
         [trace] = [m["trace"]["error"] for m in run.messages if m["type"] == "TRACE"]
@@ -200,24 +203,9 @@ class TestWhatCannotBeLearnt:
         assert "Set crm.phone_as to integer" in trace["message"]
 
     def test_given_the_phone_pinned_as_integer_on_that_crm_when_synced_then_every_contact_is_written(
-        self, sandbox_process: SandboxProcess, tmp_path: Path
+        self, sandbox_process: SandboxProcess, contacts: list[dict[str, Any]], tmp_path: Path
     ) -> None:
-        sandbox_process.admin.reset(
-            profile="lenient", readings={"crm.phone": "integer", "crm.refusal": "500"}
-        )
-        contacts = [
-            c
-            for c in sandbox_process.admin.dump("custom")["contacts"][:30]
-            if c["emails"] and c["first_name"]
-        ]
-        config = config_for(sandbox_process, max_retries=1)
-        config = {
-            **config,
-            "crm": {**config["crm"], "phone_as": "integer"},
-            "client_contacts": {"enabled": False},
-        }
-
-        run = write(tmp_path, config, sync_lines(contacts))
+        run = write(tmp_path, self.crm_only(sandbox_process, phone_as="integer"), sync_lines(contacts))
 
         assert len(run.states) == 1
         held = {contact["email"] for contact in sandbox_process.admin.dump("crm")}
