@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from connector_pair import sync
 
+from contacts_sandbox import forked_cli
 from contacts_sandbox.testing import PROFILES
 
 pytest_plugins = ["contacts_sandbox.pytest_plugin"]
@@ -20,6 +22,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # connectors run from this virtualenv and nothing may leave the machine.
     os.environ.setdefault("AIRBYTE_OFFLINE_MODE", "1")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@pytest.fixture(autouse=True)
+def connectors_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Syncs start each connector forked from a process that imported both (see
+    `contacts_sandbox.forked_cli`), not as a fresh interpreter: the fidelity runs start dozens."""
+    monkeypatch.setattr(sync, "start_connector", forked_cli.Started)
 
 
 # The fidelity options: `--fidelity-<name>`, also read from the environment as FIDELITY_<NAME>.

@@ -5,9 +5,9 @@ server).
 A fresh interpreter spends about a second of CPU importing the CDK before a command starts, which
 was the largest share of the CPU of the tests that run many command lines. A forked child runs the
 very function a console script runs (read from the installed entry points) with the command line
-given, its stdin, stdout and stderr on files, and exits with the code that function leaves, through
-the same exception hook; only the imports are shared. The connectors' own command-line tests, the
-fidelity runs and PyAirbyte start the installed console scripts.
+given, its stdin, stdout and stderr on files (`run`) or pipes (`Started`), and exits with the code
+that function leaves, through the same exception hook; only the imports are shared. The demo, the
+source's command-line tests and PyAirbyte start the installed console scripts.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import IO
 
 CONNECTORS = ("source-custom-contacts", "destination-crm-contacts")
 
@@ -55,6 +56,36 @@ def run(command: list[str], stdin: str = "", timeout: float = 120) -> Completed:
         return Completed(child.exitcode, streams[1].read_text(), streams[2].read_text())
 
 
+class Started:
+    """A command line running forked, its streams binary pipes as `subprocess.Popen` gives them
+    (`stdin` only when asked for; otherwise it reads nothing)."""
+
+    def __init__(self, command: list[str], stdin: bool = False) -> None:
+        with tempfile.TemporaryDirectory(prefix="forked-cli-") as folder:
+            paths = [os.path.join(folder, name) for name in ("stdin", "stdout", "stderr")]
+            for path in paths[0 if stdin else 1 :]:
+                os.mkfifo(path)
+            self._child = _context.Process(
+                target=_main, args=(command, paths[0] if stdin else os.devnull, *paths[1:])
+            )
+            self._child.start()
+            # In the order the child opens them: each open waits for the other end's.
+            self.stdin: IO[bytes] | None = open(paths[0], "wb") if stdin else None  # noqa: SIM115
+            self.stdout: IO[bytes] = open(paths[1], "rb")  # noqa: SIM115
+            self.stderr: IO[bytes] = open(paths[2], "rb")  # noqa: SIM115
+
+    def poll(self) -> int | None:
+        return self._child.exitcode
+
+    def wait(self) -> int:
+        self._child.join()
+        assert self._child.exitcode is not None
+        return self._child.exitcode
+
+    def kill(self) -> None:
+        self._child.kill()
+
+
 def _main(command: list[str], stdin: str, stdout: str, stderr: str) -> None:
     for descriptor, path, flags in (
         (0, stdin, os.O_RDONLY),
@@ -67,7 +98,7 @@ def _main(command: list[str], stdin: str, stdout: str, stderr: str) -> None:
     # The fork server's child reads /dev/null: stdin is opened again on the file.
     sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
     sys.argv = command
-    module, _, function = _ENTRY_POINTS[command[0]].partition(":")
+    module, _, function = _ENTRY_POINTS[Path(command[0]).name].partition(":")
     try:
         getattr(importlib.import_module(module), function)()
     except SystemExit:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import orjson
 
@@ -30,6 +30,36 @@ TOTALS_EVENT = "crm_contacts_totals"
 
 # Lines the destination must see; everything else the source prints stays with the runner.
 RELAYED = (b"RECORD", b"STATE", b"TRACE")
+
+
+class Connector(Protocol):
+    """A connector's command line, running: a `subprocess.Popen` with binary pipes, or like one."""
+
+    stdin: IO[bytes] | None
+    stdout: IO[bytes] | None
+    stderr: IO[bytes] | None
+
+    def poll(self) -> int | None: ...
+
+    def wait(self) -> int: ...
+
+    def kill(self) -> None: ...
+
+
+def start_process(command: list[str], stdin: bool = False) -> Connector:
+    """The connector's console script as a process of its own, its output on pipes."""
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE if stdin else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+# How a sync starts each connector; tests that run many syncs start them forked from a process
+# that imported them (`contacts_sandbox.forked_cli`).
+start_connector: Callable[[list[str], bool], Connector] = start_process
 
 
 def executable(name: str) -> str:
@@ -188,7 +218,6 @@ def run_sync(
     totals: dict[str, dict[str, int]] = {}
     streams_read: dict[str, int] = {}
     started = time.monotonic()
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     with log_path.open("w", encoding="utf-8") as log:
         log_lock = threading.Lock()
 
@@ -198,14 +227,8 @@ def run_sync(
             if on_connector_progress is not None and PROGRESS_LINE.match(line):
                 on_connector_progress(who, line.removeprefix("INFO "))
 
-        source = subprocess.Popen(source_command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        destination = subprocess.Popen(
-            destination_command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-        )
+        source = start_connector(source_command, False)
+        destination = start_connector(destination_command, True)
         if not (source.stdout and source.stderr and destination.stdin and destination.stdout):
             raise RuntimeError("the connectors' pipes did not open")
 
@@ -355,8 +378,8 @@ def _drain(stream: IO[bytes], who: str, note: Callable[[str, str], None]) -> Non
 
 
 def _kill(
-    source: subprocess.Popen[bytes],
-    destination: subprocess.Popen[bytes],
+    source: Connector,
+    destination: Connector,
     errors: list[str] | None,
     timeout: float,
 ) -> None:
