@@ -142,6 +142,19 @@ def command(block: Block, script: Path) -> list[str]:
     return ["bash", "-euo", "pipefail", str(script)]
 
 
+def run_activated(folder: Path, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """`argv` run in `folder` as from a shell in which its `.venv` is activated."""
+    venv = folder / ".venv"
+    env = {
+        **os.environ,
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+        "VIRTUAL_ENV": str(venv),
+    }
+    return subprocess.run(
+        argv, cwd=folder, env=env, capture_output=True, text=True, timeout=BLOCK_TIMEOUT_SECONDS, check=False
+    )
+
+
 def failed_checks(stdout: str) -> list[str]:
     """A check that fails still exits 0, as the Airbyte protocol has it: its status tells."""
     failed = []
@@ -163,21 +176,7 @@ def test_given_a_readme_code_block_when_run_as_written_then_it_succeeds(block: B
     script = tmp_path / ("block.py" if block.language in PYTHON else "block.sh")
     script.write_text(block.code)
     with readme_folder(tmp_path, block) as folder:
-        venv_bin = folder / ".venv" / "bin"
-        environment = {
-            **os.environ,
-            "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}",
-            "VIRTUAL_ENV": str(folder / ".venv"),
-        }
-        completed = subprocess.run(
-            command(block, script),
-            cwd=folder,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=BLOCK_TIMEOUT_SECONDS,
-            check=False,
-        )
+        completed = run_activated(folder, command(block, script))
     output = f"stdout:\n{completed.stdout[-4000:]}\nstderr:\n{completed.stderr[-4000:]}"
     assert completed.returncode == 0, f"{block.id} exited {completed.returncode}\n{output}"
     assert not failed_checks(completed.stdout), f"{block.id}: a check failed\n{output}"

@@ -165,6 +165,11 @@ def record(data: dict[str, Any], stream: str = "contacts") -> AirbyteMessage:
     )
 
 
+def custom_records(*ids: object, **overrides: Any) -> list[AirbyteMessage]:
+    """Records of the custom contacts `ids`, in order, each with `overrides`."""
+    return [record(custom_contact(str(contact_id), **overrides)) for contact_id in ids]
+
+
 def tombstone(contact_id: str, stream: str = "contacts") -> AirbyteMessage:
     return record({"id": contact_id, "_ab_cdc_deleted_at": DELETED_AT}, stream)
 

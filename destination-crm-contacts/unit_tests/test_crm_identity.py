@@ -16,6 +16,7 @@ from unit_tests.builders import (
     CRM_ONLY,
     catalog,
     custom_contact,
+    custom_records,
     record,
     state,
     tombstone,
@@ -33,11 +34,11 @@ def strict_crm(http: requests_mock.Mocker) -> FakeCrm:
 def write_contacts(*ids: str, **crm: Any) -> list[AirbyteMessage]:
     """A sync of contacts `ids` and a state into the CRM alone, with `crm` over its settings."""
     config = crm_config(**crm)
-    return write(config, catalog(), [record(custom_contact(contact_id)) for contact_id in ids] + [state(1)])
+    return write(config, catalog(), [*custom_records(*ids), state(1)])
 
 
 def overwrite(*ids: str) -> list:
-    return [record(custom_contact(contact_id)) for contact_id in ids] + [COMPLETE]
+    return [*custom_records(*ids), COMPLETE]
 
 
 class TestStrictCrm:
@@ -200,7 +201,7 @@ class TestListingProof:
         crm.readings["list_cap"] = "2"
         write_contacts("1", "2", "3", "4")
 
-        write(CRM_ONLY, catalog(), [record(custom_contact(key, first_name="Augusta")) for key in "1234"])
+        write(CRM_ONLY, catalog(), custom_records(*"1234", first_name="Augusta"))
         write(CRM_ONLY, catalog(), [tombstone(key) for key in "1234"] + [state(2)])
 
         assert crm.count("POST", "/contacts/edit") == 4

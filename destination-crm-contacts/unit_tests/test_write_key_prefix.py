@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from airbyte_cdk.models import AirbyteStreamStatus
-
 from unit_tests.builders import (
+    COMPLETE,
     ConfigBuilder,
     catalog,
     company_contact,
-    custom_contact,
+    custom_records,
     record,
     state,
-    stream_status,
     tombstone,
 )
 from unit_tests.conftest import write, write_one_contact
@@ -45,13 +43,13 @@ class TestKeyPrefix:
     ) -> None:
         custom = ConfigBuilder().with_option(key_prefix="custom:").build()
         company = ConfigBuilder().with_option(key_prefix="company:").build()
-        write(custom, catalog(), [record(custom_contact(str(i))) for i in range(3)] + [state(1)])
+        write(custom, catalog(), [*custom_records(*range(3)), state(1)])
         write(company, catalog(), [record(company_contact(str(i))) for i in range(3)] + [state(1)])
 
         write(
             company,
             catalog(("contacts", "overwrite")),
-            [record(company_contact("2")), stream_status(AirbyteStreamStatus.COMPLETE)],
+            [record(company_contact("2")), COMPLETE],
         )
 
         assert sorted(c["notes"] for c in crm.contacts.values()) == [
@@ -77,7 +75,7 @@ class TestKeyPrefix:
             .build()
         )
 
-        write(config, catalog(), [record(custom_contact("7", emails=[])), state(1)])
+        write(config, catalog(), [*custom_records("7", emails=[]), state(1)])
 
         [line] = [json.loads(text) for text in rejected_file.read_text().splitlines()]
         assert (line["target"], line["primary_key"]) == ("crm", "7")

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import pytest
 import requests_mock
-from airbyte_cdk.models import AirbyteMessage, FailureType
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from unit_tests.builders import (
     COMPLETE,
     CRM_ONLY,
     catalog,
-    custom_contact,
-    record,
+    custom_records,
     state,
     truncate_refresh,
 )
@@ -21,19 +20,15 @@ from unit_tests.conftest import write
 from unit_tests.fakes import FakeCrm
 
 
-def contacts(*ids: int) -> list[AirbyteMessage]:
-    return [record(custom_contact(str(i))) for i in ids]
-
-
 def test_given_a_crm_that_cannot_list_when_a_truncate_refresh_starts_then_it_is_refused_before_any_write(
     http: requests_mock.Mocker,
 ) -> None:
     strict_crm = FakeCrm(http, strict=True)
-    write(CRM_ONLY, catalog(), [*contacts(0, 1), state(1)])
+    write(CRM_ONLY, catalog(), [*custom_records(0, 1), state(1)])
     strict_crm.calls.clear()
 
     with pytest.raises(AirbyteTracedException) as failure:
-        write(CRM_ONLY, truncate_refresh(), [*contacts(1, 2), state(2), COMPLETE])
+        write(CRM_ONLY, truncate_refresh(), [*custom_records(1, 2), state(2), COMPLETE])
 
     assert failure.value.failure_type == FailureType.config_error
     assert "truncate refresh" in str(failure.value.message)

@@ -14,6 +14,7 @@ from unit_tests.builders import (
     catalog,
     company_contact,
     custom_contact,
+    custom_records,
     record,
     state,
     tombstone,
@@ -43,7 +44,7 @@ class TestAppendDedup:
     def test_given_the_same_records_when_written_again_then_nothing_is_written(
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
-        messages = [record(custom_contact(str(i))) for i in range(5)] + [state(1)]
+        messages = [*custom_records(*range(5)), state(1)]
         write(ConfigBuilder().build(), catalog(), messages)
         crm.calls.clear()
         client_contacts.calls.clear()
@@ -191,8 +192,7 @@ class TestAppendDedup:
                 name=f"Person {i}", integration_meta={"external_id": str(i), "sync_status": "active"}
             )
 
-        contacts = [record(custom_contact(str(i))) for i in range(0, 250, 10)]
-        write(CLIENT_CONTACTS_ONLY, catalog(), [*contacts, state(1)])
+        write(CLIENT_CONTACTS_ONLY, catalog(), [*custom_records(*range(0, 250, 10)), state(1)])
 
         assert client_contacts.count("GET", "/contacts") == 3  # 250 documents, 100 a page
         assert client_contacts.count("PUT", "/contacts/<id>") == 25
@@ -221,18 +221,14 @@ class TestOverwrite:
         self, crm: FakeCrm, client_contacts: FakeClientContacts
     ) -> None:
         config = ConfigBuilder().build()
-        write(config, catalog(), [record(custom_contact(str(i))) for i in range(4)] + [state(1)])
+        write(config, catalog(), [*custom_records(*range(4)), state(1)])
         unmanaged_crm = crm.add(first_name="Someone", email="someone@example.com")
         unmanaged_cc = client_contacts.add(name="Someone")
 
         write(
             config,
             catalog(("contacts", "overwrite")),
-            [
-                record(custom_contact("1")),
-                record(custom_contact("3")),
-                COMPLETE,
-            ],
+            [*custom_records("1", "3"), COMPLETE],
         )
 
         assert sorted(c["notes"] for c in crm.contacts.values() if c.get("notes")) == [

@@ -65,27 +65,25 @@ class TestRejections:
 
         assert stats(output) == [(1.0, 1.0)]
 
-    def test_given_a_write_that_still_fails_while_the_target_takes_others_then_that_record_is_rejected(
-        self,
+    @pytest.mark.parametrize(
+        ("ids", "up"),
+        [
+            # Never asked whether it is up: the other writes show it is.
+            pytest.param([str(n) for n in range(10)], False, id="while-the-target-takes-others"),
+            pytest.param(["7"], True, id="alone-on-a-target-that-answers"),
+        ],
+    )
+    def test_given_a_write_that_still_fails_when_the_target_is_seen_up_then_that_record_is_rejected(
+        self, ids: list[str], up: bool
     ) -> None:
         crm = MemoryTarget()
         crm.keep_failing("7")
-        crm.up = False  # never asked: the other writes show the target is up
+        crm.up = up
 
-        output = list(writer_of(crm).write([*(contact(str(n)) for n in range(10)), state(1)]))
+        output = list(writer_of(crm).write([*(contact(key) for key in ids), state(1)]))
 
-        assert stats(output) == [(10.0, 1.0)]
+        assert stats(output) == [(float(len(ids)), 1.0)]
         assert "7" not in crm.held()
-
-    def test_given_a_write_that_still_fails_alone_on_a_target_that_answers_then_that_record_is_rejected(
-        self,
-    ) -> None:
-        crm = MemoryTarget()
-        crm.keep_failing("7")
-
-        output = list(writer_of(crm).write([contact("7"), state(1)]))
-
-        assert stats(output) == [(1.0, 1.0)]
 
     def test_given_a_write_that_still_fails_alone_on_a_target_that_does_not_answer_then_the_sync_fails(
         self,

@@ -39,6 +39,11 @@ def for_a_new_crm_contact(client: TestClient, body: dict[str, Any]) -> dict[str,
     return {key: contact_id if value == "X" else value for key, value in body.items()}
 
 
+def contact_ids(documents: list[dict[str, Any]]) -> list[Any]:
+    """The ids of the contacts in `documents`, in their order."""
+    return [document["id"] for document in documents]
+
+
 def crm_dump(client: TestClient) -> list[dict[str, Any]]:
     dumped: list[dict[str, Any]] = client.get("/admin/dump/crm").json()
     return dumped
@@ -47,6 +52,18 @@ def crm_dump(client: TestClient) -> list[dict[str, Any]]:
 def search_crm(client: TestClient, searchby: str, term: str) -> httpx.Response:
     """A CRM search of the field `searchby` for `term`, in the query string."""
     return client.get(CRM_CONTACTS, params={"searchby": searchby, "search": term}, headers=CRM)
+
+
+def crm_sending(client: TestClient, method: str, where: str, fields: dict[str, Any]) -> httpx.Response:
+    """A request to the CRM's contacts that sends `fields` in one place: `query` (the query
+    string), `body` (JSON, which `client.get` and `client.delete` cannot send), or `path` (one
+    field's value, as the path's last part)."""
+    if where == "query":
+        return client.request(method, CRM_CONTACTS, params=fields, headers=CRM)
+    if where == "body":
+        return client.request(method, CRM_CONTACTS, json=fields, headers=CRM)
+    [value] = fields.values()
+    return client.request(method, f"{CRM_CONTACTS}/{value}", headers=CRM)
 
 
 def refused(response: httpx.Response) -> str:
@@ -94,4 +111,17 @@ def each_reading(point: str, names: tuple[str, ...], cases: list[Any]) -> pytest
             for reading, *rest in readings
         ],
         indirect=["client"],
+    )
+
+
+def each_reading_taking(
+    point: str, names: tuple[str, str], takes: dict[str, tuple[Any, ...]], values: list[Any]
+) -> pytest.MarkDecorator:
+    """`each_reading` over every reading of `point` in `takes` and value in `values` (the test's
+    parameter `names[0]`), with `names[1]`: whether that reading takes that value, as `takes` lists
+    the values each one takes."""
+    return each_reading(
+        point,
+        names,
+        [(reading, value, value in taken) for reading, taken in takes.items() for value in values],
     )

@@ -7,40 +7,39 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import CRM, JOHN, create_crm_contact, crm_dump, each_reading, read_as, refused, search_crm
+from tests.helpers import (
+    CRM,
+    JOHN,
+    contact_ids,
+    create_crm_contact,
+    crm_dump,
+    crm_sending,
+    each_reading,
+    each_reading_taking,
+    read_as,
+    refused,
+    search_crm,
+)
 from tests.helpers import CRM_CONTACTS as CONTACTS
 
 EDIT = f"{CONTACTS}/edit"
 BY_COMPANY = {"searchby": "company", "search": "Example Inc."}
 
 
-def _body_search(client: TestClient, body: dict[str, Any]) -> Any:
-    return client.request("GET", CONTACTS, json=body, headers=CRM)
-
-
 class TestSearchIn:
-    @each_reading(
+    @each_reading_taking(
         "crm.search_in",
         ("where", "found"),
-        [
-            ("either", "query", True),
-            ("either", "body", True),
-            ("query", "query", True),
-            ("query", "body", False),
-            ("body", "query", False),
-            ("body", "body", True),
-        ],
+        {"either": ("query", "body"), "query": ("query",), "body": ("body",)},
+        ["query", "body"],
     )
     def test_given_a_reading_when_searching_from_one_place_then_the_filter_is_read_or_absent(
         self, client: TestClient, where: str, found: bool
     ) -> None:
         contact_id = create_crm_contact(client)
-        if where == "query":
-            response = client.get(CONTACTS, params=BY_COMPANY, headers=CRM)
-        else:
-            response = _body_search(client, BY_COMPANY)
+        response = crm_sending(client, "GET", where, BY_COMPANY)
         if found:
-            assert [contact["id"] for contact in response.json()] == [contact_id]
+            assert contact_ids(response.json()) == [contact_id]
         else:
             assert "searchby is required" in refused(response)
 
@@ -56,7 +55,7 @@ class TestAbsentFilter:
     ) -> None:
         read_as(client, {"crm.absent_filter": "match_all"})
         ids = [create_crm_contact(client, email=f"{n}@example.com") for n in range(3)]
-        assert [contact["id"] for contact in client.get(CONTACTS, headers=CRM).json()] == ids
+        assert contact_ids(client.get(CONTACTS, headers=CRM).json()) == ids
 
     def test_given_match_all_and_an_id_answer_when_searching_with_no_filter_then_the_oldest_id(
         self, client: TestClient
@@ -99,7 +98,7 @@ class TestReadAnswer:
         read_as(client, {"crm.read_answer": "documents"})
         first, second = create_crm_contact(client), create_crm_contact(client, email="jd@example.com")
         found = search_crm(client, "company", "Example Inc.").json()
-        assert [contact["id"] for contact in found] == [first, second]
+        assert contact_ids(found) == [first, second]
         assert found[0] == {"id": first, **JOHN, "phone": None, "job_title": None, "notes": None}
 
     def test_given_id_when_two_match_then_the_oldest_ones_id_alone(self, client: TestClient) -> None:
@@ -110,29 +109,25 @@ class TestReadAnswer:
 
 
 class TestMatch:
-    @each_reading(
+    @each_reading_taking(
         "crm.match",
         ("term", "found"),
-        [
-            ("substring", "example", True),
-            ("substring", "Example Inc.", True),
-            ("exact", "example", False),
-            ("exact", "Example Inc.", True),
-        ],
+        {"substring": ("example", "Example Inc."), "exact": ("Example Inc.",)},
+        ["example", "Example Inc."],
     )
     def test_given_a_reading_when_searching_a_term_then_it_matches_or_not(
         self, client: TestClient, term: str, found: bool
     ) -> None:
         contact_id = create_crm_contact(client)
         answer = search_crm(client, "company", term).json()
-        assert [contact["id"] for contact in answer] == ([contact_id] if found else [])
+        assert contact_ids(answer) == ([contact_id] if found else [])
 
 
 class TestSearchFields:
     def test_given_any_when_searching_by_id_then_found(self, client: TestClient) -> None:
         read_as(client, {"crm.search_fields": "any"})
         contact_id = create_crm_contact(client)
-        assert [contact["id"] for contact in search_crm(client, "id", contact_id).json()] == [contact_id]
+        assert contact_ids(search_crm(client, "id", contact_id).json()) == [contact_id]
 
     def test_given_listed_when_searching_by_id_then_400(self, client: TestClient) -> None:
         read_as(client, {"crm.search_fields": "listed"})
@@ -144,8 +139,8 @@ class TestTypes:
     def test_given_loose_when_searching_a_number_then_taken_as_its_digits(self, client: TestClient) -> None:
         read_as(client, {"crm.types": "loose"})
         contact_id = create_crm_contact(client, phone="555")
-        found = _body_search(client, {"searchby": "phone", "search": 555}).json()
-        assert [contact["id"] for contact in found] == [contact_id]
+        found = crm_sending(client, "GET", "body", {"searchby": "phone", "search": 555}).json()
+        assert contact_ids(found) == [contact_id]
 
     def test_given_typed_when_editing_with_a_numeric_id_or_searching_a_number_then_400(
         self, client: TestClient
@@ -154,7 +149,7 @@ class TestTypes:
         contact_id = create_crm_contact(client, phone="555")
         edit = {"contact_id": int(contact_id), "update_fields": {"email": "new@example.com"}}
         assert "contact_id" in refused(client.post(EDIT, json=edit, headers=CRM))
-        assert "search" in refused(_body_search(client, {"searchby": "phone", "search": 555}))
+        assert "search" in refused(crm_sending(client, "GET", "body", {"searchby": "phone", "search": 555}))
         assert crm_dump(client)[0]["email"] == JOHN["email"]
 
 

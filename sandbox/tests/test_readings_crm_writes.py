@@ -12,7 +12,9 @@ from tests.helpers import (
     JOHN,
     create_crm_contact,
     crm_dump,
+    crm_sending,
     each_reading,
+    each_reading_taking,
     for_a_new_crm_contact,
     read_as,
     refused,
@@ -106,7 +108,7 @@ class TestExtraFields:
         edit = {"contact_id": contact_id, "update_fields": {"email": "a@b.c"}, "force": True}
         assert client.post(EDIT, json=edit, headers=CRM).status_code == status
         delete = {"contact_id": contact_id, "force": True}
-        assert client.request("DELETE", CONTACTS, json=delete, headers=CRM).status_code == status
+        assert crm_sending(client, "DELETE", "body", delete).status_code == status
 
 
 class TestPhone:
@@ -179,31 +181,16 @@ class TestRefusal:
 
 
 class TestDeleteIdIn:
-    @each_reading(
+    @each_reading_taking(
         "crm.delete_id_in",
         ("where", "deleted"),
-        [
-            ("any", "body", True),
-            ("any", "query", True),
-            ("body", "body", True),
-            ("body", "query", False),
-            ("query", "query", True),
-            ("query", "body", False),
-            ("path", "path", True),
-            ("path", "body", False),
-            ("any", "path", False),
-        ],
+        {"any": ("body", "query"), "body": ("body",), "query": ("query",), "path": ("path",)},
+        ["body", "query", "path"],
     )
     def test_given_a_reading_when_deleting_with_the_id_in_one_place_then_deleted_or_not(
         self, client: TestClient, where: str, deleted: bool
     ) -> None:
-        contact_id = create_crm_contact(client)
-        if where == "body":
-            response = client.request("DELETE", CONTACTS, json={"contact_id": contact_id}, headers=CRM)
-        elif where == "query":
-            response = client.delete(CONTACTS, params={"contact_id": contact_id}, headers=CRM)
-        else:
-            response = client.delete(f"{CONTACTS}/{contact_id}", headers=CRM)
+        response = crm_sending(client, "DELETE", where, {"contact_id": create_crm_contact(client)})
         assert (response.status_code == 200) == deleted
         assert len(crm_dump(client)) == (0 if deleted else 1)
 
@@ -213,8 +200,8 @@ class TestDeleteSpelling:
     def test_given_a_reading_when_deleting_by_contact_id_in_the_edit_spelling_then_deleted_or_400(
         self, client: TestClient, status: int
     ) -> None:
-        contact_id = create_crm_contact(client)
-        response = client.request("DELETE", CONTACTS, json={"contactID": contact_id}, headers=CRM)
+        body = for_a_new_crm_contact(client, {"contactID": "X"})
+        response = crm_sending(client, "DELETE", "body", body)
         assert response.status_code == status
 
 
@@ -230,8 +217,8 @@ class TestDeleteAnswer:
     def test_given_a_reading_when_deleting_then_that_answer(
         self, client: TestClient, content_type: str, text: str
     ) -> None:
-        contact_id = create_crm_contact(client)
-        response = client.request("DELETE", CONTACTS, json={"contact_id": contact_id}, headers=CRM)
+        body = for_a_new_crm_contact(client, {"contact_id": "X"})
+        response = crm_sending(client, "DELETE", "body", body)
         assert response.headers["content-type"].startswith(content_type)
         assert response.text == text
 
@@ -243,9 +230,7 @@ class TestUnknownId:
         read_as(client, {"crm.unknown_id": "not_found"})
         edit = {"contact_id": "1" * 20, "update_fields": {"email": "a@b.c"}}
         assert client.post(EDIT, json=edit, headers=CRM).status_code == 404
-        assert (
-            client.request("DELETE", CONTACTS, json={"contact_id": "1" * 20}, headers=CRM).status_code == 404
-        )
+        assert crm_sending(client, "DELETE", "body", {"contact_id": "1" * 20}).status_code == 404
 
     def test_given_ok_when_editing_or_deleting_an_unknown_id_then_answered_as_done_and_nothing_changes(
         self, client: TestClient
@@ -255,7 +240,7 @@ class TestUnknownId:
         before = crm_dump(client)
         edit = {"contact_id": "1" * 20, "update_fields": {"email": "a@b.c"}}
         assert client.post(EDIT, json=edit, headers=CRM).json() == {"id": "1" * 20}
-        deleted = client.request("DELETE", CONTACTS, json={"contact_id": "1" * 20}, headers=CRM)
+        deleted = crm_sending(client, "DELETE", "body", {"contact_id": "1" * 20})
         assert (deleted.status_code, deleted.json()) == (200, "Document deleted successfully")
         assert crm_dump(client) == before
 

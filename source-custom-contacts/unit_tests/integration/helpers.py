@@ -32,6 +32,7 @@ from unit_tests.integration.response_builder import (
 
 NOW = 1_800_000_000
 LOOKBACK = 60
+SINCE = NOW - 3600  # the state of an incremental read
 
 
 def source(fake: FakeTime | None = None) -> SourceCustomContacts:
@@ -140,6 +141,24 @@ def given_delta_pages(http_mocker: HttpMocker, timestamp: int, *pages: DeltaPage
         if number < len(pages):
             page.with_more()
         http_mocker.get(RequestBuilder.delta(timestamp, page=number).build(), page.build())
+
+
+def given_delta_from_state(http_mocker: HttpMocker, *pages: DeltaPage) -> None:
+    """The delta of an incremental read from state SINCE answers `pages`, as `given_delta_pages`."""
+    given_delta_pages(http_mocker, SINCE - 1, *pages)
+
+
+def given_a_delta_read(http_mocker: HttpMocker, *pages: DeltaPage) -> None:
+    """A token, the delta from state SINCE answering `pages`, and no change while the read ran."""
+    given_token(http_mocker)
+    given_delta_from_state(http_mocker, *pages)
+    given_nothing_changed_since(http_mocker)
+
+
+def given_nothing_changed_since(http_mocker: HttpMocker, timestamp: int = NOW - 1) -> None:
+    """The delta from `timestamp` (by default the second before the read started, from which a
+    read checks what changed while it ran) has no change."""
+    http_mocker.get(RequestBuilder.delta(timestamp, page=1).build(), DeltaPage().build())
 
 
 def given_tag_pages(

@@ -16,10 +16,13 @@ from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
     LOOKBACK,
     NOW,
+    SINCE,
     TOKEN,
     first_error,
+    given_a_delta_read,
     given_contact_pages,
-    given_delta_pages,
+    given_delta_from_state,
+    given_nothing_changed_since,
     given_token,
     read_from_state,
     read_mocked,
@@ -33,7 +36,6 @@ from unit_tests.integration.response_builder import ContactsPage, DeltaPage, con
 
 _STREAM = "contacts"
 _SEEN_AT = "2027-01-15T08:00:00Z"  # NOW as RFC 3339
-_SINCE = NOW - 3600  # the state of an incremental read
 _NEW_IN_DELTA = {"new_in_delta": True}
 
 
@@ -61,10 +63,6 @@ def _given_one_page(http_mocker: HttpMocker, *contacts: RecordBuilder) -> None:
     http_mocker.get(RequestBuilder.contacts(page=1).build(), page.build())
 
 
-def _given_nothing_changed_since(http_mocker: HttpMocker, timestamp: int = NOW - 1) -> None:
-    http_mocker.get(RequestBuilder.delta(timestamp, page=1).build(), DeltaPage().build())
-
-
 class TestFullRefresh(TestCase):
     @HttpMocker()
     def test_given_two_pages_when_read_then_every_contact_is_emitted_in_page_order(
@@ -79,7 +77,7 @@ class TestFullRefresh(TestCase):
             RequestBuilder.contacts(page=2).with_bearer(TOKEN).build(),
             ContactsPage().with_record(contact("3")).build(),
         )
-        _given_nothing_changed_since(http_mocker)
+        given_nothing_changed_since(http_mocker)
 
         output = _read_in_full()
 
@@ -91,7 +89,7 @@ class TestFullRefresh(TestCase):
     ):
         token_request = given_token(http_mocker)
         given_contact_pages(http_mocker, ["1", "2"], ["3", "4"], ["5"])
-        _given_nothing_changed_since(http_mocker)
+        given_nothing_changed_since(http_mocker)
 
         _read_in_full()
 
@@ -233,11 +231,11 @@ class TestIncremental(TestCase):
     ):
         given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
+            RequestBuilder.delta(SINCE - 1, page=1).build(),
             DeltaPage().with_updated("7").with_deleted("8").with_deleted("9").build(),
         )
 
-        output = _read_incremental(_SINCE)
+        output = _read_incremental(SINCE)
 
         data = [m.record.data for m in output.records]
         assert data[0]["id"] == "7"
@@ -255,16 +253,11 @@ class TestIncremental(TestCase):
     def test_given_a_delta_of_two_pages_when_read_then_state_is_emitted_once_after_the_last_record(
         self, http_mocker: HttpMocker
     ):
-        given_token(http_mocker)
-        given_delta_pages(
-            http_mocker,
-            _SINCE - 1,
-            DeltaPage().with_updated("1", "3").with_deleted("5"),
-            DeltaPage().with_updated("2"),
+        given_a_delta_read(
+            http_mocker, DeltaPage().with_updated("1", "3").with_deleted("5"), DeltaPage().with_updated("2")
         )
-        _given_nothing_changed_since(http_mocker)
 
-        output = _read_incremental(_SINCE)
+        output = _read_incremental(SINCE)
 
         kinds = [m.type.value for m in output.records_and_state_messages]
         assert kinds == ["RECORD", "RECORD", "RECORD", "RECORD", "STATE"]
@@ -277,14 +270,14 @@ class TestIncremental(TestCase):
         # Contact 2 changes after page 1 is read: it moves to the end, and 3 moves back to page 1.
         given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
+            RequestBuilder.delta(SINCE - 1, page=1).build(),
             [
                 DeltaPage().with_updated("1", "2").with_more().build(),
                 DeltaPage().with_updated("1", "3").with_more().build(),
             ],
         )
         http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=2).build(),
+            RequestBuilder.delta(SINCE - 1, page=2).build(),
             [
                 DeltaPage().with_updated("4", "2").build(),
                 DeltaPage().with_updated("4", "2").build(),
@@ -295,7 +288,7 @@ class TestIncremental(TestCase):
             [DeltaPage().with_updated("2").build(), DeltaPage().build()],
         )
 
-        output = _read_incremental(_SINCE)
+        output = _read_incremental(SINCE)
 
         assert record_ids(output) == ["1", "2", "4", "3"]
 
@@ -304,13 +297,10 @@ class TestIncremental(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated("1", "2").with_more().build(),
-        )
-        http_mocker.get(RequestBuilder.delta(_SINCE - 1, page=2).build(), error_response(404))
+        given_delta_from_state(http_mocker, DeltaPage().with_updated("1", "2").with_more())
+        http_mocker.get(RequestBuilder.delta(SINCE - 1, page=2).build(), error_response(404))
 
-        output = _read_incremental(_SINCE, expecting_failure=True)
+        output = _read_incremental(SINCE, expecting_failure=True)
 
         assert record_ids(output) == ["1", "2"]
         assert output.state_messages == []

@@ -14,9 +14,13 @@ from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
     LOOKBACK,
     NOW,
+    SINCE,
     first_error,
+    given_a_delta_read,
     given_contact_pages,
+    given_delta_from_state,
     given_delta_pages,
+    given_nothing_changed_since,
     given_token,
     read_from_state,
     read_stream,
@@ -26,7 +30,6 @@ from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import ContactsPage, DeltaPage, contact, error_response, jwt
 
 _STREAM = "contacts"
-_SINCE = NOW - 3600  # the state of an incremental read
 
 
 def _read_in_full(expecting_failure: bool = False):
@@ -35,9 +38,16 @@ def _read_in_full(expecting_failure: bool = False):
     )
 
 
-def _read_incremental(since: int):
-    """From a state whose delta was seen to carry new contacts: the read is the delta alone."""
-    state = {"timestamp": since, "new_in_delta": True}
+def _ids_read_in_full() -> list[str]:
+    """The ids of the records a full read emits, in order, checked to come without an error."""
+    output = _read_in_full()
+    assert output.errors == []
+    return record_ids(output)
+
+
+def _read_incremental():
+    """From state SINCE, whose delta was seen to carry new contacts: the read is the delta alone."""
+    state = {"timestamp": SINCE, "new_in_delta": True}
     return read_from_state(ConfigBuilder.custom().build(), _STREAM, state)
 
 
@@ -61,10 +71,7 @@ class TestExpiredTokens(TestCase):
             RequestBuilder.delta(NOW - 1, page=1).with_bearer(second).build(), DeltaPage().build()
         )
 
-        output = _read_in_full()
-
-        assert output.errors == []
-        assert record_ids(output) == ["1", "2", "3"]
+        assert _ids_read_in_full() == ["1", "2", "3"]
         http_mocker.assert_number_of_calls(token_request, 2)
 
     @HttpMocker()
@@ -88,25 +95,18 @@ class TestEmptyPagesThatSayMore(TestCase):
     ):
         given_token(http_mocker)
         _, page_2, _ = given_contact_pages(http_mocker, ["1", "2"], [], ["5"])
-        http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
+        given_nothing_changed_since(http_mocker)
 
-        output = _read_in_full()
-
-        assert output.errors == []
-        assert record_ids(output) == ["1", "2", "5"]
+        assert _ids_read_in_full() == ["1", "2", "5"]
         http_mocker.assert_number_of_calls(page_2, 2)
 
     @HttpMocker()
     def test_given_an_empty_delta_page_that_says_more_when_read_then_the_changes_after_it_are_read(
         self, http_mocker: HttpMocker
     ):
-        given_token(http_mocker)
-        given_delta_pages(
-            http_mocker, _SINCE - 1, DeltaPage(), DeltaPage().with_updated("7").with_deleted("8")
-        )
-        http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
+        given_a_delta_read(http_mocker, DeltaPage(), DeltaPage().with_updated("7").with_deleted("8"))
 
-        output = _read_incremental(_SINCE)
+        output = _read_incremental()
 
         assert record_ids(output) == ["7", "8"]
         assert output.errors == []
@@ -127,12 +127,9 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
-            DeltaPage().with_updated("1", "7").with_deleted("7").build(),
-        )
+        given_delta_from_state(http_mocker, DeltaPage().with_updated("1", "7").with_deleted("7"))
 
-        output = _read_incremental(_SINCE)
+        output = _read_incremental()
 
         assert output.errors == []
         assert record_ids(output) == ["1", "7"]
@@ -142,16 +139,11 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
     def test_given_an_id_deleted_on_one_page_and_updated_on_a_later_one_when_read_then_it_ends_deleted(
         self, http_mocker: HttpMocker
     ):
-        given_token(http_mocker)
-        given_delta_pages(
-            http_mocker,
-            _SINCE - 1,
-            DeltaPage().with_updated("1", "2").with_deleted("7"),
-            DeltaPage().with_updated("7"),
+        given_a_delta_read(
+            http_mocker, DeltaPage().with_updated("1", "2").with_deleted("7"), DeltaPage().with_updated("7")
         )
-        http_mocker.get(RequestBuilder.delta(NOW - 1, page=1).build(), DeltaPage().build())
 
-        output = _read_incremental(_SINCE)
+        output = _read_incremental()
 
         assert output.errors == []
         assert record_ids(output) == ["1", "2", "7"]
@@ -163,18 +155,14 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
         self, http_mocker: HttpMocker
     ):
         given_token(http_mocker)
-        given_delta_pages(
+        given_delta_from_state(
             http_mocker,
-            _SINCE - 1,
             DeltaPage().with_updated("7", "2"),
             DeltaPage().with_updated("3").with_deleted("7"),
         )
-        http_mocker.get(
-            RequestBuilder.delta(NOW - 1, page=1).build(),
-            DeltaPage().with_updated("7").with_deleted("7").build(),
-        )
+        given_delta_pages(http_mocker, NOW - 1, DeltaPage().with_updated("7").with_deleted("7"))
 
-        output = _read_incremental(_SINCE)
+        output = _read_incremental()
 
         assert output.errors == []
         assert _last_of_each(output)["7"]["_ab_cdc_deleted_at"] is not None
@@ -187,10 +175,7 @@ class TestContactsBothUpdatedAndDeleted(TestCase):
     ):
         given_token(http_mocker)
         given_contact_pages(http_mocker, ["1", "2"], ["3"])
-        http_mocker.get(
-            RequestBuilder.delta(NOW - 1, page=1).build(),
-            DeltaPage().with_updated("9").with_deleted("9").build(),
-        )
+        given_delta_pages(http_mocker, NOW - 1, DeltaPage().with_updated("9").with_deleted("9"))
 
         output = _read_in_full()
 

@@ -15,6 +15,7 @@ from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import read_stream, record_ids
 
 _ORDERS = pytest.mark.parametrize("order", ["id", "last_change", "unstable"])
+_NAIVE_TIMES = pytest.mark.parametrize("naive_times", [False, True], ids=["zoned-times", "naive-times"])
 _EMPTY = pytest.mark.parametrize("empty_every", [None, 3], ids=["no-empty-pages", "every-third-page-empty"])
 _MOVES: list[tuple[str, dict[int, list[Move]]]] = [
     ("nothing", {}),
@@ -32,6 +33,30 @@ def _incremental(config: dict[str, Any], state: dict[str, Any] | None) -> Any:
     return read_stream(config, "contacts", SyncMode.incremental, messages)
 
 
+def _read_in_full_missing_none_unchanged(fake: ChangeOrderedContacts, config: dict[str, Any]) -> Any:
+    """A full read served by `fake`, checked to end without an error and to emit every contact its
+    moves left unchanged."""
+    with serving(fake):
+        output = read_stream(config, "contacts", SyncMode.full_refresh)
+    assert output.errors == []
+    assert fake.unchanged - set(record_ids(output)) == set()
+    return output
+
+
+def _second_sync(
+    fake: ChangeOrderedContacts, config: dict[str, Any], *moves: Move, same_second: bool = False
+) -> Any:
+    """The second of two incremental syncs of `fake`, from the state the first ended with, after
+    `moves` made a second later, or in the very second that state's next delta starts from."""
+    with serving(fake):
+        first = _incremental(config, None)
+        state = first.most_recent_state.stream_state.__dict__
+        fake.now = state["timestamp"] if same_second else fake.now + 1
+        for move in moves:
+            move(fake)
+        return _incremental(config, state)
+
+
 @_ORDERS
 @_EMPTY
 @pytest.mark.parametrize(("name", "schedule"), _MOVES, ids=[name for name, _ in _MOVES])
@@ -40,11 +65,8 @@ def test_given_a_list_reading_and_moves_between_pages_when_read_in_full_then_no_
 ) -> None:
     fake = ChangeOrderedContacts(count=10, schedule=schedule, order=order, empty_every=empty_every)
 
-    with serving(fake):
-        output = read_stream(ConfigBuilder.custom().build(), "contacts", SyncMode.full_refresh)
+    output = _read_in_full_missing_none_unchanged(fake, ConfigBuilder.custom().build())
 
-    assert output.errors == []
-    assert fake.unchanged - set(record_ids(output)) == set()
     assert not output.is_in_logs("kept changing")
 
 
@@ -87,48 +109,32 @@ def test_given_changes_in_the_second_of_the_state_when_read_then_each_reading_of
     at_or_after: bool,
 ) -> None:
     fake = ChangeOrderedContacts(count=6, at_or_after=at_or_after)
-    config = ConfigBuilder.custom().build()
 
-    with serving(fake):
-        first = _incremental(config, None)
-        state = first.most_recent_state.stream_state.__dict__
-        fake.now = state["timestamp"]  # the very second the next delta starts from
-        update("2")(fake)
-        delete("5")(fake)
-        second = _incremental(config, state)
+    second = _second_sync(fake, ConfigBuilder.custom().build(), update("2"), delete("5"), same_second=True)
 
     assert second.errors == []
     assert sorted(record_ids(second)) == ["2", "5"]
 
 
 @pytest.mark.parametrize("order", ["id", "last_change"], ids=["stable-pages", "pages-by-last-change"])
-@pytest.mark.parametrize("naive_times", [False, True], ids=["zoned-times", "naive-times"])
+@_NAIVE_TIMES
 @pytest.mark.parametrize(("name", "schedule"), _MOVES, ids=[name for name, _ in _MOVES])
 def test_given_a_company_reading_and_moves_between_pages_when_read_in_full_then_none_unchanged_is_missed(
     order: str, naive_times: bool, name: str, schedule: dict[int, list[Move]]
 ) -> None:
     fake = ChangeOrderedContacts(count=10, schedule=schedule, order=order, naive_times=naive_times)
 
-    with serving(fake):
-        output = read_stream(ConfigBuilder.company().build(), "contacts", SyncMode.full_refresh)
-
-    assert output.errors == []
-    assert fake.unchanged - set(record_ids(output)) == set()
+    _read_in_full_missing_none_unchanged(fake, ConfigBuilder.company().build())
 
 
-@pytest.mark.parametrize("naive_times", [False, True], ids=["zoned-times", "naive-times"])
+@_NAIVE_TIMES
 def test_given_company_times_with_or_without_zone_when_synced_twice_then_the_changes_come_in_the_second(
     naive_times: bool,
 ) -> None:
     fake = ChangeOrderedContacts(count=6, naive_times=naive_times)
-    config = ConfigBuilder.company().build()
 
-    with serving(fake):
-        first = _incremental(config, None)
-        fake.now += 1
-        update("2", "4")(fake)
-        created = fake.create()
-        second = _incremental(config, first.most_recent_state.stream_state.__dict__)
+    second = _second_sync(fake, ConfigBuilder.company().build(), update("2", "4"), create())
 
+    [created] = fake.live - fake.seeded
     assert second.errors == []
     assert sorted(record_ids(second), key=int) == ["2", "4", created]

@@ -12,8 +12,9 @@ from unit_tests.integration.config import ConfigBuilder
 from unit_tests.integration.helpers import (
     LOOKBACK,
     NOW,
+    SINCE,
     given_contact_pages,
-    given_delta_pages,
+    given_delta_from_state,
     given_token,
     read_from_state,
     record_ids,
@@ -21,11 +22,9 @@ from unit_tests.integration.helpers import (
 from unit_tests.integration.request_builder import RequestBuilder
 from unit_tests.integration.response_builder import DeltaPage
 
-_SINCE = NOW - 3600  # the state of an incremental read
-
 
 def _read_incremental(list_end: dict):
-    state = {"timestamp": _SINCE, **list_end}
+    state = {"timestamp": SINCE, **list_end}
     return read_from_state(ConfigBuilder.custom().build(), "contacts", state)
 
 
@@ -37,7 +36,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
         # Six contacts at the last read; since then 2 was updated, 3 deleted and 7 created, which
         # this delta leaves out. The tail starts past the six, less the two the delta names and a page.
         given_token(http_mocker)
-        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated("2").with_deleted("3"))
+        given_delta_from_state(http_mocker, DeltaPage().with_updated("2").with_deleted("3"))
         given_contact_pages(http_mocker, ["5", "6"], ["2", "7"], first=2)
 
         output = _read_incremental({"contacts": 6, "last_id": "6"})
@@ -57,7 +56,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
     ):
         given_token(http_mocker)
         http_mocker.get(
-            RequestBuilder.delta(_SINCE - 1, page=1).build(),
+            RequestBuilder.delta(SINCE - 1, page=1).build(),
             DeltaPage().with_updated("2", "7").build(),
         )
 
@@ -73,7 +72,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
     ):
         # A state of an earlier version of this source: where new contacts are is unknown.
         given_token(http_mocker)
-        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated("2"))
+        given_delta_from_state(http_mocker, DeltaPage().with_updated("2"))
         given_contact_pages(http_mocker, ["1", "2"])
 
         output = _read_incremental({})
@@ -93,7 +92,7 @@ class TestCreationsTheDeltaLeavesOut(TestCase):
     ):
         # 5 and 6 ended the list and did not change, yet the tail holds neither: a reshuffled list.
         given_token(http_mocker)
-        given_delta_pages(http_mocker, _SINCE - 1, DeltaPage().with_updated("2"))
+        given_delta_from_state(http_mocker, DeltaPage().with_updated("2"))
         given_contact_pages(http_mocker, ["5", "8"], ["9", "3"], ["7", "1"])
 
         output = _read_incremental({"contacts": 6, "last_id": "6", "last_ids": ["5", "6"]})
