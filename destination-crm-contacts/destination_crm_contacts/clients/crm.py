@@ -102,8 +102,9 @@ class CrmClient:
         """Whether the contacts `answer` found for `term` show the filters were read at `place`."""
         if unheld is None:
             return False
-        if answer.with_fields:
-            return all(term in str((contact.fields or {}).get(field) or "") for contact in answer.contacts)
+        if all(contact.fields and field in contact.fields for contact in answer.contacts):
+            return all(term in str((contact.fields or {})[field] or "") for contact in answer.contacts)
+        # Ids alone, or fields without the one searched: only a search for `unheld` can tell.
         return not self._answer(self._search_at(place, field, unheld), field).contacts
 
     def _search_at(self, place: str, field: str, term: str) -> requests.Response:
