@@ -185,13 +185,10 @@ class ContactWriter:
         else:
             self._settle(BATCHES_IN_FLIGHT - 1)
         # The first batch's first key: a target may look it up while it learns (a CRM's first search).
-        first_key = changes[0].key
+        mirrors, first_key = self._sweep.mirrors, changes[0].key
         self._wait_for(
             {
-                self._pools[target.name].submit(target.prepare, self._sweep.mirrors, first_key): (
-                    target,
-                    None,
-                )
+                self._pools[target.name].submit(target.prepare, mirrors, first_key): (target, None)
                 for target in self._targets
             }
         )
